@@ -1,0 +1,75 @@
+"""Rapport's slash commands: what each does and how to use it (help, usage replies, manifest test)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # with the leading slash
+    summary: str  # one line, also the manifest description
+    hint: str  # the manifest usage hint
+    usage: tuple[str, ...]  # examples shown when the input is empty or not understood
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "/whoknows",
+        "Find colleagues who know a topic",
+        "kubernetes",
+        ("`/whoknows kubernetes` — who knows a topic, best first, and why",),
+    ),
+    Command(
+        "/skills",
+        "Declare your skills or see someone's",
+        "[add|remove] skill, skill… | @colleague",
+        (
+            "`/skills add kubernetes, terraform` — declare what you know",
+            "`/skills remove terraform` — take one back",
+            "`/skills` — your skills · `/skills @alice` — theirs",
+        ),
+    ),
+    Command(
+        "/endorse",
+        "Vouch for a colleague's skills",
+        "@colleague skill[, skill…]",
+        ("`/endorse @alice kubernetes, terraform` — vouch for what a colleague knows",),
+    ),
+    Command(
+        "/log",
+        "Privately log a conversation with colleagues",
+        "@colleague what happened #topic [follow up in 2 weeks]",
+        (
+            "`/log @alice coffee about the migration #infra follow up in 2 weeks` — only you see it",
+            "`/log` — opens a form",
+        ),
+    ),
+    Command(
+        "/followups",
+        "Your open follow-ups and who is due",
+        "",
+        ("`/followups` — your open follow-ups and who is due for a catch-up",),
+    ),
+    Command(
+        "/kudos",
+        "Celebrate a colleague's win in the team channel",
+        "@colleague [@more] for what they did",
+        ("`/kudos @bob for shipping the churn model` — thank someone in the celebrations channel",),
+    ),
+    Command(
+        "/rapport",
+        "Help, settings, birthday, keep-in-touch and privacy",
+        "help | settings | birthday MM-DD | keep-in-touch @who every 6 weeks | history @who | privacy",
+        (
+            "`/rapport help` — what Rapport can do",
+            "`/rapport settings` — your nudge time, working days, pause and celebration choices",
+            "`/rapport birthday 03-14` — share your birthday (the year is never shown)",
+            "`/rapport keep-in-touch @alice every 6 weeks` — a reminder to stay in touch (`… stop` ends it)",
+            "`/rapport history @alice` — your own notes with someone",
+            "`/rapport privacy` — what Rapport keeps and who can see it",
+        ),
+    ),
+)
+
+BY_NAME = {c.name: c for c in COMMANDS}

@@ -1,0 +1,147 @@
+"""The `rapport` command: run the app, run a job once, migrate, import, seed."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.clock import fixed_clock
+from bot.config import ConfigError, Settings, load_settings
+from bot.core import Core, open_core
+
+log = logging.getLogger("rapport")
+
+
+def _parse_now(text: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 instant: {text!r} (e.g. 2026-11-23T09:00:00Z)"
+        ) from e
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rapport", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="serve Slack (Socket Mode, or HTTP with --http)")
+    run.add_argument("--http", action="store_true", help="serve /slack/events over HTTP")
+    run.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
+    run.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    run.add_argument("--threads", type=int, default=8, help="HTTP worker threads (default 8)")
+    run.add_argument("--no-scheduler", action="store_true", help="do not run the scheduled jobs here")
+    run.set_defaults(func=cmd_run)
+
+    jobs = sub.add_parser("jobs", help="run scheduled jobs by hand")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    jobs_run = jobs_sub.add_parser("run", help="run one job once")
+    jobs_run.add_argument("name", help="job name (see `rapport jobs list`)")
+    jobs_run.add_argument("--now", type=_parse_now, help="run as if at this ISO 8601 instant")
+    jobs_run.set_defaults(func=cmd_jobs_run)
+    jobs_sub.add_parser("list", help="list job names").set_defaults(func=cmd_jobs_list)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.migrate import upgrade
+
+    core = open_core(settings)
+    upgrade(core.db)
+    print(f"database is up to date ({core.db.url.render_as_string(hide_password=True)})")
+    return 0
+
+
+def cmd_jobs_list(args: argparse.Namespace, settings: Settings) -> int:
+    from jobs import JOBS
+
+    print("\n".join(sorted(JOBS)))
+    return 0
+
+
+def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
+    from jobs import JOBS
+
+    job = JOBS.get(args.name)
+    if job is None:
+        print(f"unknown job {args.name!r}; known: {', '.join(sorted(JOBS))}", file=sys.stderr)
+        return 2
+    settings.require_tokens()
+    now = args.now or datetime.now(UTC)
+    core = open_core(settings, clock=fixed_clock(now))
+    _upgrade_embedded(core)
+    print(job(core, now))
+    return 0
+
+
+def _upgrade_embedded(core: Core) -> None:
+    """The embedded SQLite database is migrated on start; a shared server is migrated on purpose."""
+    if core.db.is_sqlite:
+        from bot.migrate import upgrade
+
+        upgrade(core.db)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_app
+
+    settings.require_for_run(http=args.http)
+    core = open_core(settings)
+    _upgrade_embedded(core)
+    app = build_app(core)
+    scheduler = None
+    if not args.no_scheduler:
+        from jobs.scheduler import build_scheduler
+
+        scheduler = build_scheduler(core)
+        scheduler.start()
+    try:
+        if args.http:
+            from bot.server import RapportWSGI, make_server
+
+            server = make_server(RapportWSGI(app, core.db.ping), args.host, args.port, args.threads)
+            signal.signal(signal.SIGTERM, lambda *_: server.close())
+            log.info("Rapport serving HTTP on %s:%s (/slack/events, /healthz)", args.host, args.port)
+            server.run()
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("Rapport connecting to Slack in Socket Mode")
+            SocketModeHandler(app, settings.app_token).start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        core.db.dispose()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings()
+        result: Any = args.func(args, settings)
+    except ConfigError as e:
+        print(f"rapport: {e}", file=sys.stderr)
+        return 2
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

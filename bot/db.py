@@ -1,0 +1,88 @@
+"""Engine, sessions and the SQLite settings that make it a dependable embedded store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The stdlib driver's own transaction handling issues a deferred BEGIN lazily and
+    # upgrades locks mid-transaction, which fails with SQLITE_BUSY under concurrent writers.
+    # Turn it off and let the "begin" listener choose the kind of BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "")
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+class Database:
+    """One engine per process, and the two kinds of transaction the core uses."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
+        else:
+            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        writer: Engine = self.engine
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "begin", _sqlite_begin)
+            # Writers take SQLite's write lock when they begin, so two writers queue on
+            # busy_timeout instead of failing on a lock upgrade.
+            writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(writer, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that may write; commits on success, rolls back on error."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work; never blocks writers."""
+        with self._reader() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
+    def optimize(self) -> None:
+        """Refresh planner statistics; SQLite picks bad plans on team-prefixed indexes without them."""
+        if not self.is_sqlite:
+            with self.engine.begin() as conn:
+                conn.execute(text("ANALYZE"))
+            return
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("PRAGMA optimize")
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,19 @@
+"""All tables, one module per domain; importing this package registers them all."""
+
+from bot.models import celebrations, expertise, installs, outbox, relationships
+from bot.models.base import Base, UTCDateTime
+from bot.models.directory import Member, ProcessedEvent, TitleChange, Workspace
+
+__all__ = [
+    "Base",
+    "Member",
+    "ProcessedEvent",
+    "TitleChange",
+    "UTCDateTime",
+    "Workspace",
+    "celebrations",
+    "expertise",
+    "installs",
+    "outbox",
+    "relationships",
+]

@@ -1,0 +1,103 @@
+"""Workspaces, their members (the directory) and the Slack events already applied."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base, UTCDateTime
+
+
+class Workspace(Base):
+    """A Slack workspace Rapport is installed in, with its workspace-wide settings."""
+
+    __tablename__ = "workspace"
+
+    team_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    domain: Mapped[str] = mapped_column(String(255), default="")
+    bot_user_id: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Celebration settings; None means "use the default" (see DESIGN.md).
+    tz: Mapped[str | None] = mapped_column(String(64))
+    celebration_hour: Mapped[int] = mapped_column(SmallInteger, default=10)
+    celebrations_channel: Mapped[str | None] = mapped_column(String(80))
+    promotion_posts: Mapped[bool] = mapped_column(Boolean, default=True)
+    birthday_field: Mapped[str | None] = mapped_column(String(80))
+    last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Member(Base):
+    """A person (or bot) of a workspace as Slack describes them, plus their own Rapport settings."""
+
+    __tablename__ = "member"
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id"),
+        Index("ix_member_team_active", "team_id", "deleted", "is_bot"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspace.team_id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    real_name: Mapped[str] = mapped_column(String(255), default="")
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    title: Mapped[str] = mapped_column(String(255), default="")
+    email: Mapped[str | None] = mapped_column(String(255))
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Personal dates: the year is kept only when the person gave it, and never shown.
+    birthday_month: Mapped[int | None] = mapped_column(SmallInteger)
+    birthday_day: Mapped[int | None] = mapped_column(SmallInteger)
+    birth_year: Mapped[int | None] = mapped_column(SmallInteger)
+    start_date: Mapped[date | None] = mapped_column(Date)
+
+    # Consent (True means the person agrees; every default keeps today's behaviour).
+    celebrate_publicly: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_birthday: Mapped[bool] = mapped_column(Boolean, default=True)
+    nudge_others_about_me: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    # Working day in the member's own time zone; nudges arrive from delivery_hour.
+    delivery_hour: Mapped[int] = mapped_column(SmallInteger, default=9)
+    day_end_hour: Mapped[int] = mapped_column(SmallInteger, default=18)
+    work_days: Mapped[str] = mapped_column(String(7), default="12345")  # ISO weekdays
+    paused_until: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def active(self) -> bool:
+        return not (self.deleted or self.is_bot)
+
+    @property
+    def label(self) -> str:
+        """The name people know them by."""
+        return self.display_name or self.real_name or self.name or self.user_id
+
+
+class TitleChange(Base):
+    """A member's Slack title changed; promotions are read from these."""
+
+    __tablename__ = "title_change"
+    __table_args__ = (Index("ix_title_change_team_changed", "team_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(20))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    old_title: Mapped[str] = mapped_column(String(255))
+    new_title: Mapped[str] = mapped_column(String(255))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProcessedEvent(Base):
+    """An Events API `event_id` already applied, so Slack's retries change nothing."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (Index("ix_processed_event_received", "received_at"),)
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

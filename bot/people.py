@@ -1,0 +1,155 @@
+"""The directory: members as Slack describes them, kept in step by sync and by events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import events
+from bot.db import Database
+from bot.models import Member, TitleChange, Workspace
+
+SlackUser = Mapping[str, Any]
+
+
+def ensure_workspace(
+    session: Session, team_id: str, now: datetime, *, name: str = "", bot_user_id: str | None = None
+) -> Workspace:
+    """The workspace row for `team_id`, created on first sight."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        workspace = Workspace(team_id=team_id, name=name, created_at=now, bot_user_id=bot_user_id)
+        session.add(workspace)
+        session.flush()
+    else:
+        if name and workspace.name != name:
+            workspace.name = name
+        if bot_user_id and workspace.bot_user_id != bot_user_id:
+            workspace.bot_user_id = bot_user_id
+    return workspace
+
+
+def valid_tz(name: str | None) -> str:
+    """Slack's tz name when Python knows it, else UTC (so scheduling never fails on it)."""
+    if not name:
+        return "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name
+
+
+def _directory_fields(user: SlackUser) -> dict[str, Any]:
+    profile = user.get("profile") or {}
+    return {
+        "name": (user.get("name") or "")[:255],
+        "real_name": (profile.get("real_name") or user.get("real_name") or "")[:255],
+        "display_name": (profile.get("display_name") or "")[:255],
+        "title": (profile.get("title") or "").strip()[:255],
+        "email": profile.get("email") or None,
+        "tz": valid_tz(user.get("tz")),
+        "deleted": bool(user.get("deleted")),
+        # Slackbot is a bot that Slack reports as is_bot=false.
+        "is_bot": bool(user.get("is_bot") or user.get("is_app_user") or user.get("id") == "USLACKBOT"),
+    }
+
+
+def _apply(session: Session, member: Member, fields: Mapping[str, Any], now: datetime) -> None:
+    old_title = member.title
+    for key, value in fields.items():
+        if getattr(member, key) != value:
+            setattr(member, key, value)
+    if old_title and fields["title"] and old_title != fields["title"]:
+        session.add(
+            TitleChange(
+                team_id=member.team_id,
+                member_id=member.id,
+                old_title=old_title,
+                new_title=fields["title"],
+                changed_at=now,
+            )
+        )
+    member.synced_at = now
+
+
+def upsert_members(session: Session, team_id: str, users: Iterable[SlackUser], now: datetime) -> int:
+    """Insert or update members from Slack user objects of one team; returns how many were seen."""
+    batch = [u for u in users if u.get("id")]
+    if not batch:
+        return 0
+    ids = [u["id"] for u in batch]
+    existing = {
+        m.user_id: m
+        for m in session.scalars(select(Member).where(Member.team_id == team_id, Member.user_id.in_(ids)))
+    }
+    for user in batch:
+        fields = _directory_fields(user)
+        member = existing.get(user["id"])
+        if member is None:
+            member = Member(team_id=team_id, user_id=user["id"], synced_at=now, **fields)
+            session.add(member)
+            existing[user["id"]] = member
+        else:
+            _apply(session, member, fields, now)
+    session.flush()
+    return len(batch)
+
+
+def find_member(session: Session, team_id: str, user_id: str) -> Member | None:
+    return session.scalar(select(Member).where(Member.team_id == team_id, Member.user_id == user_id))
+
+
+def find_members(session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, Member]:
+    """Members by Slack id; ids Rapport has never seen are simply absent."""
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return {}
+    rows = session.scalars(select(Member).where(Member.team_id == team_id, Member.user_id.in_(ids)))
+    return {m.user_id: m for m in rows}
+
+
+def apply_user_event(
+    session: Session, team_id: str, event_id: str | None, user: SlackUser, now: datetime
+) -> bool:
+    """Apply a `user_change`/`team_join` once, however often Slack delivers it."""
+    if not events.first_delivery(session, team_id, event_id, now):
+        return False
+    ensure_workspace(session, team_id, now)
+    upsert_members(session, team_id, [user], now)
+    return True
+
+
+def sync_team(db: Database, client: WebClient, team_id: str, now: datetime, *, page_size: int = 200) -> int:
+    """Page through `users.list` and upsert every member; returns how many were seen.
+
+    Each page commits on its own, so a long sync never holds the write lock for long.
+    """
+    info = client.team_info()
+    team = info.get("team") or {}
+    with db.write() as session:
+        workspace = ensure_workspace(session, team_id, now, name=team.get("name") or "")
+        workspace.domain = team.get("domain") or workspace.domain
+    seen = 0
+    cursor: str | None = None
+    while True:
+        page = (
+            client.users_list(limit=page_size, cursor=cursor)
+            if cursor
+            else client.users_list(limit=page_size)
+        )
+        with db.write() as session:
+            seen += upsert_members(session, team_id, page.get("members") or [], now)
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            break
+    with db.write() as session:
+        ensure_workspace(session, team_id, now).last_synced_at = now
+        events.forget_old(session, now)
+    return seen

@@ -1,0 +1,54 @@
+"""HTTP mode: Bolt behind waitress (a production WSGI server), plus `/healthz`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import create_server
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+    from waitress.server import BaseWSGIServer, MultiSocketServer
+
+Health = Callable[[], bool]
+
+
+class RapportWSGI:
+    """`/slack/events` (and the OAuth paths) go to Bolt; `/healthz` answers load balancers."""
+
+    def __init__(self, app: App, healthy: Health = lambda: True) -> None:
+        self._bolt = SlackRequestHandler(app)
+        self._healthy = healthy
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            ok = self._healthy()
+            body = json.dumps({"ok": ok}).encode()
+            start_response(
+                "200 OK" if ok else "503 Service Unavailable",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        return self._bolt(environ, start_response)
+
+
+def make_server(
+    wsgi: Callable[..., Any], host: str = "0.0.0.0", port: int = 3000, threads: int = 8
+) -> BaseWSGIServer | MultiSocketServer:
+    """A waitress server (port 0 picks a free port: see `.effective_port`); call `.run()`."""
+    # Trust X-Forwarded-* only from a proxy on this machine, the usual TLS-terminating setup.
+    return create_server(
+        wsgi,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="rapport",
+        trusted_proxy="127.0.0.1",
+        trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+        clear_untrusted_proxy_headers=True,
+    )

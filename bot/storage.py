@@ -1,0 +1,42 @@
+"""Portable SQL the core needs beyond the ORM basics (SQLite and PostgreSQL alike)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def _insert(session: Session, model: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model)
+    if dialect == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"unsupported database {dialect}")
+
+
+def insert_ignore(session: Session, model: Any, values: dict[str, Any], conflict: Sequence[str]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when the row was inserted."""
+    table = model.__table__
+    stmt = (
+        _insert(session, model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(conflict))
+        .returning(table.c[conflict[0]])
+    )
+    # RETURNING says portably whether the row went in; rowcount does not on every driver.
+    return session.connection().execute(stmt).first() is not None
+
+
+def insert_many_ignore(
+    session: Session, model: Any, rows: Sequence[dict[str, Any]], conflict: Sequence[str]
+) -> int:
+    """Bulk INSERT … ON CONFLICT DO NOTHING; returns how many rows were new."""
+    if not rows:
+        return 0
+    stmt = _insert(session, model).on_conflict_do_nothing(index_elements=list(conflict))
+    result = session.connection().execute(stmt, list(rows))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,13 @@
+"""Slash commands."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.core import Core
+from handlers.commands import coming_soon, rapport
+
+
+def register(app: App, core: Core) -> None:
+    for module in (rapport, coming_soon):
+        module.register(app, core)

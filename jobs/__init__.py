@@ -1,0 +1,16 @@
+"""Named jobs: each maps to core functions; the scheduler and `rapport jobs run` call them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.core import Core
+from jobs import directory
+
+# A job runs once "as of" the instant it is given and returns a one-line summary.
+Job = Callable[[Core, datetime], str]
+
+JOBS: dict[str, Job] = {
+    "sync-directory": directory.sync_directory,
+}

@@ -1,0 +1,45 @@
+"""APScheduler as a timer only: correctness lives in the database, so replicas may overlap."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.core import Core
+from jobs import JOBS
+
+log = logging.getLogger(__name__)
+
+# How often each job ticks; each run is idempotent, so a missed or extra tick is harmless.
+INTERVALS: dict[str, timedelta] = {
+    "sync-directory": timedelta(hours=1),
+}
+RUN_ON_START = ("sync-directory",)
+
+
+def run_job(core: Core, name: str) -> None:
+    """One tick of a job at the core's current time; failures are logged, never raised."""
+    try:
+        log.info("%s: %s", name, JOBS[name](core, core.clock()))
+    except Exception:
+        log.exception("job %s failed", name)
+
+
+def build_scheduler(core: Core) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}, timezone="UTC"
+    )
+    start = core.clock()
+    for name, every in INTERVALS.items():
+        first = start if name in RUN_ON_START else start + every
+        scheduler.add_job(
+            run_job,
+            "interval",
+            args=(core, name),
+            id=name,
+            seconds=every.total_seconds(),
+            next_run_time=first,
+        )
+    return scheduler
