@@ -29,7 +29,7 @@ _BOLT_ENV = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLAC
 BOT_SCOPES = (
     "commands",
     "chat:write",
-    "chat:write.public",
+    "channels:read",
     "channels:join",
     "im:write",
     "users:read",

@@ -108,10 +108,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         scheduler.start()
     try:
         if args.http:
-            from bot.server import RapportWSGI, make_server
+            from bot.server import RapportWSGI, make_server, stop_server
 
             server = make_server(RapportWSGI(app, core.db.ping), args.host, args.port, args.threads)
-            signal.signal(signal.SIGTERM, lambda *_: server.close())
+            signal.signal(signal.SIGTERM, lambda *_: stop_server(server))
             log.info("Rapport serving HTTP on %s:%s (/slack/events, /healthz)", args.host, args.port)
             server.run()
         else:

@@ -60,11 +60,9 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only unit of work; never blocks writers."""
+        # Closing (not rolling back) ends the transaction but keeps loaded objects readable.
         with self._reader() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def ping(self) -> bool:
         try:

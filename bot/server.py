@@ -52,3 +52,15 @@ def make_server(
         trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
         clear_untrusted_proxy_headers=True,
     )
+
+
+def stop_server(server: BaseWSGIServer | MultiSocketServer) -> None:
+    """Stop a running server from another thread: close every connection inside its loop."""
+
+    def close_all() -> None:
+        for channel in list(getattr(server, "_map", {}).values()):
+            channel.close()
+
+    # The loop only notices a closed socket on its next wake-up; the trigger wakes it now.
+    server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
+    server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)

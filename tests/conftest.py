@@ -14,7 +14,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.core import Core
 from bot.db import Database
-from bot.server import RapportWSGI, make_server
+from bot.server import RapportWSGI, make_server, stop_server
 from tests.clock import FakeClock
 from tests.databases import PostgresSchema, postgres_unavailable, skip_or_fail, sqlite_copy, sqlite_template
 from tests.fakeslack import FakeSlack
@@ -111,8 +111,9 @@ def serve(core: Core) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
     finally:
-        server.close()
+        stop_server(server)
         thread.join(timeout=5)
+        assert not thread.is_alive(), "the HTTP server did not stop"
 
 
 @pytest.fixture

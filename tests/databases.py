@@ -14,7 +14,9 @@ from bot.db import Database
 from bot.migrate import upgrade
 from bot.models import Base
 
-POSTGRES_URL = os.environ.get("RAPPORT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "RAPPORT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 # `.ci/run` sets this so a stopped PostgreSQL fails CI instead of silently skipping its tests.
 REQUIRE_POSTGRES = os.environ.get("RAPPORT_REQUIRE_POSTGRES") == "1"
 

@@ -59,6 +59,8 @@ def test_run_names_every_missing_variable_and_where_to_get_it() -> None:
 
 
 def test_oauth_mode_needs_no_bot_token() -> None:
-    s = load_settings({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "SLACK_SIGNING_SECRET": "x"}, None)
+    s = load_settings(
+        {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "SLACK_SIGNING_SECRET": "x"}, None
+    )
     assert s.oauth
     assert s.missing_for_run(http=True) == []

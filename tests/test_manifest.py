@@ -71,7 +71,9 @@ def test_commands_and_events_match_registered_listeners(core: Core) -> None:
     registered_commands = {n for n in listened if n.startswith("/")}
     assert registered_commands == declared_commands
     assert declared_events <= listened
-    registered_events = {n for n in listened if n in {"app_home_opened", "team_join", "user_change", "message"}}
+    registered_events = {
+        n for n in listened if n in {"app_home_opened", "team_join", "user_change", "message"}
+    }
     assert registered_events <= declared_events
 
 
@@ -81,6 +83,9 @@ def test_scopes_are_the_ones_the_oauth_flow_asks_for() -> None:
 
 @pytest.mark.parametrize("scope", BOT_SCOPES)
 def test_every_scope_says_why(scope: str) -> None:
-    line = next(ln for ln in (ROOT / "manifest.yml").read_text().splitlines() if ln.strip() == f"- {scope}"
-                or ln.strip().startswith(f"- {scope} "))
+    line = next(
+        ln
+        for ln in (ROOT / "manifest.yml").read_text().splitlines()
+        if ln.strip() == f"- {scope}" or ln.strip().startswith(f"- {scope} ")
+    )
     assert "#" in line, f"{scope} has no comment saying why Rapport needs it"

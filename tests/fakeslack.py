@@ -1,0 +1,1716 @@
+"""A fake Slack Web API server for tests (stdlib only).
+
+Runs ``http.server.ThreadingHTTPServer`` on 127.0.0.1 in a daemon thread and answers the Web API
+methods Rapport uses the way Slack does: same request encodings, same response shapes, same
+error codes. It validates Block Kit payloads so a bad message fails in a test instead of in a
+workspace, records every call, and can inject faults (429s, 5xx, ``ok: false``) and enforce
+rate limits with an injectable clock.
+
+Point a client at it with ``WebClient(token=fake.bot_token, base_url=fake.base_url)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import copy
+import hashlib
+import itertools
+import json
+import math
+import random
+import re
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.parser import BytesParser
+from email.policy import HTTP as HTTP_POLICY
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "MAX_MESSAGE_TEXT",
+    "Call",
+    "FakeSlack",
+    "Team",
+    "block_errors",
+    "view_errors",
+]
+
+Json = dict[str, Any]
+
+MAX_MESSAGE_TEXT = 40_000
+MESSAGE_MAX_BLOCKS = 50
+VIEW_MAX_BLOCKS = 100
+# Slack lets a response_url be used five times (within 30 minutes).
+RESPONSE_URL_MAX_USES = 5
+# Form fields slack_sdk serialises to JSON strings when it sends a form body.
+_JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "user_auth_blocks")
+_FAULT_ERRORS = {500: "internal_error", 503: "service_unavailable"}
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Call:
+    """One Web API call as the fake saw it. Failed calls are recorded too."""
+
+    method: str
+    params: dict[str, Any]
+    team_id: str
+    status: int = 200
+    ok: bool = True
+    error: str | None = None
+    response: dict[str, Any] | None = None
+    at: float = 0.0  # the fake's clock when the call arrived
+
+
+@dataclass
+class Team:
+    """A workspace the fake knows, selected by the bot token of a request."""
+
+    id: str
+    name: str
+    domain: str
+    bot_user_id: str
+    bot_id: str
+    tokens: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Fault:
+    status: int
+    error: str
+    retry_after: int | None = None
+
+
+@dataclass
+class _RatioFault:
+    status: int
+    ratio: float
+    rng: random.Random
+
+
+@dataclass
+class _Window:
+    """At most ``capacity`` hits per sliding ``seconds``."""
+
+    capacity: int
+    seconds: float
+    hits: dict[str, deque[float]] = field(default_factory=dict)
+
+    @classmethod
+    def from_rate(cls, rate: float, unit_seconds: float) -> _Window:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        # A fractional rate (0.5/s) becomes one hit per longer window (2 s) so averages stay honest.
+        capacity = max(1, math.floor(rate))
+        return cls(capacity=capacity, seconds=unit_seconds * capacity / rate)
+
+    def retry_after(self, key: str, now: float) -> float:
+        """Seconds until ``key`` may be hit again (0 when it may be hit now)."""
+        hits = self.hits.setdefault(key, deque())
+        while hits and hits[0] <= now - self.seconds:
+            hits.popleft()
+        if len(hits) < self.capacity:
+            return 0.0
+        return hits[0] + self.seconds - now
+
+    def hit(self, key: str, now: float) -> None:
+        self.hits.setdefault(key, deque()).append(now)
+
+
+@dataclass
+class _RateLimit:
+    per_channel: _Window | None
+    per_team: _Window | None
+
+
+class ApiError(Exception):
+    """Raised by method handlers; becomes ``{"ok": false, "error": ...}``."""
+
+    def __init__(self, error: str, **extra: Any) -> None:
+        super().__init__(error)
+        self.error = error
+        self.extra = extra
+
+
+# --------------------------------------------------------------------------------------------
+# Block Kit validation
+# --------------------------------------------------------------------------------------------
+
+_TEXT_TYPES = ("plain_text", "mrkdwn")
+_SELECTS = frozenset(
+    {"static_select", "external_select", "users_select", "conversations_select", "channels_select"}
+)
+_MULTI_SELECTS = frozenset("multi_" + s for s in _SELECTS)
+_ACTIONS_ELEMENTS = frozenset(
+    {
+        "button",
+        "checkboxes",
+        "datepicker",
+        "datetimepicker",
+        "overflow",
+        "radio_buttons",
+        "timepicker",
+        "workflow_button",
+        "rich_text_input",
+    }
+    | _SELECTS
+    | _MULTI_SELECTS
+)
+_ACCESSORY_ELEMENTS = frozenset(
+    {
+        "button",
+        "checkboxes",
+        "datepicker",
+        "image",
+        "overflow",
+        "radio_buttons",
+        "timepicker",
+        "workflow_button",
+    }
+    | _SELECTS
+    | _MULTI_SELECTS
+)
+_INPUT_ELEMENTS = frozenset(
+    {
+        "checkboxes",
+        "datepicker",
+        "datetimepicker",
+        "email_text_input",
+        "file_input",
+        "number_text_input",
+        "plain_text_input",
+        "radio_buttons",
+        "rich_text_input",
+        "timepicker",
+        "url_text_input",
+    }
+    | _SELECTS
+    | _MULTI_SELECTS
+)
+_BLOCK_TYPES = frozenset(
+    {
+        "actions",
+        "context",
+        "context_actions",
+        "divider",
+        "file",
+        "header",
+        "image",
+        "input",
+        "markdown",
+        "rich_text",
+        "section",
+        "table",
+        "video",
+    }
+)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME_RE = re.compile(r"^\d{2}:\d{2}$")
+
+
+class _Checker:
+    """Collects Slack-style errors: ``"<problem> [json-pointer:/blocks/0/text/text]"``."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def err(self, problem: str, ptr: str) -> None:
+        self.errors.append(f"{problem} [json-pointer:{ptr}]")
+
+    # -- primitives ---------------------------------------------------------------------------
+
+    def string(
+        self, parent: Json, key: str, ptr: str, *, max_len: int, min_len: int = 0, required: bool = False
+    ) -> None:
+        value = parent.get(key)
+        if value is None:
+            if required:
+                self.err(f"missing required field: {key}", ptr)
+            return
+        if not isinstance(value, str):
+            self.err("must be a string", f"{ptr}/{key}")
+        elif len(value) > max_len:
+            self.err(f"must be less than {max_len + 1} characters", f"{ptr}/{key}")
+        elif len(value) < min_len:
+            self.err(f"must be more than {min_len - 1} characters", f"{ptr}/{key}")
+
+    def text(
+        self, parent: Json, key: str, ptr: str, *, max_len: int, plain: bool = False, required: bool = False
+    ) -> None:
+        obj = parent.get(key)
+        if obj is None:
+            if required:
+                self.err(f"missing required field: {key}", ptr)
+            return
+        self.text_obj(obj, f"{ptr}/{key}", max_len=max_len, plain=plain)
+
+    def text_obj(self, obj: Any, ptr: str, *, max_len: int, plain: bool = False) -> None:
+        if not isinstance(obj, dict):
+            self.err("must be a text object", ptr)
+            return
+        kind = obj.get("type")
+        if kind is None:
+            self.err("missing required field: type", ptr)
+        elif kind not in _TEXT_TYPES:
+            self.err("must be one of: plain_text, mrkdwn", f"{ptr}/type")
+        elif plain and kind != "plain_text":
+            self.err("must be plain_text", f"{ptr}/type")
+        if kind == "mrkdwn" and "emoji" in obj:
+            self.err("emoji is only allowed in plain_text", f"{ptr}/emoji")
+        if kind == "plain_text" and "verbatim" in obj:
+            self.err("verbatim is only allowed in mrkdwn", f"{ptr}/verbatim")
+        text = obj.get("text")
+        if text is None:
+            self.err("missing required field: text", ptr)
+        elif not isinstance(text, str):
+            self.err("must be a string", f"{ptr}/text")
+        elif not text:
+            self.err("must be more than 0 characters", f"{ptr}/text")
+        elif len(text) > max_len:
+            self.err(f"must be less than {max_len + 1} characters", f"{ptr}/text")
+
+    def items(self, parent: Json, key: str, ptr: str, *, max_items: int, min_items: int = 0) -> list[Any]:
+        """The list at ``parent[key]`` (``[]`` when absent or wrong), checking its length."""
+        value = parent.get(key)
+        if value is None:
+            if min_items:
+                self.err(f"missing required field: {key}", ptr)
+            return []
+        if not isinstance(value, list):
+            self.err("must be an array", f"{ptr}/{key}")
+            return []
+        if len(value) > max_items:
+            self.err(f"must be less than {max_items + 1} items", f"{ptr}/{key}")
+        if len(value) < min_items:
+            self.err(f"must be more than {min_items - 1} items", f"{ptr}/{key}")
+        return value
+
+    # -- composition objects ------------------------------------------------------------------
+
+    def option(self, opt: Any, ptr: str, *, mrkdwn: bool = False, url: bool = False) -> None:
+        if not isinstance(opt, dict):
+            self.err("must be an object", ptr)
+            return
+        self.text(opt, "text", ptr, max_len=75, plain=not mrkdwn, required=True)
+        self.string(opt, "value", ptr, max_len=150, required=True)
+        self.text(opt, "description", ptr, max_len=75, plain=not mrkdwn)
+        if url:
+            self.string(opt, "url", ptr, max_len=3000)
+        elif "url" in opt:
+            self.err("url is only allowed in overflow options", f"{ptr}/url")
+
+    def confirm(self, parent: Json, ptr: str) -> None:
+        conf = parent.get("confirm")
+        if conf is None:
+            return
+        ptr = f"{ptr}/confirm"
+        if not isinstance(conf, dict):
+            self.err("must be an object", ptr)
+            return
+        self.text(conf, "title", ptr, max_len=100, plain=True, required=True)
+        self.text(conf, "text", ptr, max_len=300, required=True)
+        self.text(conf, "confirm", ptr, max_len=30, plain=True, required=True)
+        self.text(conf, "deny", ptr, max_len=30, plain=True, required=True)
+        self.style(conf, ptr)
+
+    def style(self, parent: Json, ptr: str) -> None:
+        if "style" in parent and parent["style"] not in ("primary", "danger"):
+            self.err("must be one of: primary, danger", f"{ptr}/style")
+
+    # -- elements -----------------------------------------------------------------------------
+
+    def element(self, el: Any, ptr: str, *, allowed: frozenset[str], where: str) -> None:
+        if not isinstance(el, dict):
+            self.err("must be an object", ptr)
+            return
+        kind = el.get("type")
+        if kind is None:
+            self.err("missing required field: type", ptr)
+            return
+        if kind not in allowed:
+            self.err(f"unsupported element type {kind!r} in {where}", f"{ptr}/type")
+            return
+        if kind != "image":
+            self.string(el, "action_id", ptr, max_len=255, min_len=1)
+        if kind in ("button", "workflow_button"):
+            self.text(el, "text", ptr, max_len=75, plain=True, required=True)
+            self.string(el, "value", ptr, max_len=2000)
+            self.string(el, "url", ptr, max_len=3000)
+            self.string(el, "accessibility_label", ptr, max_len=75)
+            self.style(el, ptr)
+        elif kind in _SELECTS or kind in _MULTI_SELECTS:
+            self.text(el, "placeholder", ptr, max_len=150, plain=True)
+            if kind.endswith("static_select"):
+                self.static_options(el, ptr)
+            if kind in _MULTI_SELECTS and "max_selected_items" in el:
+                n = el["max_selected_items"]
+                if not isinstance(n, int) or n < 1:
+                    self.err("must be an integer greater than 0", f"{ptr}/max_selected_items")
+        elif kind == "overflow":
+            for i, opt in enumerate(self.items(el, "options", ptr, max_items=5, min_items=1)):
+                self.option(opt, f"{ptr}/options/{i}", url=True)
+        elif kind in ("checkboxes", "radio_buttons"):
+            for i, opt in enumerate(self.items(el, "options", ptr, max_items=10, min_items=1)):
+                self.option(opt, f"{ptr}/options/{i}", mrkdwn=True)
+        elif kind == "datepicker":
+            self.text(el, "placeholder", ptr, max_len=150, plain=True)
+            date = el.get("initial_date")
+            if date is not None and not (isinstance(date, str) and _DATE_RE.match(date)):
+                self.err("must be a date in the format YYYY-MM-DD", f"{ptr}/initial_date")
+        elif kind == "timepicker":
+            self.text(el, "placeholder", ptr, max_len=150, plain=True)
+            at = el.get("initial_time")
+            if at is not None and not (isinstance(at, str) and _TIME_RE.match(at)):
+                self.err("must be a time in the format HH:mm", f"{ptr}/initial_time")
+        elif kind in ("plain_text_input", "email_text_input", "url_text_input", "number_text_input"):
+            self.text(el, "placeholder", ptr, max_len=150, plain=True)
+            self.input_lengths(el, ptr)
+            if kind == "number_text_input" and not isinstance(el.get("is_decimal_allowed"), bool):
+                self.err("missing required field: is_decimal_allowed", ptr)
+        elif kind == "rich_text_input":
+            self.text(el, "placeholder", ptr, max_len=150, plain=True)
+        elif kind == "image":
+            self.image(el, ptr)
+        self.confirm(el, ptr)
+
+    def static_options(self, el: Json, ptr: str) -> None:
+        if ("options" in el) == ("option_groups" in el):
+            self.err("must provide exactly one of options or option_groups", ptr)
+            return
+        for i, opt in enumerate(self.items(el, "options", ptr, max_items=100)):
+            self.option(opt, f"{ptr}/options/{i}")
+        for g, group in enumerate(self.items(el, "option_groups", ptr, max_items=100)):
+            gptr = f"{ptr}/option_groups/{g}"
+            if not isinstance(group, dict):
+                self.err("must be an object", gptr)
+                continue
+            self.text(group, "label", gptr, max_len=75, plain=True, required=True)
+            for i, opt in enumerate(self.items(group, "options", gptr, max_items=100, min_items=1)):
+                self.option(opt, f"{gptr}/options/{i}")
+
+    def input_lengths(self, el: Json, ptr: str) -> None:
+        lo, hi = el.get("min_length"), el.get("max_length")
+        if lo is not None and (not isinstance(lo, int) or not 0 <= lo <= 3000):
+            self.err("must be an integer between 0 and 3000", f"{ptr}/min_length")
+        if hi is not None and (not isinstance(hi, int) or not 1 <= hi <= 3000):
+            self.err("must be an integer between 1 and 3000", f"{ptr}/max_length")
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            self.err("min_length must not be greater than max_length", ptr)
+
+    def image(self, el: Json, ptr: str) -> None:
+        if "image_url" not in el and "slack_file" not in el:
+            self.err("must provide image_url or slack_file", ptr)
+        self.string(el, "image_url", ptr, max_len=3000)
+        self.string(el, "alt_text", ptr, max_len=2000, required=True)
+
+    # -- blocks -------------------------------------------------------------------------------
+
+    def blocks(self, blocks: Any, ptr: str, *, max_blocks: int, surface: str) -> None:
+        if not isinstance(blocks, list):
+            self.err("must be an array", ptr)
+            return
+        if len(blocks) > max_blocks:
+            self.err(f"must be less than {max_blocks + 1} items", ptr)
+        seen: set[str] = set()
+        for i, block in enumerate(blocks):
+            bptr = f"{ptr}/{i}"
+            self.block(block, bptr, surface=surface)
+            block_id = block.get("block_id") if isinstance(block, dict) else None
+            if isinstance(block_id, str):
+                if block_id in seen:
+                    self.err(f"duplicate block_id {block_id!r}", f"{bptr}/block_id")
+                seen.add(block_id)
+
+    def block(self, block: Any, ptr: str, *, surface: str) -> None:
+        if not isinstance(block, dict):
+            self.err("must be an object", ptr)
+            return
+        kind = block.get("type")
+        if kind is None:
+            self.err("missing required field: type", ptr)
+            return
+        if kind not in _BLOCK_TYPES:
+            self.err(f"unknown block type {kind!r}", f"{ptr}/type")
+            return
+        if kind == "file" and surface != "message":
+            self.err("file blocks are only allowed in messages", f"{ptr}/type")
+        self.string(block, "block_id", ptr, max_len=255, min_len=1)
+        getattr(self, f"block_{kind}", self.block_other)(block, ptr)
+
+    def block_other(self, block: Json, ptr: str) -> None:
+        """Block types the fake knows but does not check in detail."""
+
+    def block_section(self, block: Json, ptr: str) -> None:
+        if block.get("text") is None and block.get("fields") is None:
+            self.err("must provide text or fields", ptr)
+        self.text(block, "text", ptr, max_len=3000)
+        min_fields = 0 if block.get("fields") is None else 1
+        for i, f in enumerate(self.items(block, "fields", ptr, max_items=10, min_items=min_fields)):
+            self.text_obj(f, f"{ptr}/fields/{i}", max_len=2000)
+        if block.get("accessory") is not None:
+            self.element(
+                block["accessory"], f"{ptr}/accessory", allowed=_ACCESSORY_ELEMENTS, where="section accessory"
+            )
+
+    def block_header(self, block: Json, ptr: str) -> None:
+        self.text(block, "text", ptr, max_len=150, plain=True, required=True)
+
+    def block_context(self, block: Json, ptr: str) -> None:
+        for i, el in enumerate(self.items(block, "elements", ptr, max_items=10, min_items=1)):
+            eptr = f"{ptr}/elements/{i}"
+            if isinstance(el, dict) and el.get("type") == "image":
+                self.image(el, eptr)
+            else:
+                self.text_obj(el, eptr, max_len=2000)
+
+    def block_actions(self, block: Json, ptr: str) -> None:
+        seen: set[str] = set()
+        for i, el in enumerate(self.items(block, "elements", ptr, max_items=25, min_items=1)):
+            eptr = f"{ptr}/elements/{i}"
+            self.element(el, eptr, allowed=_ACTIONS_ELEMENTS, where="actions block")
+            action_id = el.get("action_id") if isinstance(el, dict) else None
+            if isinstance(action_id, str):
+                if action_id in seen:
+                    self.err(f"duplicate action_id {action_id!r}", f"{eptr}/action_id")
+                seen.add(action_id)
+
+    def block_image(self, block: Json, ptr: str) -> None:
+        self.image(block, ptr)
+        self.text(block, "title", ptr, max_len=2000, plain=True)
+
+    def block_input(self, block: Json, ptr: str) -> None:
+        self.text(block, "label", ptr, max_len=2000, plain=True, required=True)
+        self.text(block, "hint", ptr, max_len=2000, plain=True)
+        if block.get("element") is None:
+            self.err("missing required field: element", ptr)
+        else:
+            self.element(block["element"], f"{ptr}/element", allowed=_INPUT_ELEMENTS, where="input block")
+
+    def block_rich_text(self, block: Json, ptr: str) -> None:
+        self.items(block, "elements", ptr, max_items=10_000, min_items=1)
+
+    def block_markdown(self, block: Json, ptr: str) -> None:
+        self.string(block, "text", ptr, max_len=12_000, min_len=1, required=True)
+
+    def block_video(self, block: Json, ptr: str) -> None:
+        self.string(block, "alt_text", ptr, max_len=2000, required=True)
+        self.text(block, "title", ptr, max_len=200, plain=True, required=True)
+        self.string(block, "thumbnail_url", ptr, max_len=3000, required=True)
+        self.string(block, "video_url", ptr, max_len=3000, required=True)
+
+    def block_file(self, block: Json, ptr: str) -> None:
+        self.string(block, "external_id", ptr, max_len=255, required=True)
+
+    # -- surfaces -----------------------------------------------------------------------------
+
+    def view(self, view: Any, ptr: str) -> None:
+        if not isinstance(view, dict):
+            self.err("must be an object", ptr)
+            return
+        kind = view.get("type")
+        if kind not in ("modal", "home"):
+            self.err("must be one of: modal, home", f"{ptr}/type")
+            return
+        if kind == "modal":
+            self.text(view, "title", ptr, max_len=24, plain=True, required=True)
+            self.text(view, "submit", ptr, max_len=24, plain=True)
+            self.text(view, "close", ptr, max_len=24, plain=True)
+        self.string(view, "private_metadata", ptr, max_len=3000)
+        self.string(view, "callback_id", ptr, max_len=255)
+        self.string(view, "external_id", ptr, max_len=255)
+        if "blocks" not in view:
+            self.err("missing required field: blocks", ptr)
+            return
+        blocks = view["blocks"]
+        self.blocks(blocks, f"{ptr}/blocks", max_blocks=VIEW_MAX_BLOCKS, surface=kind)
+        has_input = isinstance(blocks, list) and any(
+            isinstance(b, dict) and b.get("type") == "input" for b in blocks
+        )
+        if kind == "modal" and has_input and view.get("submit") is None:
+            self.err("must provide submit when the view has input blocks", ptr)
+
+
+def block_errors(blocks: Any, *, surface: str = "message", pointer: str = "/blocks") -> list[str]:
+    """Slack-style validation errors for a ``blocks`` array (``[]`` when it is valid).
+
+    ``surface`` is "message" (50 blocks), "modal" or "home" (100 blocks).
+    """
+    checker = _Checker()
+    max_blocks = MESSAGE_MAX_BLOCKS if surface == "message" else VIEW_MAX_BLOCKS
+    checker.blocks(blocks, pointer, max_blocks=max_blocks, surface=surface)
+    return checker.errors
+
+
+def view_errors(view: Any, *, pointer: str = "/view") -> list[str]:
+    """Slack-style validation errors for a modal or home view (``[]`` when it is valid)."""
+    checker = _Checker()
+    checker.view(view, pointer)
+    return checker.errors
+
+
+def _invalid_blocks(errors: list[str]) -> ApiError:
+    return ApiError(
+        "invalid_blocks", errors=errors, response_metadata={"messages": [f"[ERROR] {e}" for e in errors]}
+    )
+
+
+def _check_message_content(p: Json, *, require_content: bool = True) -> None:
+    """Slack's checks on text / blocks / attachments of a message, raising ``ApiError``."""
+    blocks, attachments = p.get("blocks"), p.get("attachments")
+    if isinstance(blocks, str):
+        raise ApiError("invalid_blocks_format")
+    if isinstance(attachments, str):
+        raise ApiError("invalid_attachments")
+    text = p.get("text")
+    if text is not None and not isinstance(text, str):
+        text = p["text"] = str(text)
+    if require_content and not text and not blocks and not attachments:
+        raise ApiError("no_text")
+    if text and len(text) > MAX_MESSAGE_TEXT:
+        raise ApiError("msg_too_long")
+    errors = block_errors(blocks) if blocks is not None else []
+    if attachments is not None:
+        if not isinstance(attachments, list):
+            raise ApiError("invalid_attachments")
+        for i, att in enumerate(attachments):
+            if isinstance(att, dict) and att.get("blocks") is not None:
+                errors += block_errors(att["blocks"], pointer=f"/attachments/{i}/blocks")
+    if errors:
+        raise _invalid_blocks(errors)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+_TZ_LABELS = {
+    "EST": "Eastern Standard Time",
+    "EDT": "Eastern Daylight Time",
+    "CST": "Central Standard Time",
+    "CDT": "Central Daylight Time",
+    "MST": "Mountain Standard Time",
+    "MDT": "Mountain Daylight Time",
+    "PST": "Pacific Standard Time",
+    "PDT": "Pacific Daylight Time",
+    "AKST": "Alaska Standard Time",
+    "AKDT": "Alaska Daylight Time",
+    "HST": "Hawaii-Aleutian Standard Time",
+    "GMT": "Greenwich Mean Time",
+    "UTC": "Coordinated Universal Time",
+    "BST": "British Summer Time",
+    "WET": "Western European Time",
+    "WEST": "Western European Summer Time",
+    "CET": "Central European Time",
+    "CEST": "Central European Summer Time",
+    "EET": "Eastern European Time",
+    "EEST": "Eastern European Summer Time",
+    "IST": "India Standard Time",
+    "JST": "Japan Standard Time",
+    "AEST": "Australian Eastern Standard Time",
+    "AEDT": "Australian Eastern Daylight Time",
+}
+
+
+def _tz_fields(tz: str, now: datetime) -> tuple[str, int]:
+    """Slack's ``tz_label`` and ``tz_offset`` (seconds east of UTC) for an IANA zone at ``now``."""
+    local = now.astimezone(ZoneInfo(tz))
+    offset = local.utcoffset()
+    seconds = int(offset.total_seconds()) if offset is not None else 0
+    abbr = local.tzname() or ""
+    if abbr in _TZ_LABELS:
+        return _TZ_LABELS[abbr], seconds
+    # zoneinfo gives numeric abbreviations ("+0530") for many zones; Slack shows a name, we show UTC±.
+    sign = "+" if seconds >= 0 else "-"
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}", seconds
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "yes")
+    return bool(value)
+
+
+def _encode_cursor(user_id: str) -> str:
+    # Slack's users.list cursors are base64 of "user:<next user id>"; tests must treat them as opaque.
+    return base64.b64encode(f"user:{user_id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> str:
+    try:
+        raw = base64.b64decode(cursor.encode(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError("invalid_cursor") from exc
+    if not raw.startswith("user:"):
+        raise ApiError("invalid_cursor")
+    return raw[5:]
+
+
+def _parse_multipart(body: bytes, content_type: str) -> dict[str, Any]:
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    msg = BytesParser(policy=HTTP_POLICY).parsebytes(head + body)
+    out: dict[str, Any] = {}
+    for part in msg.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        out[str(name)] = data if part.get_filename() else data.decode("utf-8", "replace")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP plumbing
+# --------------------------------------------------------------------------------------------
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    fake: FakeSlack
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients hanging up mid-response are normal in tests; anything else is worth seeing.
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive for clients that want it
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the per-request stderr log."""
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            status, out_headers, out_body = _text_reply(400, "bad content-length")
+        else:
+            body = self.rfile.read(length) if length else b""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            status, out_headers, out_body = self.server.fake._handle(self.command, self.path, headers, body)
+        self.send_response(status)
+        for key, value in out_headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(out_body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(out_body)
+
+
+_Reply = tuple[int, dict[str, str], bytes]
+
+
+def _json_reply(status: int, data: Json, headers: dict[str, str] | None = None) -> _Reply:
+    out = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    return status, out, json.dumps(data).encode()
+
+
+def _text_reply(status: int, text: str) -> _Reply:
+    return status, {"Content-Type": "text/plain; charset=utf-8"}, text.encode()
+
+
+# --------------------------------------------------------------------------------------------
+# The fake
+# --------------------------------------------------------------------------------------------
+
+
+class FakeSlack:
+    """A fake Slack Web API on 127.0.0.1.
+
+    Use as a context manager (or ``start()``/``stop()``). State is guarded by one lock; the
+    ``calls``/``messages``/``responses`` properties return snapshots.
+    """
+
+    def __init__(
+        self,
+        *,
+        team_id: str = "T0001",
+        bot_token: str = "xoxb-test",
+        bot_user_id: str = "UBOT",
+        team_name: str = "Test Team",
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.team_id = team_id
+        self.bot_token = bot_token
+        self.bot_user_id = bot_user_id
+        self.clock = clock  # drives rate limiting and Call.at; tests may replace it
+        self.wall_clock: Callable[[], datetime] = wall_clock or (lambda: datetime.now(UTC))
+        self.private_channels_without_bot: set[str] = set()
+        self.archived_channels: set[str] = set()
+        self.expired_trigger_ids: set[str] = set()
+        self.profile_field_defs: list[dict[str, Any]] = []
+        self.server_errors: list[str] = []  # tracebacks of handler crashes (answered with 500)
+
+        self._cond = threading.Condition(threading.RLock())
+        self._teams: dict[str, Team] = {}
+        self._teams_by_token: dict[str, Team] = {}
+        self._users: dict[tuple[str, str], dict[str, Any]] = {}
+        self._channels: dict[str, dict[str, Any]] = {}
+        self._calls: list[Call] = []
+        self._messages: list[dict[str, Any]] = []
+        self._ephemerals: list[dict[str, Any]] = []
+        self._views: dict[str, dict[str, Any]] = {}
+        self._home: dict[tuple[str, str], str] = {}  # (team, user) -> view id
+        self._opened_dms: set[tuple[str, str]] = set()
+        self._responses: list[dict[str, Any]] = []
+        self._response_urls: dict[str, dict[str, Any]] = {}
+        self._faults: dict[str, deque[_Fault]] = {}
+        self._ratio_faults: dict[str, _RatioFault] = {}
+        self._rate_limits: dict[str, _RateLimit] = {}
+        self._ts = itertools.count(1_700_000_000_000_100, 100)  # microseconds; 100 apart
+        self._ids = itertools.count(1)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._methods: dict[str, Callable[[Team, Json], Json]] = {
+            "auth.test": self._auth_test,
+            "team.info": self._team_info,
+            "team.profile.get": self._team_profile_get,
+            "users.list": self._users_list,
+            "users.info": self._users_info,
+            "users.lookupByEmail": self._users_lookup_by_email,
+            "users.profile.get": self._users_profile_get,
+            "conversations.open": self._conversations_open,
+            "conversations.join": self._conversations_join,
+            "conversations.info": self._conversations_info,
+            "chat.postMessage": self._chat_post_message,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.update": self._chat_update,
+            "chat.delete": self._chat_delete,
+            "chat.getPermalink": self._chat_get_permalink,
+            "views.publish": self._views_publish,
+            "views.open": self._views_open,
+            "views.update": self._views_update,
+            "views.push": self._views_push,
+        }
+        self.add_team(team_id, bot_token, name=team_name, bot_user_id=bot_user_id)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Bind 127.0.0.1 on a free port and serve in a daemon thread."""
+        if self._server is not None:
+            return self
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.fake = self
+        self._server = server
+        # A short poll interval keeps stop() fast.
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fakeslack", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT`` (no trailing slash)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The Web API base URL for ``WebClient(base_url=...)`` (trailing slash included)."""
+        return f"{self.url}/api/"
+
+    # -- workspaces & directory ---------------------------------------------------------------
+
+    def add_team(
+        self,
+        team_id: str,
+        token: str,
+        *,
+        name: str | None = None,
+        domain: str | None = None,
+        bot_user_id: str | None = None,
+    ) -> Team:
+        """Register a workspace whose bot token is ``token`` (adds the token if the team exists)."""
+        with self._cond:
+            team = self._teams.get(team_id)
+            if team is None:
+                team = Team(
+                    id=team_id,
+                    name=name or f"Team {team_id}",
+                    domain=domain or f"team-{team_id.lower()}",
+                    bot_user_id=bot_user_id or self.bot_user_id,
+                    bot_id="B" + team_id.lstrip("T"),
+                )
+                self._teams[team_id] = team
+            team.tokens.add(token)
+            self._teams_by_token[token] = team
+            return team
+
+    def team(self, team_id: str | None = None) -> Team:
+        return self._teams[team_id or self.team_id]
+
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        team_id: str | None = None,
+        name: str | None = None,
+        real_name: str | None = None,
+        display_name: str = "",
+        title: str = "",
+        tz: str = "America/New_York",
+        deleted: bool = False,
+        is_bot: bool = False,
+        email: str | None = None,
+        profile_fields: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Add (or replace) a directory user; returns the stored Slack-shaped user object.
+
+        ``profile_fields`` maps custom field ids to a value string or ``{"value", "alt"}``.
+        Extra keyword arguments become top-level user fields (``profile=`` merges into profile).
+        The returned dict is live: mutating it changes what the API returns.
+        """
+        team_id = team_id or self.team_id
+        real = real_name if real_name is not None else f"User {user_id}"
+        tz_label, tz_offset = _tz_fields(tz, self.wall_clock())
+        fields = {
+            fid: (dict(v) if isinstance(v, dict) else {"value": str(v), "alt": ""})
+            for fid, v in (profile_fields or {}).items()
+        }
+        first, _, last = real.partition(" ")
+        profile: dict[str, Any] = {
+            "title": title,
+            "phone": "",
+            "skype": "",
+            "real_name": real,
+            "real_name_normalized": real,
+            "display_name": display_name,
+            "display_name_normalized": display_name,
+            "first_name": first,
+            "last_name": last,
+            "fields": fields,
+            "status_text": "",
+            "status_emoji": "",
+            "status_expiration": 0,
+            "avatar_hash": hashlib.md5(user_id.encode()).hexdigest()[:12],
+            "image_72": f"https://avatars.example/{user_id}_72.png",
+            "image_192": f"https://avatars.example/{user_id}_192.png",
+            "team": team_id,
+        }
+        if email is not None:
+            profile["email"] = email
+        profile.update(extra.pop("profile", {}))
+        user: dict[str, Any] = {
+            "id": user_id,
+            "team_id": team_id,
+            "name": name if name is not None else user_id.lower(),
+            "deleted": deleted,
+            "color": "9f69e7",
+            "real_name": real,
+            "tz": tz,
+            "tz_label": tz_label,
+            "tz_offset": tz_offset,
+            "profile": profile,
+            "is_admin": False,
+            "is_owner": False,
+            "is_primary_owner": False,
+            "is_restricted": False,
+            "is_ultra_restricted": False,
+            "is_bot": is_bot,
+            "is_app_user": False,
+            "updated": int(self.wall_clock().timestamp()),
+            **extra,
+        }
+        with self._cond:
+            self._users[(team_id, user_id)] = user
+        return user
+
+    def add_system_users(self, team_id: str | None = None) -> None:
+        """Add what a real ``users.list`` also returns: Slackbot (not ``is_bot``!) and our bot user."""
+        team = self.team(team_id)
+        self.add_user(
+            "USLACKBOT", team_id=team.id, name="slackbot", real_name="Slackbot", tz="America/Los_Angeles"
+        )
+        self.add_user(team.bot_user_id, team_id=team.id, name="rapport", real_name="Rapport", is_bot=True)
+
+    def user(self, user_id: str, team_id: str | None = None) -> dict[str, Any] | None:
+        return self._users.get((team_id or self.team_id, user_id))
+
+    def add_profile_field(
+        self,
+        field_id: str,
+        label: str,
+        *,
+        type: str = "text",
+        hint: str = "",
+        possible_values: list[str] | None = None,
+        is_hidden: bool = False,
+    ) -> dict[str, Any]:
+        """Append a custom profile field definition (what ``team.profile.get`` lists)."""
+        spec = {
+            "id": field_id,
+            "ordering": len(self.profile_field_defs),
+            "field_name": None,
+            "label": label,
+            "hint": hint,
+            "type": type,
+            "possible_values": possible_values,
+            "options": None,
+            "is_hidden": is_hidden,
+            "section_id": "S0001",
+        }
+        self.profile_field_defs.append(spec)
+        return spec
+
+    def add_channel(
+        self, channel_id: str, name: str, *, is_private: bool = False, team_id: str | None = None
+    ) -> dict[str, Any]:
+        """Give a channel a name for ``conversations.info`` (unknown C/G ids still work)."""
+        with self._cond:
+            channel = self._channel_object(channel_id, team_id or self.team_id)
+            channel.update(name=name, name_normalized=name, is_private=is_private)
+            self._channels[channel_id] = channel
+            return channel
+
+    def add_message(
+        self,
+        channel: str,
+        text: str,
+        *,
+        user: str,
+        ts: str | None = None,
+        thread_ts: str | None = None,
+        blocks: list[dict[str, Any]] | None = None,
+        team_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Seed a message written by a person (e.g. the target of a message shortcut)."""
+        with self._cond:
+            msg = {
+                "type": "message",
+                "channel": channel,
+                "ts": ts or self._next_ts(),
+                "text": text,
+                "blocks": blocks,
+                "thread_ts": thread_ts,
+                "user": user,
+                "team_id": team_id or self.team_id,
+            }
+            self._messages.append(msg)
+            return msg
+
+    # -- records ------------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        with self._cond:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._cond:
+            return [c for c in self._calls if c.method == method]
+
+    def reset_calls(self) -> None:
+        with self._cond:
+            self._calls.clear()
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until ``count`` calls to ``method`` arrived; returns all calls to it."""
+        with self._cond:
+            done = self._cond.wait_for(
+                lambda: sum(c.method == method for c in self._calls) >= count, timeout=timeout
+            )
+            if not done:
+                seen = [f"{c.method} -> {c.status} {c.error or 'ok'}" for c in self._calls[-50:]]
+                raise AssertionError(
+                    f"expected {count} call(s) to {method} within {timeout}s; calls seen: {seen}"
+                )
+            return [c for c in self._calls if c.method == method]
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Messages in channels: posted by the bot (minus deleted ones) and seeded ones."""
+        with self._cond:
+            return list(self._messages)
+
+    @property
+    def ephemerals(self) -> list[dict[str, Any]]:
+        with self._cond:
+            return list(self._ephemerals)
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        with self._cond:
+            return next((m for m in self._messages if m["channel"] == channel and m["ts"] == ts), None)
+
+    def messages_in(self, channel: str) -> list[dict[str, Any]]:
+        with self._cond:
+            return [m for m in self._messages if m["channel"] == channel]
+
+    @property
+    def views(self) -> dict[str, dict[str, Any]]:
+        """Views by id (modals opened/pushed/updated and home tabs)."""
+        with self._cond:
+            return dict(self._views)
+
+    def home_view(self, user_id: str, team_id: str | None = None) -> dict[str, Any] | None:
+        with self._cond:
+            view_id = self._home.get((team_id or self.team_id, user_id))
+            return self._views.get(view_id) if view_id else None
+
+    # -- response URLs ------------------------------------------------------------------------
+
+    def response_url(self, name: str = "x", *, channel: str | None = None, ts: str | None = None) -> str:
+        """A fresh response_url. Bind it to a message (``channel``, ``ts``) to make
+        ``replace_original``/``delete_original`` act on ``.messages``."""
+        with self._cond:
+            url_id = f"R{next(self._ids):06d}"
+            self._response_urls[url_id] = {"name": name, "channel": channel, "ts": ts, "uses": 0}
+        return f"{self.url}/response/{url_id}"
+
+    @property
+    def responses(self) -> list[dict[str, Any]]:
+        """Posts to response URLs: ``{"url_id", "name", "status", "body", **body}``."""
+        with self._cond:
+            return list(self._responses)
+
+    def reset_responses(self) -> None:
+        with self._cond:
+            self._responses.clear()
+
+    def wait_for_response(self, count: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
+        with self._cond:
+            if not self._cond.wait_for(lambda: len(self._responses) >= count, timeout=timeout):
+                raise AssertionError(
+                    f"expected {count} response_url post(s) within {timeout}s; got {self._responses}"
+                )
+            return list(self._responses)
+
+    # -- fault injection & rate limits --------------------------------------------------------
+
+    def fail_next(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
+        """Answer the next ``times`` calls to ``method`` with HTTP ``status``.
+
+        429 carries ``Retry-After``. ``method`` may be "*" (any method) or "response_url".
+        """
+        if status == 429:
+            fault = _Fault(status, "ratelimited", retry_after)
+        else:
+            fault = _Fault(status, _FAULT_ERRORS.get(status, "fatal_error"))
+        with self._cond:
+            self._faults.setdefault(method, deque()).extend([fault] * times)
+
+    def error_next(self, method: str, error: str = "ratelimited", times: int = 1) -> None:
+        """Answer the next ``times`` calls with HTTP 200 ``{"ok": false, "error": error}``."""
+        with self._cond:
+            self._faults.setdefault(method, deque()).extend([_Fault(200, error)] * times)
+
+    def fail_ratio(self, method: str, status: int = 500, ratio: float = 0.1, seed: int = 0) -> None:
+        """Answer a deterministic ``ratio`` of calls to ``method`` with HTTP ``status``."""
+        with self._cond:
+            if ratio <= 0:
+                self._ratio_faults.pop(method, None)
+            else:
+                self._ratio_faults[method] = _RatioFault(status, ratio, random.Random(seed))
+
+    def clear_faults(self) -> None:
+        with self._cond:
+            self._faults.clear()
+            self._ratio_faults.clear()
+
+    def rate_limit(
+        self,
+        method: str = "chat.postMessage",
+        per_channel_per_second: float | None = 1.0,
+        per_team_per_minute: float | None = None,
+    ) -> None:
+        """Enforce Slack-like limits on ``method``; beyond them answer 429 with an honest
+        ``Retry-After``. Both limits ``None`` removes the limit. Uses ``self.clock``."""
+        with self._cond:
+            if per_channel_per_second is None and per_team_per_minute is None:
+                self._rate_limits.pop(method, None)
+                return
+            self._rate_limits[method] = _RateLimit(
+                per_channel=_Window.from_rate(per_channel_per_second, 1.0)
+                if per_channel_per_second
+                else None,
+                per_team=_Window.from_rate(per_team_per_minute, 60.0) if per_team_per_minute else None,
+            )
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        for key in (method, "*"):
+            queue = self._faults.get(key)
+            if queue:
+                return queue.popleft()
+        ratio = self._ratio_faults.get(method)
+        if ratio is not None and ratio.rng.random() < ratio.ratio:
+            return _Fault(ratio.status, _FAULT_ERRORS.get(ratio.status, "fatal_error"))
+        return None
+
+    def _check_rate_limit(self, method: str, team: Team, params: Json) -> int | None:
+        """Retry-After seconds when the call is over a limit, else record the hit."""
+        limit = self._rate_limits.get(method)
+        if limit is None:
+            return None
+        now = self.clock()
+        channel_key = f"{team.id}/{params.get('channel') or ''}"
+        waits = []
+        if limit.per_channel:
+            waits.append(limit.per_channel.retry_after(channel_key, now))
+        if limit.per_team:
+            waits.append(limit.per_team.retry_after(team.id, now))
+        wait = max(waits, default=0.0)
+        if wait > 0:
+            return max(1, math.ceil(wait))
+        if limit.per_channel:
+            limit.per_channel.hit(channel_key, now)
+        if limit.per_team:
+            limit.per_team.hit(team.id, now)
+        return None
+
+    # -- request handling ---------------------------------------------------------------------
+
+    def _handle(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> _Reply:
+        """Route one HTTP request; never raises (a crash answers 500 and is recorded)."""
+        parts = urlsplit(path)
+        try:
+            if parts.path.startswith("/api/") and verb in ("GET", "POST"):
+                return self._handle_api(parts.path[5:], parts.query, headers, body)
+            if parts.path.startswith("/response/") and verb == "POST":
+                return self._handle_response(parts.path[len("/response/") :], headers, body)
+            return _text_reply(404, "not found")
+        except Exception:
+            tb = traceback.format_exc()
+            with self._cond:
+                self.server_errors.append(tb)
+                if parts.path.startswith("/api/"):
+                    self._record(
+                        Call(parts.path[5:], {}, "", 500, False, "fake_slack_crash", at=self.clock())
+                    )
+            return _json_reply(500, {"ok": False, "error": "fake_slack_crash", "detail": tb.splitlines()[-1]})
+
+    def _parse_params(self, query: str, headers: dict[str, str], body: bytes) -> Json:
+        params: Json = dict(parse_qsl(query, keep_blank_values=True))
+        content_type = headers.get("content-type", "")
+        mime = content_type.split(";")[0].strip().lower()
+        if mime == "application/json":
+            try:
+                data = json.loads(body or b"{}")
+            except ValueError as exc:
+                raise ApiError("invalid_json") from exc
+            if not isinstance(data, dict):
+                raise ApiError("invalid_json")
+            params.update(data)
+        elif mime == "multipart/form-data":
+            params.update(_parse_multipart(body, content_type))
+        elif body:
+            params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        for key in _JSON_FIELDS:
+            value = params.get(key)
+            if isinstance(value, str):
+                # Undecodable values stay strings; the method answers invalid_blocks_format & co.
+                with contextlib.suppress(ValueError):
+                    params[key] = json.loads(value)
+        return params
+
+    def _handle_api(self, method: str, query: str, headers: dict[str, str], body: bytes) -> _Reply:
+        now = self.clock()
+        auth = headers.get("authorization", "")
+        parse_error: str | None = None
+        try:
+            params = self._parse_params(query, headers, body)
+        except ApiError as exc:
+            params, parse_error = {}, exc.error
+        token = auth[7:].strip() if auth.lower().startswith("bearer ") else params.get("token")
+        params.pop("token", None)
+        with self._cond:
+            team = self._teams_by_token.get(token or "")
+            team_id = team.id if team else ""
+
+            def reply(status: int, data: Json, extra_headers: dict[str, str] | None = None) -> _Reply:
+                ok = bool(data.get("ok")) and status == 200
+                self._record(Call(method, params, team_id, status, ok, data.get("error"), data, now))
+                return _json_reply(status, data, extra_headers)
+
+            fault = self._take_fault(method)
+            if fault is not None:
+                extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
+                return reply(fault.status, {"ok": False, "error": fault.error}, extra)
+            handler = self._methods.get(method)
+            if handler is None:
+                return reply(200, {"ok": False, "error": "unknown_method"})
+            if not token:
+                return reply(200, {"ok": False, "error": "not_authed"})
+            if team is None:
+                return reply(200, {"ok": False, "error": "invalid_auth"})
+            if parse_error:
+                return reply(200, {"ok": False, "error": parse_error})
+            wait = self._check_rate_limit(method, team, params)
+            if wait is not None:
+                return reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)})
+            try:
+                # Handlers get a copy so later mutation of a stored object cannot rewrite the record.
+                result = handler(team, copy.deepcopy(params))
+            except ApiError as exc:
+                return reply(200, {"ok": False, "error": exc.error, **exc.extra})
+            return reply(200, {"ok": True, **result})
+
+    def _record(self, call: Call) -> None:
+        self._calls.append(call)
+        self._cond.notify_all()
+
+    def _handle_response(self, url_id: str, headers: dict[str, str], body: bytes) -> _Reply:
+        with self._cond:
+            hook = self._response_urls.get(url_id)
+            if hook is None:
+                return _text_reply(404, "no_active_hooks")
+            try:
+                payload = json.loads(body or b"")
+            except ValueError:
+                payload = None
+            record: dict[str, Any] = {}
+
+            def reply(status: int, text: str) -> _Reply:
+                body_dict = payload if isinstance(payload, dict) else {}
+                record.update({**body_dict, "url_id": url_id, "name": hook["name"], "status": status})
+                record["body"] = payload
+                record["error"] = None if status == 200 else text
+                self._responses.append(record)
+                self._cond.notify_all()
+                return _text_reply(status, text)
+
+            fault = self._take_fault("response_url")
+            if fault is not None:
+                return reply(fault.status, fault.error)
+            if not isinstance(payload, dict):
+                return reply(400, "invalid_payload")
+            hook["uses"] += 1
+            if hook["uses"] > RESPONSE_URL_MAX_USES:
+                return reply(404, "used_url")
+            try:
+                _check_message_content(payload, require_content=not _truthy(payload.get("delete_original")))
+            except ApiError as exc:
+                return reply(400, exc.error)
+            self._apply_response(hook, payload)
+            return reply(200, "ok")
+
+    def _apply_response(self, hook: dict[str, Any], payload: Json) -> None:
+        if hook["channel"] is None or hook["ts"] is None:
+            return
+        msg = self.message(hook["channel"], hook["ts"])
+        if msg is None:
+            return
+        if _truthy(payload.get("delete_original")):
+            self._messages.remove(msg)
+        elif _truthy(payload.get("replace_original")):
+            msg["text"] = payload.get("text", "")
+            msg["blocks"] = payload.get("blocks")
+
+    # -- shared pieces for handlers -----------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        n = next(self._ts)
+        return f"{n // 1_000_000}.{n % 1_000_000:06d}"
+
+    def _next_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._ids):08d}"
+
+    def _require_user(self, team: Team, user_id: Any) -> dict[str, Any]:
+        user = self._users.get((team.id, str(user_id or "")))
+        if user is None:
+            raise ApiError("user_not_found")
+        return user
+
+    def _resolve_channel(self, team: Team, channel: Any, *, posting: bool = True) -> str:
+        """Slack's channel checks for posting; a user id means the bot's DM with that user."""
+        channel = str(channel or "")
+        if channel[:1] in ("U", "W") and (team.id, channel) in self._users:
+            return "D" + channel
+        if channel[:1] not in ("C", "D", "G"):
+            raise ApiError("channel_not_found")
+        if channel in self.private_channels_without_bot:
+            raise ApiError("not_in_channel" if posting else "channel_not_found")
+        if posting and channel in self.archived_channels:
+            raise ApiError("is_archived")
+        return channel
+
+    def _channel_object(self, channel: str, team_id: str) -> dict[str, Any]:
+        if channel in self._channels:
+            return copy.deepcopy(self._channels[channel])
+        is_im = channel.startswith("D")
+        obj: dict[str, Any] = {
+            "id": channel,
+            "created": 1_600_000_000,
+            "is_archived": channel in self.archived_channels,
+            "is_channel": channel.startswith("C"),
+            "is_group": channel.startswith("G"),
+            "is_im": is_im,
+            "is_mpim": False,
+            "is_private": not channel.startswith("C"),
+            "is_member": channel not in self.private_channels_without_bot,
+            "context_team_id": team_id,
+        }
+        if is_im:
+            obj["user"] = channel[1:]
+        else:
+            obj.update(name=f"channel-{channel.lower()}", name_normalized=f"channel-{channel.lower()}")
+        return obj
+
+    def _bot_message(self, team: Team, msg: dict[str, Any]) -> Json:
+        """The ``message`` object Slack returns for a bot-authored message."""
+        out: Json = {
+            "type": "message",
+            "user": team.bot_user_id,
+            "bot_id": team.bot_id,
+            "app_id": "A0001",
+            "text": msg["text"],
+            "ts": msg["ts"],
+            "team": team.id,
+        }
+        if msg.get("blocks") is not None:
+            out["blocks"] = msg["blocks"]
+        if msg.get("attachments") is not None:
+            out["attachments"] = msg["attachments"]
+        if msg.get("thread_ts"):
+            out["thread_ts"] = msg["thread_ts"]
+        return out
+
+    def _find_message(self, channel: str, ts: Any) -> dict[str, Any]:
+        msg = self.message(channel, str(ts or ""))
+        if msg is None:
+            raise ApiError("message_not_found")
+        return msg
+
+    # -- methods: auth / team / users ---------------------------------------------------------
+
+    def _auth_test(self, team: Team, p: Json) -> Json:
+        return {
+            "url": f"https://{team.domain}.slack.com/",
+            "team": team.name,
+            "user": "rapport",
+            "team_id": team.id,
+            "user_id": team.bot_user_id,
+            "bot_id": team.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _team_info(self, team: Team, p: Json) -> Json:
+        return {
+            "team": {
+                "id": team.id,
+                "name": team.name,
+                "url": f"https://{team.domain}.slack.com/",
+                "domain": team.domain,
+                "email_domain": "",
+                "icon": {"image_default": True},
+                "is_verified": False,
+            }
+        }
+
+    def _team_profile_get(self, team: Team, p: Json) -> Json:
+        return {"profile": {"fields": copy.deepcopy(self.profile_field_defs), "sections": []}}
+
+    @staticmethod
+    def _member(user: dict[str, Any]) -> Json:
+        # users.list / users.info leave custom profile fields out; only users.profile.get has them.
+        member = copy.deepcopy(user)
+        member["profile"].pop("fields", None)
+        return member
+
+    def _users_list(self, team: Team, p: Json) -> Json:
+        members = [u for (tid, _), u in self._users.items() if tid == team.id]
+        try:
+            limit = int(p.get("limit") or 0)
+        except ValueError as exc:
+            raise ApiError("invalid_limit") from exc
+        limit = min(limit or 200, 1000)
+        start = 0
+        if p.get("cursor"):
+            next_id = _decode_cursor(str(p["cursor"]))
+            ids = [u["id"] for u in members]
+            if next_id not in ids:
+                raise ApiError("invalid_cursor")
+            start = ids.index(next_id)
+        page = members[start : start + limit]
+        rest = members[start + limit :]
+        return {
+            "members": [self._member(u) for u in page],
+            "cache_ts": int(self.wall_clock().timestamp()),
+            "response_metadata": {"next_cursor": _encode_cursor(rest[0]["id"]) if rest else ""},
+        }
+
+    def _users_info(self, team: Team, p: Json) -> Json:
+        return {"user": self._member(self._require_user(team, p.get("user")))}
+
+    def _users_lookup_by_email(self, team: Team, p: Json) -> Json:
+        email = str(p.get("email") or "").lower()
+        for (tid, _), user in self._users.items():
+            if tid == team.id and str(user["profile"].get("email", "")).lower() == email and email:
+                return {"user": self._member(user)}
+        raise ApiError("users_not_found")
+
+    def _users_profile_get(self, team: Team, p: Json) -> Json:
+        user = self._require_user(team, p.get("user") or team.bot_user_id)
+        return {"profile": copy.deepcopy(user["profile"])}
+
+    # -- methods: conversations ---------------------------------------------------------------
+
+    def _conversations_open(self, team: Team, p: Json) -> Json:
+        if p.get("channel"):
+            channel = self._resolve_channel(team, p["channel"], posting=False)
+            return {"channel": {"id": channel}}
+        users = p.get("users")
+        ids = (
+            users
+            if isinstance(users, list)
+            else [u.strip() for u in str(users or "").split(",") if u.strip()]
+        )
+        if not ids:
+            raise ApiError("users_list_not_supplied")
+        if len(ids) > 8:
+            raise ApiError("too_many_users")
+        for uid in ids:
+            user = self._require_user(team, uid)
+            if user["deleted"]:
+                raise ApiError("user_disabled")
+            if user["is_bot"] and len(ids) == 1:
+                raise ApiError("cannot_dm_bot")
+        if len(ids) == 1:
+            channel = "D" + ids[0]
+        else:
+            digest = hashlib.sha1(",".join(sorted(ids)).encode()).hexdigest()[:10].upper()
+            channel = "G" + digest
+        key = (team.id, channel)
+        out: Json = {"channel": {"id": channel}}
+        if key in self._opened_dms:
+            out.update(no_op=True, already_open=True)
+        self._opened_dms.add(key)
+        if _truthy(p.get("return_im")):
+            out["channel"] = self._channel_object(channel, team.id)
+        return out
+
+    def _conversations_join(self, team: Team, p: Json) -> Json:
+        channel = str(p.get("channel") or "")
+        if not channel:
+            raise ApiError("channel_not_found")
+        if channel in self.private_channels_without_bot or channel[:1] in ("D", "G"):
+            raise ApiError("method_not_supported_for_channel_type")
+        if channel[:1] != "C":
+            raise ApiError("channel_not_found")
+        if channel in self.archived_channels:
+            raise ApiError("is_archived")
+        obj = self._channel_object(channel, team.id)
+        obj["is_member"] = True
+        return {"channel": obj}
+
+    def _conversations_info(self, team: Team, p: Json) -> Json:
+        channel = self._resolve_channel(team, p.get("channel"), posting=False)
+        return {"channel": self._channel_object(channel, team.id)}
+
+    # -- methods: chat ------------------------------------------------------------------------
+
+    def _chat_post_message(self, team: Team, p: Json) -> Json:
+        channel = self._resolve_channel(team, p.get("channel"))
+        _check_message_content(p)
+        msg: dict[str, Any] = {
+            "type": "message",
+            "channel": channel,
+            "ts": self._next_ts(),
+            "text": p.get("text") or "",
+            "blocks": p.get("blocks"),
+            "attachments": p.get("attachments"),
+            "thread_ts": p.get("thread_ts") or None,
+            "reply_broadcast": _truthy(p.get("reply_broadcast")),
+            "metadata": p.get("metadata"),
+            "user": team.bot_user_id,
+            "bot_id": team.bot_id,
+            "team_id": team.id,
+        }
+        self._messages.append(msg)
+        return {"channel": channel, "ts": msg["ts"], "message": self._bot_message(team, msg)}
+
+    def _chat_post_ephemeral(self, team: Team, p: Json) -> Json:
+        channel = self._resolve_channel(team, p.get("channel"))
+        if not p.get("user"):
+            raise ApiError("user_not_found")
+        _check_message_content(p)
+        ts = self._next_ts()
+        self._ephemerals.append(
+            {
+                "channel": channel,
+                "user": p["user"],
+                "message_ts": ts,
+                "text": p.get("text") or "",
+                "blocks": p.get("blocks"),
+                "thread_ts": p.get("thread_ts") or None,
+                "team_id": team.id,
+            }
+        )
+        return {"message_ts": ts}
+
+    def _chat_update(self, team: Team, p: Json) -> Json:
+        channel = self._resolve_channel(team, p.get("channel"))
+        msg = self._find_message(channel, p.get("ts"))
+        if msg.get("bot_id") != team.bot_id:
+            raise ApiError("cant_update_message")
+        _check_message_content(p)
+        # Slack keeps the old blocks when `blocks` is absent; an empty list removes them.
+        if "text" in p:
+            msg["text"] = p["text"] or ""
+        for key in ("blocks", "attachments", "metadata"):
+            if key in p:
+                msg[key] = p[key] or None
+        msg["edited"] = {"user": team.bot_user_id, "ts": self._next_ts()}
+        return {
+            "channel": channel,
+            "ts": msg["ts"],
+            "text": msg["text"],
+            "message": self._bot_message(team, msg),
+        }
+
+    def _chat_delete(self, team: Team, p: Json) -> Json:
+        channel = self._resolve_channel(team, p.get("channel"))
+        msg = self._find_message(channel, p.get("ts"))
+        if msg.get("bot_id") != team.bot_id:
+            raise ApiError("cant_delete_message")
+        self._messages.remove(msg)
+        return {"channel": channel, "ts": msg["ts"]}
+
+    def _chat_get_permalink(self, team: Team, p: Json) -> Json:
+        channel = self._resolve_channel(team, p.get("channel"), posting=False)
+        msg = self._find_message(channel, p.get("message_ts"))
+        link = f"https://{team.domain}.slack.com/archives/{channel}/p{msg['ts'].replace('.', '')}"
+        if msg.get("thread_ts") and msg["thread_ts"] != msg["ts"]:
+            link += f"?thread_ts={msg['thread_ts']}&cid={channel}"
+        return {"channel": channel, "permalink": link}
+
+    # -- methods: views -----------------------------------------------------------------------
+
+    def _check_view(self, p: Json, *, kind: str | None) -> Json:
+        view = p.get("view")
+        if not isinstance(view, dict):
+            raise ApiError("invalid_arguments", response_metadata={"messages": ["[ERROR] missing view"]})
+        if kind is not None and view.get("type") != kind:
+            raise ApiError(
+                "invalid_arguments", response_metadata={"messages": [f"[ERROR] view.type must be {kind}"]}
+            )
+        errors = view_errors(view)
+        if errors:
+            raise _invalid_blocks(errors)
+        return view
+
+    def _check_trigger(self, p: Json) -> None:
+        trigger = p.get("trigger_id")
+        if not trigger:
+            raise ApiError("invalid_trigger_id")
+        if trigger in self.expired_trigger_ids:
+            raise ApiError("expired_trigger_id")
+
+    def _store_view(
+        self, team: Team, view: Json, view_id: str, *, root: str | None = None, previous: str | None = None
+    ) -> Json:
+        stored: Json = {
+            "id": view_id,
+            "team_id": team.id,
+            "type": view["type"],
+            "blocks": view.get("blocks", []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": f"{int(self.wall_clock().timestamp())}.{next(self._ids):08x}",
+            "title": view.get("title"),
+            "close": view.get("close"),
+            "submit": view.get("submit"),
+            "clear_on_close": bool(view.get("clear_on_close", False)),
+            "notify_on_close": bool(view.get("notify_on_close", False)),
+            "external_id": view.get("external_id", ""),
+            "previous_view_id": previous,
+            "root_view_id": root or view_id,
+            "app_id": "A0001",
+            "app_installed_team_id": team.id,
+            "bot_id": team.bot_id,
+        }
+        self._views[view_id] = stored
+        return copy.deepcopy(stored)
+
+    def _views_publish(self, team: Team, p: Json) -> Json:
+        user_id = str(p.get("user_id") or "")
+        if not user_id:
+            raise ApiError("invalid_arguments", response_metadata={"messages": ["[ERROR] missing user_id"]})
+        view = self._check_view(p, kind="home")
+        view_id = self._home.get((team.id, user_id))
+        if view_id and p.get("hash") and p["hash"] != self._views[view_id]["hash"]:
+            raise ApiError("hash_conflict")
+        view_id = view_id or self._next_id("V")
+        self._home[(team.id, user_id)] = view_id
+        return {"view": self._store_view(team, view, view_id)}
+
+    def _views_open(self, team: Team, p: Json) -> Json:
+        self._check_trigger(p)
+        view = self._check_view(p, kind="modal")
+        return {"view": self._store_view(team, view, self._next_id("V"))}
+
+    def _views_push(self, team: Team, p: Json) -> Json:
+        self._check_trigger(p)
+        view = self._check_view(p, kind="modal")
+        return {"view": self._store_view(team, view, self._next_id("V"))}
+
+    def _views_update(self, team: Team, p: Json) -> Json:
+        view_id = p.get("view_id")
+        if not view_id and p.get("external_id"):
+            view_id = next(
+                (v["id"] for v in self._views.values() if v["external_id"] == p["external_id"]), None
+            )
+        current = self._views.get(str(view_id or ""))
+        if current is None or current["team_id"] != team.id:
+            raise ApiError("not_found")
+        if p.get("hash") and p["hash"] != current["hash"]:
+            raise ApiError("hash_conflict")
+        view = self._check_view(p, kind=None)
+        return {
+            "view": self._store_view(
+                team, view, current["id"], root=current["root_view_id"], previous=current["previous_view_id"]
+            )
+        }
