@@ -51,7 +51,30 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    seed = sub.add_parser("seed", help="fill the database with a deterministic synthetic workspace")
+    seed.add_argument("--members", type=int, required=True, help="how many people")
+    seed.add_argument("--seed", type=int, default=1, help="random seed (same seed, same workspace)")
+    seed.add_argument("--team", help="team id (default: the bot token's workspace, from auth.test)")
+    seed.set_defaults(func=cmd_seed)
     return parser
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.seed import seed
+
+    if args.members < 1:
+        print("--members must be at least 1", file=sys.stderr)
+        return 2
+    core = open_core(settings)
+    team = args.team
+    if team is None:
+        settings.require_tokens()
+        team = core.tokens.team_ids()[0]
+    _upgrade_embedded(core)
+    for line in seed(core.db, team, args.members, seed=args.seed, now=datetime.now(UTC)):
+        print(line)
+    return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

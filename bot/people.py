@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -153,3 +154,28 @@ def sync_team(db: Database, client: WebClient, team_id: str, now: datetime, *, p
         ensure_workspace(session, team_id, now).last_synced_at = now
         events.forget_old(session, now)
     return seen
+
+
+@dataclass
+class Resolved:
+    """Mentioned people sorted into those Rapport can act on and those it must name and skip."""
+
+    active: list[Member] = field(default_factory=list)
+    inactive: list[Member] = field(default_factory=list)  # deactivated people and bots
+    unknown: list[str] = field(default_factory=list)  # Slack ids not in the directory
+
+
+def resolve(session: Session, team_id: str, user_ids: Iterable[str]) -> Resolved:
+    """Sort mentioned Slack ids, keeping their order."""
+    ids = list(dict.fromkeys(user_ids))
+    found = find_members(session, team_id, ids)
+    result = Resolved()
+    for uid in ids:
+        member = found.get(uid)
+        if member is None:
+            result.unknown.append(uid)
+        elif member.active:
+            result.active.append(member)
+        else:
+            result.inactive.append(member)
+    return result

@@ -87,3 +87,25 @@ def test_sync_directory_stores_a_three_page_directory(
     assert workspace.team_id == slack.team_id
     assert str(workspace.last_synced_at) == "2026-11-23 09:00:00+00:00"
     db.dispose()
+
+
+def test_seed_is_deterministic_and_defaults_to_the_bot_tokens_team(
+    workdir: Path, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)
+    monkeypatch.setenv("SLACK_API_URL", slack.base_url)
+    assert main(["seed", "--members", "50", "--seed", "7"]) == 0
+    assert f"50 members in {slack.team_id}" in capsys.readouterr().out
+    db = Database(f"sqlite:///{workdir / 'rapport.db'}")
+    with db.read() as s:
+        first = [
+            (m.user_id, m.real_name, m.title, m.tz) for m in s.scalars(select(Member).order_by(Member.id))
+        ]
+    assert main(["seed", "--members", "50", "--seed", "7", "--team", slack.team_id]) == 0
+    with db.read() as s:
+        again = [
+            (m.user_id, m.real_name, m.title, m.tz) for m in s.scalars(select(Member).order_by(Member.id))
+        ]
+    assert first == again
+    assert len(first) == 50
+    db.dispose()
