@@ -179,3 +179,17 @@ def resolve(session: Session, team_id: str, user_ids: Iterable[str]) -> Resolved
         else:
             result.inactive.append(member)
     return result
+
+
+def ensure_member(session: Session, team_id: str, user_id: str, now: datetime) -> Member:
+    """The member row for `user_id`, added bare on first sight (the next sync fills in the rest).
+
+    For people acting before the directory knows them, so what they do is never lost.
+    """
+    member = find_member(session, team_id, user_id)
+    if member is None:
+        ensure_workspace(session, team_id, now)
+        upsert_members(session, team_id, [{"id": user_id}], now)
+        member = find_member(session, team_id, user_id)
+        assert member is not None
+    return member
