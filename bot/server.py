@@ -57,10 +57,15 @@ def make_server(
 def stop_server(server: BaseWSGIServer | MultiSocketServer) -> None:
     """Stop a running server from another thread: close every connection inside its loop."""
 
+    trigger: Any = server.trigger  # type: ignore[union-attr]
+
     def close_all() -> None:
+        # The listening socket's close() closes the trigger too: closing it twice would close
+        # whatever file descriptor reused its number in the meantime.
         for channel in list(getattr(server, "_map", {}).values()):
-            channel.close()
+            if channel is not trigger:
+                channel.close()
 
     # The loop only notices a closed socket on its next wake-up; the trigger wakes it now.
-    server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
+    trigger.pull_trigger(close_all)
     server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
