@@ -6,7 +6,7 @@ import logging
 
 from slack_bolt import Ack, App
 
-from bot.app import _bolt_env_hidden
+from bot.app import bolt_env_hidden
 from bot.slack import make_client
 
 DEFAULT = "bare-default"  # Bolt's default: the listener runs in a thread, ack() is polled every 10 ms
@@ -17,7 +17,7 @@ def bare_app(
     command: str, *, process_before_response: bool, signing_secret: str, token: str, api_url: str
 ) -> App:
     """A Bolt app that answers `command` with an empty ack and does nothing else."""
-    with _bolt_env_hidden():
+    with bolt_env_hidden():
         app = App(
             signing_secret=signing_secret,
             client=make_client(token, api_url),

@@ -40,7 +40,7 @@ BOT_SCOPES = (
 
 
 @contextmanager
-def _bolt_env_hidden() -> Iterator[None]:
+def bolt_env_hidden() -> Iterator[None]:
     saved = {name: os.environ.pop(name) for name in _BOLT_ENV if name in os.environ}
     try:
         yield
@@ -73,7 +73,7 @@ def build_app(core: Core) -> App:
         )
     else:
         options["client"] = make_client(s.bot_token, s.api_url)
-    with _bolt_env_hidden():
+    with bolt_env_hidden():
         app = App(**options)
     app.error(_answer_errors_kindly)
     handlers.register(app, core)
