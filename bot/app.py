@@ -57,6 +57,10 @@ def build_app(core: Core) -> App:
         # listeners, so the answer leaves with the HTTP response instead of 10 ms later.
         "process_before_response": True,
         "logger": logging.getLogger("rapport.bolt"),
+        "user_facing_authorize_error_message": (
+            "Rapport is not installed in this workspace (or lost its access). "
+            "Ask a Slack admin to install it again."
+        ),
     }
     if isinstance(core.tokens, Installations) and s.oauth_credentials:
         client_id, client_secret = s.oauth_credentials
