@@ -90,9 +90,3 @@ def modal(title: str, body: list[Block], *, callback_id: str = "rapport", **extr
 
 def apology_modal() -> dict[str, Any]:
     return modal("Rapport", [mrkdwn(apology()["text"])])
-
-
-def home_view() -> dict[str, Any]:
-    """The Home tab: what Rapport can do for you."""
-    body = [b for b in help_message()["blocks"] if b["type"] != "context"]
-    return {"type": "home", "blocks": body}

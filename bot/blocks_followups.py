@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks import Block, clip, context, ephemeral, escape, mrkdwn
+from bot.cadences import KeepInTouch
 from bot.followups import FOLLOW_UP, DueItem
 from bot.people import valid_tz
 from bot.textparse import mention
@@ -144,3 +145,38 @@ def followups_message(items: list[DueItem], today: date, tz: str) -> dict[str, A
 def settle(blocks: list[Block], block_id: str, text: str) -> list[Block]:
     """`blocks` with the item's buttons replaced by a line saying what was done."""
     return [context(text) if b.get("block_id") == block_id else b for b in blocks]
+
+
+def keep_in_touch_reply(result: KeepInTouch) -> dict[str, Any]:
+    """What `/rapport keep-in-touch …` did, or the person's current list."""
+    today = result.today or date.today()
+    lines: list[str] = []
+    if result.problem:
+        lines.append(escape(result.problem))
+    for cadence in result.started:
+        who = mention(result.people[cadence.contact_id].user_id)
+        lines.append(
+            f"I'll remind you to catch up with {who} {every(cadence.every_days)}; "
+            f"next on *{cadence.next_due_on:%a, %b %-d}* ({day(cadence.next_due_on, today)}). "
+            "Any interaction you log with them starts the clock over."
+        )
+    lines += [f"Stopped keeping in touch with {mention(m.user_id)}." for m in result.stopped]
+    lines += [f"You weren't keeping in touch with {mention(m.user_id)}." for m in result.not_found]
+    skipped = [f"{mention(uid)} (not found in this workspace)" for uid in result.unknown]
+    skipped += [f"{escape(m.label)} ({'a bot' if m.is_bot else 'deactivated'})" for m in result.inactive]
+    if skipped:
+        lines.append("Skipped: " + ", ".join(skipped))
+    if not (result.started or result.stopped or result.not_found):
+        if result.listing:
+            lines.append("*You keep in touch with:*")
+            lines += [
+                f"• {mention(c.person.user_id)} {every(c.cadence.every_days)}, "
+                f"next {day(c.cadence.next_due_on, today)}"
+                for c in result.listing[:40]
+            ]
+        lines.append(
+            "`/rapport keep-in-touch @alice every 6 weeks` to add someone, `… @alice stop` to end it."
+        )
+    return ephemeral(
+        clip("\n".join(lines), 3000), [mrkdwn("\n".join(lines)), context("Only you can see this.")]
+    )

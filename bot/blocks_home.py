@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks import Block, context, header, help_message, mrkdwn
+from bot.blocks import Block, context, escape, header, help_message, mrkdwn
 from bot.blocks_followups import due_item
 from bot.blocks_log import entry_block
 from bot.home import NETWORK_DAYS, Home
@@ -19,8 +19,9 @@ def _balance_line(person: Member, gave: int, got: int) -> str:
     return f"{mention(person.user_id)}: you helped {gave}×, they helped you {got}×{nudge}"
 
 
-def home_view(home: Home, author: Member | None) -> dict[str, Any]:
+def home_view(home: Home) -> dict[str, Any]:
     """One person's Home tab; everything on it is theirs alone."""
+    author = home.author
     tz = author.tz if author else "UTC"
     blocks: list[Block] = [header("Due today")]
     if home.due:
@@ -47,7 +48,7 @@ def home_view(home: Home, author: Member | None) -> dict[str, Any]:
     blocks.append(header(f"Your network, last {NETWORK_DAYS} days"))
     if home.network:
         people = sum(n for _, n in home.network)
-        lines = [f"• {title}: {n}" for title, n in home.network[:12]]
+        lines = [f"• {escape(title)}: {n}" for title, n in home.network[:12]]
         blocks.append(mrkdwn(f"You logged conversations with {people} people:\n" + "\n".join(lines)))
     else:
         blocks.append(mrkdwn("No conversations logged in that time."))

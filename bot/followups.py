@@ -63,7 +63,7 @@ def create(
     return follow_up
 
 
-def _open(team_id: str) -> Select[tuple[FollowUp, Member, str, datetime]]:
+def _open(team_id: str) -> Select[FollowUp, Member, str, datetime]:
     about = aliased(Member)
     return (
         select(FollowUp, about, Interaction.note, Interaction.occurred_at)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot import agenda, interactions
 from bot.followups import DueItem
+from bot.models import Member
 
 NETWORK_DAYS = 90
 
@@ -18,6 +19,7 @@ class Home:
     """Everything on one person's Home tab; all of it is theirs alone."""
 
     today: date
+    author: Member | None = None
     due: list[DueItem] = field(default_factory=list)  # due today or earlier
     upcoming: int = 0  # open follow-ups due later
     recent: list[interactions.Entry] = field(default_factory=list)
@@ -33,6 +35,7 @@ def home_for(session: Session, team_id: str, user_id: str, now: datetime) -> Hom
     due = [i for i in todo.items if i.due_on <= todo.today]
     return Home(
         today=todo.today,
+        author=todo.author,
         due=due,
         upcoming=len(todo.items) - len(due),
         recent=interactions.recent(session, team_id, author_id),

@@ -10,9 +10,13 @@ from slack_sdk import WebClient
 
 from bot import blocks
 from bot.core import Core
+from handlers.commands.history import history
+from handlers.commands.keep_in_touch import keep_in_touch, refresh_home
 
 # A subcommand gets the rest of the text and returns the ephemeral reply to ack with.
 Subcommand = Callable[[Core, dict[str, Any], str, WebClient], dict[str, Any]]
+# Work a subcommand leaves for after the answer (Slack calls such as refreshing the Home tab).
+Afterwards = Callable[[Core, dict[str, Any], WebClient], None]
 
 
 def _help(core: Core, command: dict[str, Any], rest: str, client: WebClient) -> dict[str, Any]:
@@ -27,19 +31,33 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "help": _help,
     "settings": _coming_soon,
     "birthday": _coming_soon,
-    "keep-in-touch": _coming_soon,
-    "history": _coming_soon,
+    "keep-in-touch": keep_in_touch,
+    "history": history,
     "privacy": _coming_soon,
+}
+AFTERWARDS: dict[str, Afterwards] = {
+    "keep-in-touch": refresh_home,
 }
 
 
+def _split(command: dict[str, Any]) -> tuple[str, str]:
+    word, _, rest = (command.get("text") or "").strip().partition(" ")
+    return word.lower(), rest.strip()
+
+
 def register(app: App, core: Core) -> None:
-    @app.command("/rapport")
     def rapport(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
-        word, _, rest = (command.get("text") or "").strip().partition(" ")
-        sub = SUBCOMMANDS.get(word.lower())
+        word, rest = _split(command)
+        sub = SUBCOMMANDS.get(word)
         if sub is None:
             problem = None if not word else f"I don't know `/rapport {blocks.escape(word[:40])}`."
             ack(**blocks.usage("/rapport", problem))
             return
-        ack(**sub(core, command, rest.strip(), client))
+        ack(**sub(core, command, rest, client))
+
+    def afterwards(command: dict[str, Any], client: WebClient) -> None:
+        then = AFTERWARDS.get(_split(command)[0])
+        if then is not None:
+            then(core, command, client)
+
+    app.command("/rapport")(ack=rapport, lazy=[afterwards])
