@@ -17,7 +17,7 @@ import dateparser
 
 from bot.people import valid_tz
 
-MAX_AHEAD = timedelta(days=2 * 365)
+MAX_AHEAD_MONTHS = 24
 MAX_PHRASE = 60  # characters handed to dateparser; longer is never a date
 
 WORD_NUMBERS = {
@@ -74,6 +74,9 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _ORDINAL = re.compile(r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)$")
 _MONTH_PART = re.compile(r"^(in|early|mid|late|end\s+of)\s+(" + "|".join(MONTHS) + r")$")
 _WEEK_PART = re.compile(r"^(early|end\s+of)\s+(?:the\s+)?(this|next)\s+week$")
+_NOT_DATE_WORDS = frozenset(
+    {"about", "re", "re:", "regarding", "with", "to", "and", "so", "because", "if", "once", "when", "for"}
+)
 _FILLER = re.compile(r"^(?:on|by|for|around|before|until|at)\s+")
 
 
@@ -206,16 +209,51 @@ def _dateparser(phrase: str, now: LocalNow) -> date | None:
     return parsed.date() if parsed else None
 
 
-def read_date(phrase: str, now: LocalNow) -> date | None:
-    """The local calendar date `phrase` names, or None when it names none."""
-    p = " ".join(phrase.lower().strip(" \t.,;:!?").split())
-    if not p or len(p) > MAX_PHRASE:
-        return None
+def _clean(phrase: str) -> str:
+    return " ".join(phrase.lower().strip(" \t.,;:!?").split())
+
+
+def _by_grammar(p: str, today: date) -> date | None:
     try:
-        found = _grammar(p, now.today)
+        return _grammar(p, today)
     except (ValueError, OverflowError):  # "2026-02-31", "in 9999 years"
         return None
-    return found if found is not None else _dateparser(p, now)
+
+
+def read_date(phrase: str, now: LocalNow) -> date | None:
+    """The local calendar date `phrase` names, or None when it names none."""
+    p = _clean(phrase)
+    if not p or len(p) > MAX_PHRASE:
+        return None
+    found = _by_grammar(p, now.today)
+    if found is None and not _ISO.match(p):
+        found = _dateparser(p, now)
+    return found
+
+
+def leading_date(words: list[str], now: LocalNow, *, longest: int = 6) -> tuple[date | None, int]:
+    """The date named by the first words of `words`, and how many words it took.
+
+    The phrase ends at a word that never belongs to a date ("about", "with"…) or after a
+    comma or full stop; within it the longest reading wins, the exact grammar first.
+    """
+    phrase: list[str] = []
+    for word in words[:longest]:
+        if phrase and word.lower() in _NOT_DATE_WORDS:
+            break
+        phrase.append(word)
+        if word.endswith((",", ".", ";", "!", "?")):
+            break
+    spans = range(len(phrase), 0, -1)
+    for n in spans:
+        found = _by_grammar(_clean(" ".join(phrase[:n])), now.today)
+        if found is not None:
+            return found, n
+    for n in spans:
+        found = read_date(" ".join(phrase[:n]), now)
+        if found is not None:
+            return found, n
+    return None, 0
 
 
 def future_date_problem(day: date, today: date, *, what: str = "A follow-up") -> str | None:
@@ -225,7 +263,7 @@ def future_date_problem(day: date, today: date, *, what: str = "A follow-up") ->
             f"{what} can't be in the past ({day:%a, %b %-d, %Y}). "
             "Try a date from today on, like `in 2 weeks`."
         )
-    if day > today + MAX_AHEAD:
+    if day > add_months(today, MAX_AHEAD_MONTHS):
         return (
             f"{what} more than two years ahead ({day:%b %-d, %Y}) is too far to be useful. "
             "Try something sooner, like `in 6 months`."

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from bot import cadences, followups, people, textparse
-from bot.dates import LocalNow, future_date_problem, read_date
+from bot.dates import LocalNow, future_date_problem, leading_date
 from bot.models import Member
 from bot.models.relationships import FollowUp, Interaction, InteractionParticipant
 
@@ -113,10 +113,10 @@ def log_text(session: Session, team_id: str, author_user_id: str, text: str, now
     follow_up_problem = None
     clause = parsed.follow_up
     if clause is not None:
-        due, used = _leading_date(clause.words, local)
+        due, used = leading_date(clause.words, local, longest=DATE_WORDS)
         if due is None:
             # Not a date after all ("follow up on the proposal"): it stays part of the note.
-            note = f"{note} {textparse.humanize_markup(clause.text)}".strip()
+            note = parsed.whole_note
             phrase = " ".join(clause.words[:DATE_WORDS])
             follow_up_problem = (
                 f"I couldn't read a follow-up date in “{phrase}”."
@@ -149,15 +149,6 @@ def log_form(session: Session, team_id: str, author_user_id: str, draft: Draft, 
         if number.isdigit():
             followups.mark_done(session, team_id, author.id, int(number), now)
     return logged
-
-
-def _leading_date(words: list[str], now: LocalNow) -> tuple[date | None, int]:
-    """The longest run of leading words that names a date, and how many words it took."""
-    for n in range(min(DATE_WORDS, len(words)), 0, -1):
-        found = read_date(" ".join(words[:n]), now)
-        if found is not None:
-            return found, n
-    return None, 0
 
 
 def record(

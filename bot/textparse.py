@@ -62,6 +62,7 @@ class LogText:
 
     user_ids: list[str]
     note: str  # mentions still as <@U…>; the caller names them
+    whole_note: str  # the note with the follow-up clause in it, for when that was no date
     topics: list[str]
     give_take: int | None  # +1 gave, -1 got
     mixed_give_take: bool  # both #gave and #got: neither is recorded
@@ -105,6 +106,11 @@ def _follow_up_clause(text: str) -> tuple[str, FollowUpClause | None]:
     return text[: mark.start()], clause
 
 
+def _note(body: str) -> str:
+    body = _LEADING_PEOPLE.sub("", _TRAILING_TAGS.sub("", body).strip())
+    return _tidy(humanize_markup(TAG.sub(lambda m: m.group(1), body)))
+
+
 def read_log(text: str) -> LogText:
     """Take a /log text apart: people, note, #topics, #gave/#got, follow-up clause."""
     text = without_broadcasts(text)
@@ -113,13 +119,12 @@ def read_log(text: str) -> LogText:
     got = any(t in GOT_TAGS for t in tags)
     topics = [t for t in tags if t not in GAVE_TAGS | GOT_TAGS]
     body = TAG.sub(lambda m: "" if m.group(1).lower() in GAVE_TAGS | GOT_TAGS else m.group(0), text)
-    body, clause = _follow_up_clause(_TRAILING_TAGS.sub("", body))
     body = _TRAILING_TAGS.sub("", body)
-    body = _LEADING_PEOPLE.sub("", body.strip())
-    body = TAG.sub(lambda m: m.group(1), body)
+    before, clause = _follow_up_clause(body)
     return LogText(
         user_ids=mentions(text),
-        note=_tidy(humanize_markup(body)),
+        note=_note(before),
+        whole_note=_note(TAG.sub(" ", body)),
         topics=topics,
         give_take=None if gave == got else (1 if gave else -1),
         mixed_give_take=gave and got,
