@@ -146,7 +146,9 @@ def test_refusals_carry_a_hint() -> None:
 @given(
     phrase=st.text(max_size=80),
     at=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1), timezones=st.just(UTC)),
-    tz=st.sampled_from([NY, "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kathmandu", "UTC", "Bogus/Zone"]),
+    tz=st.sampled_from(
+        [NY, "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kathmandu", "UTC", "Bogus/Zone"]
+    ),
 )
 def test_any_text_reads_as_a_date_or_none_never_an_exception(phrase: str, at: datetime, tz: str) -> None:
     result = read_date(phrase, LocalNow.of(at, tz))
@@ -157,8 +159,33 @@ def test_any_text_reads_as_a_date_or_none_never_an_exception(phrase: str, at: da
 @given(
     st.lists(
         st.sampled_from(
-            ["in", "on", "next", "2", "99999", "-3", "weeks", "days", "friday", "the", "15th", "of", "dec",
-             "2026", "-", "/", "tomorrow", "end", "month", "mid", "a", "year", "at", "3pm", "may"]
+            [
+                "in",
+                "on",
+                "next",
+                "2",
+                "99999",
+                "-3",
+                "weeks",
+                "days",
+                "friday",
+                "the",
+                "15th",
+                "of",
+                "dec",
+                "2026",
+                "-",
+                "/",
+                "tomorrow",
+                "end",
+                "month",
+                "mid",
+                "a",
+                "year",
+                "at",
+                "3pm",
+                "may",
+            ]
         ),
         max_size=6,
     )

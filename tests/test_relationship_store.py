@@ -29,7 +29,9 @@ def people(db: Database, team_id: str = TEAM) -> dict[str, Member]:
     )
 
 
-def log(db: Database, text: str, *, author: str = "UAUTHOR", team_id: str = TEAM, at=T0) -> interactions.Logged:
+def log(
+    db: Database, text: str, *, author: str = "UAUTHOR", team_id: str = TEAM, at=T0
+) -> interactions.Logged:
     with db.write() as s:
         return interactions.log_text(s, team_id, author, text, at)
 
@@ -41,7 +43,9 @@ def count(db: Database, model: type) -> int:
 
 def test_a_log_records_the_interaction_its_people_topics_and_follow_up(any_db: Database) -> None:
     people(any_db)
-    logged = log(any_db, "<@UALICE|alice> <@UBOB> coffee about the migration #infra #gave follow up in 2 weeks")
+    logged = log(
+        any_db, "<@UALICE|alice> <@UBOB> coffee about the migration #infra #gave follow up in 2 weeks"
+    )
     assert logged.saved
     assert [m.user_id for m in logged.participants] == ["UALICE", "UBOB"]
     assert logged.note == "coffee about the migration"
@@ -253,7 +257,11 @@ def test_undo_really_deletes_and_puts_the_cadence_back(any_db: Database) -> None
         assert not interactions.undo(s, TEAM, "UBOB", logged.interaction_id)  # not Bob's to undo
         assert interactions.undo(s, TEAM, "UAUTHOR", logged.interaction_id)
         assert not interactions.undo(s, TEAM, "UAUTHOR", logged.interaction_id)
-    assert (count(any_db, Interaction), count(any_db, InteractionParticipant), count(any_db, FollowUp)) == (0, 0, 0)
+    assert (count(any_db, Interaction), count(any_db, InteractionParticipant), count(any_db, FollowUp)) == (
+        0,
+        0,
+        0,
+    )
     with any_db.read() as s:
         (cadence,) = s.scalars(select(Cadence))
         assert cadence.last_contact_at is None
