@@ -107,7 +107,7 @@ def stop(session: Session, team_id: str, author_id: int, contact_id: int) -> boo
             Cadence.team_id == team_id,
             Cadence.author_id == author_id,
             Cadence.contact_id == contact_id,
-            Cadence.stopped.is_(False),
+            ~Cadence.stopped,
         )
     )
     if cadence is None:
@@ -128,7 +128,7 @@ def touch_many(
             Cadence.team_id == team_id,
             Cadence.author_id == author_id,
             Cadence.contact_id.in_(ids),
-            Cadence.stopped.is_(False),
+            ~Cadence.stopped,
         )
     ).all()
     moved = 0
@@ -172,7 +172,7 @@ def snooze(session: Session, team_id: str, author_id: int, cadence_id: int, unti
             Cadence.id == cadence_id,
             Cadence.team_id == team_id,
             Cadence.author_id == author_id,
-            Cadence.stopped.is_(False),
+            ~Cadence.stopped,
         )
     )
     if cadence is None:
@@ -188,7 +188,7 @@ def mark_done(session: Session, team_id: str, author_id: int, cadence_id: int, n
             Cadence.id == cadence_id,
             Cadence.team_id == team_id,
             Cadence.author_id == author_id,
-            Cadence.stopped.is_(False),
+            ~Cadence.stopped,
         )
     )
     return cadence is not None and touch(session, team_id, author_id, cadence.contact_id, now)
@@ -200,7 +200,7 @@ def contacts(session: Session, team_id: str, author_id: int) -> list[Contact]:
     rows = session.execute(
         select(Cadence, person)
         .join(person, person.id == Cadence.contact_id)
-        .where(Cadence.team_id == team_id, Cadence.author_id == author_id, Cadence.stopped.is_(False))
+        .where(Cadence.team_id == team_id, Cadence.author_id == author_id, ~Cadence.stopped)
         .order_by(Cadence.next_due_on, Cadence.id)
     )
     return [Contact(c, p) for c, p in rows]
@@ -216,7 +216,7 @@ def due_cadences(
         .join(person, person.id == Cadence.contact_id)
         .where(
             Cadence.team_id == team_id,
-            Cadence.stopped.is_(False),
+            ~Cadence.stopped,
             Cadence.next_due_on <= through,
             person.deleted.is_(False),
             person.is_bot.is_(False),

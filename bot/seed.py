@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select
 from bot import people
 from bot.db import Database
 from bot.models import Member
+from bot.seed_relationships import seed_relationships
 
 FIRST = [
     "Ada",
@@ -113,7 +114,7 @@ class Seeded:
 
 # Each capability adds a seeder for its own data; they run in this order after the members.
 Seeder = Callable[[Seeded], str]
-SEEDERS: list[Seeder] = []
+SEEDERS: list[Seeder] = [seed_relationships]
 
 
 def seed(db: Database, team_id: str, members: int, *, seed: int, now: datetime) -> list[str]:

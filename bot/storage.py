@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -40,3 +41,15 @@ def insert_many_ignore(
     stmt = _insert(session, model).on_conflict_do_nothing(index_elements=list(conflict))
     result = session.connection().execute(stmt, list(rows))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def after_explicit_ids(session: Session, model: Any) -> None:
+    """After inserting rows with explicit integer ids, let the next default id follow them.
+
+    SQLite continues from the largest rowid by itself; PostgreSQL's sequence must be moved.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    table = model.__table__.name
+    largest = f"(SELECT coalesce(max(id), 1) FROM {table})"
+    session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {largest})"))

@@ -116,14 +116,14 @@ class Cadence(Base):
             "ix_cadence_author_due",
             "author_id",
             "next_due_on",
-            sqlite_where=text("NOT stopped"),
+            sqlite_where=text("stopped = 0"),  # as SQLAlchemy writes "not stopped" for SQLite
             postgresql_where=text("NOT stopped"),
         ),
         Index(
             "ix_cadence_team_due",
             "team_id",
             "next_due_on",
-            sqlite_where=text("NOT stopped"),
+            sqlite_where=text("stopped = 0"),  # as SQLAlchemy writes "not stopped" for SQLite
             postgresql_where=text("NOT stopped"),
         ),
         Index("ix_cadence_contact", "contact_id"),

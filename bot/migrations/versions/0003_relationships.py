@@ -19,6 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 OPEN = sa.text("done_at IS NULL")
 ACTIVE = sa.text("NOT stopped")
+ACTIVE_SQLITE = sa.text("stopped = 0")  # as SQLAlchemy writes "not stopped" for SQLite
 
 
 def upgrade() -> None:
@@ -144,14 +145,14 @@ def upgrade() -> None:
             "ix_cadence_author_due",
             ["author_id", "next_due_on"],
             unique=False,
-            sqlite_where=ACTIVE,
+            sqlite_where=ACTIVE_SQLITE,
             postgresql_where=ACTIVE,
         )
         batch_op.create_index(
             "ix_cadence_team_due",
             ["team_id", "next_due_on"],
             unique=False,
-            sqlite_where=ACTIVE,
+            sqlite_where=ACTIVE_SQLITE,
             postgresql_where=ACTIVE,
         )
         batch_op.create_index("ix_cadence_contact", ["contact_id"], unique=False)
