@@ -7,21 +7,21 @@ from typing import Any
 from bot.blocks import Block, context, escape, header, help_message, mrkdwn
 from bot.blocks_followups import due_item
 from bot.blocks_log import entry_block
-from bot.home import NETWORK_DAYS, Home
-from bot.models import Member
+from bot.home import NETWORK_DAYS, Balance, Home
 from bot.textparse import mention
 
 HOME_ITEMS = 15  # two blocks each; a view holds 100
 
 
-def _balance_line(person: Member, gave: int, got: int) -> str:
-    nudge = " — maybe offer a hand next time" if got > gave else ""
-    return f"{mention(person.user_id)}: you helped {gave}×, they helped you {got}×{nudge}"
+def _balance_line(balance: Balance) -> str:
+    nudge = " — maybe offer a hand next time" if balance.got > balance.gave else ""
+    who = mention(balance.person.user_id)
+    return f"{who}: you helped {balance.gave}×, they helped you {balance.got}×{nudge}"
 
 
 def home_view(home: Home) -> dict[str, Any]:
     """One person's Home tab; everything on it is theirs alone."""
-    author = home.author
+    author, logs = home.author, home.overview
     tz = author.tz if author else "UTC"
     blocks: list[Block] = [header("Due today")]
     if home.due:
@@ -35,20 +35,20 @@ def home_view(home: Home) -> dict[str, Any]:
         blocks.append(context(f"{home.upcoming} more follow-up(s) coming up — `/followups` shows them."))
 
     blocks.append(header("Recently logged"))
-    if home.recent and author is not None:
-        blocks += [entry_block(e, author, home.today) for e in home.recent]
+    if logs.recent and author is not None:
+        blocks += [entry_block(e, author, home.today) for e in logs.recent]
     else:
         blocks.append(mrkdwn("Nothing yet. After a good conversation, `/log @colleague what happened`."))
 
-    if home.balances:
+    if logs.balances:
         blocks.append(header("Give and take"))
-        blocks.append(mrkdwn("\n".join(_balance_line(b.person, b.gave, b.got) for b in home.balances)))
+        blocks.append(mrkdwn("\n".join(_balance_line(b) for b in logs.balances)))
         blocks.append(context("From logs tagged #gave or #got. Giving before asking builds trust."))
 
     blocks.append(header(f"Your network, last {NETWORK_DAYS} days"))
-    if home.network:
-        people = sum(n for _, n in home.network)
-        lines = [f"• {escape(title)}: {n}" for title, n in home.network[:12]]
+    if logs.network:
+        people = sum(n for _, n in logs.network)
+        lines = [f"• {escape(title)}: {n}" for title, n in logs.network[:12]]
         blocks.append(mrkdwn(f"You logged conversations with {people} people:\n" + "\n".join(lines)))
     else:
         blocks.append(mrkdwn("No conversations logged in that time."))

@@ -11,8 +11,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from bot import people
 from bot.dates import WORD_NUMBERS, local_today
@@ -123,23 +123,33 @@ def touch_many(
     ids = list(contact_ids)
     if not ids:
         return 0
-    cadences = session.scalars(
-        select(Cadence).where(
+    # Plain statements: this runs on /log's answer path and usually finds nothing.
+    connection = session.connection()
+    rows = connection.execute(
+        select(Cadence.id, Cadence.every_days, Cadence.last_contact_at).where(
             Cadence.team_id == team_id,
             Cadence.author_id == author_id,
             Cadence.contact_id.in_(ids),
             ~Cadence.stopped,
         )
     ).all()
-    moved = 0
-    for cadence in cadences:
-        if cadence.last_contact_at is not None and cadence.last_contact_at >= at:
-            continue  # an older interaction logged late does not move the clock back
-        author = session.get(Member, author_id)
-        cadence.last_contact_at = at
-        cadence.next_due_on = _due_after(at, cadence.every_days, author.tz if author else "UTC")
-        moved += 1
-    return moved
+    # An older interaction logged late does not move the clock back.
+    moving = [(cid, every) for cid, every, last in rows if last is None or last < at]
+    if not moving:
+        return 0
+    author = session.get(Member, author_id)
+    today = local_today(at, author.tz if author else "UTC")
+    for cadence_id, every in moving:
+        connection.execute(
+            update(Cadence)
+            .where(Cadence.id == cadence_id)
+            .values(last_contact_at=at, next_due_on=today + timedelta(days=every))
+        )
+    for cadence_id, _ in moving:  # an ORM copy loaded earlier in this session is stale now
+        loaded = session.identity_map.get(session.identity_key(Cadence, cadence_id))
+        if loaded is not None:
+            session.expire(loaded)
+    return len(moving)
 
 
 def touch(session: Session, team_id: str, author_id: int, contact_id: int, at: datetime) -> bool:
@@ -196,10 +206,9 @@ def mark_done(session: Session, team_id: str, author_id: int, cadence_id: int, n
 
 def contacts(session: Session, team_id: str, author_id: int) -> list[Contact]:
     """The author's active cadences, soonest due first."""
-    person = aliased(Member)
     rows = session.execute(
-        select(Cadence, person)
-        .join(person, person.id == Cadence.contact_id)
+        select(Cadence, Member)
+        .join(Member, Member.id == Cadence.contact_id)
         .where(Cadence.team_id == team_id, Cadence.author_id == author_id, ~Cadence.stopped)
         .order_by(Cadence.next_due_on, Cadence.id)
     )
@@ -210,16 +219,15 @@ def due_cadences(
     session: Session, team_id: str, through: date, author_ids: Collection[int] | None = None
 ) -> list[DueItem]:
     """Active cadences due on or before `through` (a local date), never about deactivated people."""
-    person = aliased(Member)
     stmt = (
-        select(Cadence, person)
-        .join(person, person.id == Cadence.contact_id)
+        select(Cadence, Member)
+        .join(Member, Member.id == Cadence.contact_id)
         .where(
             Cadence.team_id == team_id,
             ~Cadence.stopped,
             Cadence.next_due_on <= through,
-            person.deleted.is_(False),
-            person.is_bot.is_(False),
+            Member.deleted.is_(False),
+            Member.is_bot.is_(False),
         )
     )
     if author_ids is not None:

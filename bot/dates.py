@@ -73,6 +73,11 @@ _WEEKDAY = re.compile(r"^(?:(next|this|coming)\s+)?(" + "|".join(WEEKDAYS) + r")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _ORDINAL = re.compile(r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)$")
 _MONTH_PART = re.compile(r"^(in|early|mid|late|end\s+of)\s+(" + "|".join(MONTHS) + r")$")
+_MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_DAY = re.compile(rf"^({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?$")
+_DAY_MONTH = re.compile(
+    rf"^(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\.?(?:,?\s+(\d{{4}}))?$"
+)
 _WEEK_PART = re.compile(r"^(early|end\s+of)\s+(?:the\s+)?(this|next)\s+week$")
 _NOT_DATE_WORDS = frozenset(
     {"about", "re", "re:", "regarding", "with", "to", "and", "so", "because", "if", "once", "when", "for"}
@@ -173,11 +178,25 @@ def _grammar(phrase: str, today: date) -> date | None:
         return max(day, today)
     if m := _ISO.match(p):
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := _MONTH_DAY.match(p):
+        return _calendar_day(today, MONTHS[m.group(1)], int(m.group(2)), m.group(3))
+    if m := _DAY_MONTH.match(p):
+        return _calendar_day(today, MONTHS[m.group(2)], int(m.group(1)), m.group(3))
     if m := _ORDINAL.match(p):
         return _next_month_day(today, int(m.group(1)))
     if m := _MONTH_PART.match(p):
         return _month_part(today, " ".join(m.group(1).split()), MONTHS[m.group(2)])
     return None
+
+
+def _calendar_day(today: date, month: int, day: int, year: str | None) -> date:
+    """ "Dec 5" is the next Dec 5 (today included); with a year, that very day."""
+    if year:
+        return date(int(year), month, day)
+    found = date(today.year, month, day) if day <= calendar.monthrange(today.year, month)[1] else None
+    if found is None or found < today:
+        return date(today.year + 1, month, day)
+    return found
 
 
 def _next_month_day(today: date, day: int) -> date | None:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import Select, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, func, insert, or_, select, update
+from sqlalchemy.orm import Session
 
 from bot.models import Member
 from bot.models.relationships import FollowUp, Interaction
@@ -50,30 +50,31 @@ def create(
     now: datetime,
     *,
     interaction_id: int | None = None,
-) -> FollowUp:
-    follow_up = FollowUp(
-        team_id=team_id,
-        author_id=author_id,
-        about_id=about_id,
-        interaction_id=interaction_id,
-        due_on=due_on,
-        created_at=now,
+) -> None:
+    """Remind the author about someone on a local date."""
+    # A plain INSERT: this runs on /log's answer path, where the ORM's unit of work costs too much.
+    session.connection().execute(
+        insert(FollowUp).values(
+            team_id=team_id,
+            author_id=author_id,
+            about_id=about_id,
+            interaction_id=interaction_id,
+            due_on=due_on,
+            created_at=now,
+        )
     )
-    session.add(follow_up)
-    return follow_up
 
 
 def _open(team_id: str) -> Select[FollowUp, Member, str, datetime]:
-    about = aliased(Member)
     return (
-        select(FollowUp, about, Interaction.note, Interaction.occurred_at)
-        .join(about, about.id == FollowUp.about_id)
+        select(FollowUp, Member, Interaction.note, Interaction.occurred_at)
+        .join(Member, Member.id == FollowUp.about_id)
         .outerjoin(Interaction, Interaction.id == FollowUp.interaction_id)
         .where(
             FollowUp.team_id == team_id,
             FollowUp.done_at.is_(None),
-            about.deleted.is_(False),
-            about.is_bot.is_(False),
+            Member.deleted.is_(False),
+            Member.is_bot.is_(False),
         )
     )
 

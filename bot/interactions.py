@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot import cadences, followups, people, textparse
@@ -86,15 +86,6 @@ class HistoryPage:
     entries: list[Entry]
     page: int
     has_more: bool
-
-
-@dataclass(frozen=True)
-class Balance:
-    """Help given and received with one person, from interactions marked #gave / #got."""
-
-    person: Member
-    gave: int
-    got: int
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,24 +200,29 @@ def record(
             logged.problem, logged.problem_field = problem, "follow_up"
             return logged
 
-    interaction = Interaction(
-        team_id=team_id,
-        author_id=author.id,
-        occurred_at=occurred_at,
-        created_at=now,
-        note=note,
-        topics=" ".join(draft.topics),
-        give_take=draft.give_take,
-        link=draft.link,
-    )
-    session.add(interaction)
-    session.flush()
+    # Plain INSERTs on one connection: this is /log's answer path, where the ORM's unit of
+    # work would cost more than the statements themselves.
+    connection = session.connection()
+    interaction_id = connection.execute(
+        insert(Interaction)
+        .values(
+            team_id=team_id,
+            author_id=author.id,
+            occurred_at=occurred_at,
+            created_at=now,
+            note=note,
+            topics=" ".join(draft.topics),
+            give_take=draft.give_take,
+            link=draft.link,
+        )
+        .returning(Interaction.id)
+    ).scalar_one()
     member_ids = [m.id for m in logged.participants]
-    session.execute(
+    connection.execute(
         insert(InteractionParticipant),
         [
             {
-                "interaction_id": interaction.id,
+                "interaction_id": interaction_id,
                 "member_id": mid,
                 "team_id": team_id,
                 "author_id": author.id,
@@ -241,11 +237,11 @@ def record(
             about = logged.participants[0]
         assert about is not None
         followups.create(
-            session, team_id, author.id, about.id, draft.follow_up_on, now, interaction_id=interaction.id
+            session, team_id, author.id, about.id, draft.follow_up_on, now, interaction_id=interaction_id
         )
         logged.follow_up_on, logged.follow_up_about = draft.follow_up_on, about
     cadences.touch_many(session, team_id, author.id, member_ids, occurred_at)
-    logged.interaction_id = interaction.id
+    logged.interaction_id = interaction_id
     logged.note = note
     logged.occurred_at = occurred_at
     return logged
@@ -434,66 +430,6 @@ def history(
     }
     entries = _entries(session, team_id, [found[i] for i in shown if i in found])
     return HistoryPage(contact=contact, entries=entries, page=page, has_more=len(ids) > per_page)
-
-
-def recent(session: Session, team_id: str, author_id: int, *, limit: int = 5) -> list[Entry]:
-    """The author's latest interactions."""
-    interactions = list(
-        session.scalars(
-            select(Interaction)
-            .where(Interaction.team_id == team_id, Interaction.author_id == author_id)
-            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-            .limit(limit)
-        )
-    )
-    return _entries(session, team_id, interactions)
-
-
-def balances(session: Session, team_id: str, author_id: int, *, limit: int = 8) -> list[Balance]:
-    """Help given and received per person, the most lopsided first."""
-    rows = session.execute(
-        select(
-            InteractionParticipant.member_id,
-            func.count().filter(Interaction.give_take > 0),
-            func.count().filter(Interaction.give_take < 0),
-        )
-        .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
-        .where(
-            InteractionParticipant.team_id == team_id,
-            InteractionParticipant.author_id == author_id,
-            Interaction.give_take.is_not(None),
-        )
-        .group_by(InteractionParticipant.member_id)
-    ).all()
-    if not rows:
-        return []
-    members = {
-        m.id: m
-        for m in session.scalars(select(Member).where(Member.id.in_([r[0] for r in rows])))
-        if m.active
-    }
-    result = [Balance(members[mid], int(g), int(t)) for mid, g, t in rows if mid in members]
-    result.sort(key=lambda b: (-abs(b.gave - b.got), -(b.gave + b.got), b.person.label))
-    return result[:limit]
-
-
-def network_by_title(
-    session: Session, team_id: str, author_id: int, now: datetime, *, days: int = 90
-) -> list[tuple[str, int]]:
-    """How many different people the author logged with in the last `days`, per job title."""
-    rows = session.execute(
-        select(Member.title, func.count(func.distinct(Member.id)))
-        .join(InteractionParticipant, InteractionParticipant.member_id == Member.id)
-        .where(
-            InteractionParticipant.team_id == team_id,
-            InteractionParticipant.author_id == author_id,
-            InteractionParticipant.occurred_at >= now - timedelta(days=days),
-        )
-        .group_by(Member.title)
-    ).all()
-    counted = [(title or "No title", int(n)) for title, n in rows]
-    counted.sort(key=lambda tc: (-tc[1], tc[0]))
-    return counted
 
 
 @dataclass

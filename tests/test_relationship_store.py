@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from bot import agenda, cadences, followups, interactions
+from bot import agenda, cadences, followups, home, interactions
 from bot.db import Database
 from bot.interactions import Draft
 from bot.models import Member
@@ -276,10 +276,10 @@ def test_balances_and_network_by_title(any_db: Database) -> None:
     log(any_db, "<@UCAROL> coffee", at=T0 - timedelta(days=200))
     author = members["UAUTHOR"]
     with any_db.read() as s:
-        balances = interactions.balances(s, TEAM, author.id)
-        assert [(b.person.user_id, b.gave, b.got) for b in balances] == [("UALICE", 2, 0), ("UBOB", 0, 1)]
-        network = interactions.network_by_title(s, TEAM, author.id, T0)
-        assert network == [("Product Manager", 1), ("Staff Engineer", 1)]
+        logs = home.overview(s, TEAM, author.id, T0)
+    assert [(b.person.user_id, b.gave, b.got) for b in logs.balances] == [("UALICE", 2, 0), ("UBOB", 0, 1)]
+    assert logs.network == [("Product Manager", 1), ("Staff Engineer", 1)]  # Carol was 200 days ago
+    assert [e.note for e in logs.recent] == ["he unblocked me", "paired", "reviewed her design", "coffee"]
 
 
 def test_the_form_checks_its_fields_and_closes_the_item_it_answers(any_db: Database) -> None:
@@ -324,4 +324,4 @@ def test_workspaces_never_see_each_other(any_db: Database) -> None:
     with any_db.read() as s:
         assert followups.due_followups(s, "T0002", date(2027, 1, 1)) == []
         assert agenda.for_author(s, "T0002", "UAUTHOR", T0).items == []
-        assert interactions.recent(s, "T0002", people_b["UZED"].id) == []
+        assert home.overview(s, "T0002", people_b["UZED"].id, T0).recent == []

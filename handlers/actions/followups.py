@@ -17,7 +17,7 @@ from bot.blocks import context, mrkdwn
 from bot.core import Core
 from handlers.acks import ack_now
 from handlers.commands.followups import followups_reply
-from handlers.events.home import publish_home
+from handlers.events.home import refresh_home
 from handlers.views.log_form import open_log_form
 
 
@@ -63,7 +63,7 @@ def register(app: App, core: Core) -> None:
                     else agenda.Outcome(False, "Pick a date to snooze until.")
                 )
         show_outcome(core, body, team_id, respond, block_id, outcome.text)
-        publish_home(core, client, team_id, user_id)
+        refresh_home(core, client, team_id, user_id)
 
     def log_it(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         action = _action(body)

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot import blocks_log, interactions
 from bot.core import Core
 from handlers.acks import ack_now
-from handlers.events.home import publish_home
+from handlers.events.home import refresh_home
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +43,7 @@ def register(app: App, core: Core) -> None:
         with core.db.write() as session:
             done = interaction_id is not None and interactions.undo(session, team_id, user_id, interaction_id)
         _redraw(body, client, respond, None, blocks_log.UNDONE if done else blocks_log.NOT_UNDONE)
-        publish_home(core, client, team_id, user_id)
+        refresh_home(core, client, team_id, user_id)
 
     def follow_up_on(body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
         action = _action(body)
@@ -63,7 +63,7 @@ def register(app: App, core: Core) -> None:
         if shown is not None and added is not None:
             shown.follow_up_problem = added.follow_up_problem
         _redraw(body, client, respond, shown, blocks_log.NOT_UNDONE)
-        publish_home(core, client, team_id, user_id)
+        refresh_home(core, client, team_id, user_id)
 
     def history_page(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         user, _, page = str(_action(body).get("value") or "").rpartition(":")

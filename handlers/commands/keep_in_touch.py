@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot import blocks_followups, cadences
 from bot.core import Core
-from handlers.events.home import publish_home
+from handlers.events.home import refresh_home
 
 
 def keep_in_touch(core: Core, command: dict[str, Any], rest: str, client: WebClient) -> dict[str, Any]:
@@ -17,5 +17,5 @@ def keep_in_touch(core: Core, command: dict[str, Any], rest: str, client: WebCli
     return blocks_followups.keep_in_touch_reply(result)
 
 
-def refresh_home(core: Core, command: dict[str, Any], client: WebClient) -> None:
-    publish_home(core, client, command.get("team_id"), command["user_id"])
+def after_keep_in_touch(core: Core, command: dict[str, Any], client: WebClient) -> None:
+    refresh_home(core, client, command.get("team_id"), command["user_id"])

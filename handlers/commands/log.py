@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot import blocks_log, interactions
 from bot.core import Core
-from handlers.events.home import publish_home
+from handlers.events.home import refresh_home
 from handlers.views.log_form import open_log_form
 
 
@@ -27,6 +27,6 @@ def register(app: App, core: Core) -> None:
         if not (command.get("text") or "").strip():
             open_log_form(core, client, context.team_id, command["user_id"], command["trigger_id"])
         else:
-            publish_home(core, client, context.team_id, command["user_id"])
+            refresh_home(core, client, context.team_id, command["user_id"])
 
     app.command("/log")(ack=answer, lazy=[after])

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot import blocks
 from bot.core import Core
 from handlers.commands.history import history
-from handlers.commands.keep_in_touch import keep_in_touch, refresh_home
+from handlers.commands.keep_in_touch import after_keep_in_touch, keep_in_touch
 
 # A subcommand gets the rest of the text and returns the ephemeral reply to ack with.
 Subcommand = Callable[[Core, dict[str, Any], str, WebClient], dict[str, Any]]
@@ -36,7 +36,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "privacy": _coming_soon,
 }
 AFTERWARDS: dict[str, Afterwards] = {
-    "keep-in-touch": refresh_home,
+    "keep-in-touch": after_keep_in_touch,
 }
 
 

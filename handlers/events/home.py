@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -11,6 +12,8 @@ from bot import blocks_home, home
 from bot.core import Core
 from handlers.acks import ack_now
 
+ANSWER_FIRST = 0.03  # seconds a Home refresh waits for the answer to go out
+
 
 def publish_home(core: Core, client: WebClient, team_id: str | None, user_id: str) -> None:
     """Render and publish one person's Home tab (a Slack call: only after ack, never on its path)."""
@@ -19,6 +22,16 @@ def publish_home(core: Core, client: WebClient, team_id: str | None, user_id: st
     with core.db.read() as session:
         data = home.home_for(session, team_id, user_id, core.clock())
     client.views_publish(user_id=user_id, view=blocks_home.home_view(data))
+
+
+def refresh_home(core: Core, client: WebClient, team_id: str | None, user_id: str) -> None:
+    """After a change: publish the person's Home tab once the answer to that change has left.
+
+    Lazy listeners start while Bolt is still sending the answer, and the interpreter runs one
+    thread at a time: drawing the tab at once would delay the answer it follows.
+    """
+    time.sleep(ANSWER_FIRST)
+    publish_home(core, client, team_id, user_id)
 
 
 def register(app: App, core: Core) -> None:

@@ -14,7 +14,7 @@ from bot.core import Core
 from bot.dates import local_today
 from bot.interactions import Draft
 from bot.models.relationships import GAVE, GOT
-from handlers.events.home import publish_home
+from handlers.events.home import refresh_home
 
 
 def open_log_form(
@@ -81,6 +81,6 @@ def register(app: App, core: Core) -> None:
         ack(response_action="update", view=blocks_log.logged_modal(logged))
 
     def after(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        publish_home(core, client, context.team_id, body["user"]["id"])
+        refresh_home(core, client, context.team_id, body["user"]["id"])
 
     app.view(blocks_log.MODAL)(ack=submit, lazy=[after])
