@@ -401,3 +401,30 @@ def test_any_log_text_gets_an_answer_never_a_500(team: Served, words: list[str])
         assert "Traceback" not in body["text"]
         assert "<!channel>" not in dumps(body)
         assert block_errors(body.get("blocks") or []) == []
+
+
+def test_long_lists_and_long_notes_stay_within_slacks_limits(team: Served) -> None:
+    long_note = "<&> " * 740  # 2,960 characters that grow when escaped
+    for n in range(30):
+        body = answer(team, "/log", f"<@UALICE> {long_note if n == 0 else f'item {n}'} follow up today")
+        assert "Logged privately" in body["text"]
+    team.slack.wait_for("views.publish", count=30)
+    listed = answer(team, "/followups")  # checked against Slack's limits by `answer`
+    assert len(listed["blocks"]) <= 50
+    assert "and 10 more" in dumps(listed["blocks"])
+    assert answer(team, "/rapport", "history <@UALICE>")["blocks"]
+    home = team.slack.home_view(ME)
+    assert home is not None
+    assert len(home["blocks"]) <= 100
+    assert all(c.ok for c in team.slack.calls_to("views.publish")), "a Home tab Slack would refuse"
+
+
+def test_a_bot_message_opens_the_form_with_nobody_chosen(team: Served) -> None:
+    message = team.slack.add_message("C1", "Deploy finished", user="UBOT")
+    message["user"] = None
+    message["bot_id"] = "B1"
+    payload = slackreq.message_shortcut(ME, "rapport_log_message", message, "C1")
+    assert team.http.interact(payload).status == 200
+    (call,) = team.slack.wait_for("views.open")
+    people = next(b for b in call.params["view"]["blocks"] if b.get("block_id") == "people")
+    assert "initial_users" not in people["element"]
