@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from bot import people
@@ -100,16 +100,17 @@ def keep_in_touch(
     return cadence
 
 
-def stop(session: Session, team_id: str, author_id: int, contact_id: int) -> bool:
-    """Stop keeping in touch; False when there was no active cadence."""
-    cadence = session.scalar(
+def _active(session: Session, team_id: str, author_id: int, which: ColumnElement[bool]) -> Cadence | None:
+    return session.scalar(
         select(Cadence).where(
-            Cadence.team_id == team_id,
-            Cadence.author_id == author_id,
-            Cadence.contact_id == contact_id,
-            ~Cadence.stopped,
+            Cadence.team_id == team_id, Cadence.author_id == author_id, ~Cadence.stopped, which
         )
     )
+
+
+def stop(session: Session, team_id: str, author_id: int, contact_id: int) -> bool:
+    """Stop keeping in touch; False when there was no active cadence."""
+    cadence = _active(session, team_id, author_id, Cadence.contact_id == contact_id)
     if cadence is None:
         return False
     cadence.stopped = True
@@ -177,14 +178,7 @@ def recount(
 
 def snooze(session: Session, team_id: str, author_id: int, cadence_id: int, until: date) -> bool:
     """Remind the author about this contact on `until` instead."""
-    cadence = session.scalar(
-        select(Cadence).where(
-            Cadence.id == cadence_id,
-            Cadence.team_id == team_id,
-            Cadence.author_id == author_id,
-            ~Cadence.stopped,
-        )
-    )
+    cadence = _active(session, team_id, author_id, Cadence.id == cadence_id)
     if cadence is None:
         return False
     cadence.next_due_on = until
@@ -193,14 +187,7 @@ def snooze(session: Session, team_id: str, author_id: int, cadence_id: int, unti
 
 def mark_done(session: Session, team_id: str, author_id: int, cadence_id: int, now: datetime) -> bool:
     """The author got in touch: the cadence starts over from now."""
-    cadence = session.scalar(
-        select(Cadence).where(
-            Cadence.id == cadence_id,
-            Cadence.team_id == team_id,
-            Cadence.author_id == author_id,
-            ~Cadence.stopped,
-        )
-    )
+    cadence = _active(session, team_id, author_id, Cadence.id == cadence_id)
     return cadence is not None and touch(session, team_id, author_id, cadence.contact_id, now)
 
 

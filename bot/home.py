@@ -83,18 +83,7 @@ def overview(session: Session, team_id: str, author_id: int, now: datetime) -> O
         got[member.id] += interaction.give_take == GOT
         if interaction.occurred_at >= now - timedelta(days=NETWORK_DAYS):
             titles[member.id] = member.title or "No title"
-    recent = [
-        Entry(
-            id=i.id,
-            occurred_at=i.occurred_at,
-            note=i.note,
-            topics=i.topics.split(),
-            give_take=i.give_take,
-            link=i.link,
-            people=people[i.id],
-        )
-        for i in list(interactions.values())[:RECENT]
-    ]
+    recent = [Entry.of(i, people[i.id]) for i in list(interactions.values())[:RECENT]]
     balances = [Balance(members[m], gave[m], got[m]) for m in members if gave[m] or got[m]]
     balances.sort(key=lambda b: (-abs(b.gave - b.got), -(b.gave + b.got), b.person.label))
     network = sorted(Counter(titles.values()).items(), key=lambda tc: (-tc[1], tc[0]))

@@ -79,6 +79,11 @@ class Entry:
     link: str | None
     people: list[Member]  # everyone it was with
 
+    @classmethod
+    def of(cls, interaction: Interaction, people: list[Member]) -> Entry:
+        i = interaction
+        return cls(i.id, i.occurred_at, i.note, i.topics.split(), i.give_take, i.link, people)
+
 
 @dataclass(frozen=True)
 class HistoryPage:
@@ -154,20 +159,16 @@ def record(
     """Check a draft and save it: the interaction, its people, its follow-up, their cadences."""
     local = LocalNow.of(now, author.tz)
     logged = Logged(author=author, today=local.today, topics=draft.topics, give_take=draft.give_take)
-    ids = list(dict.fromkeys(draft.user_ids))
+    ids = [uid for uid in dict.fromkeys(draft.user_ids) if uid != author.user_id]
     found = dict(known or {})
     missing = [uid for uid in ids if uid not in found]
     found.update(people.find_members(session, team_id, missing) if missing else {})
-    for uid in ids:
-        member = found.get(uid)
-        if uid == author.user_id:
-            continue
-        if member is None:
-            logged.unknown.append(uid)
-        elif member.active:
-            logged.participants.append(member)
-        else:
-            logged.inactive.append(member)
+    mentioned = people.sort_mentioned(ids, found)
+    logged.participants, logged.inactive, logged.unknown = (
+        mentioned.active,
+        mentioned.inactive,
+        mentioned.unknown,
+    )
     if not logged.participants:
         logged.problem = (
             "Who was it with? Mention at least one colleague, like `@alice`."
@@ -261,12 +262,10 @@ def follow_up_on(
     session: Session, team_id: str, author_user_id: str, interaction_id: int, due: date, now: datetime
 ) -> Logged | None:
     """Add the follow-up a /log asked for but couldn't set ("Pick a date" under its answer)."""
-    author = people.find_member(session, team_id, author_user_id)
-    if author is None:
+    owned = _owned(session, team_id, author_user_id, interaction_id)
+    if owned is None:
         return None
-    interaction = _own(session, team_id, author.id, interaction_id)
-    if interaction is None:
-        return None
+    author, interaction = owned
     local = LocalNow.of(now, author.tz)
     logged = Logged(author=author, interaction_id=interaction.id, today=local.today)
     logged.follow_up_problem = future_date_problem(due, local.today)
@@ -290,10 +289,10 @@ def load_logged(
     session: Session, team_id: str, author_user_id: str, interaction_id: int, now: datetime
 ) -> Logged | None:
     """An interaction of the author's as the /log answer shows it (to redraw that answer)."""
-    author = people.find_member(session, team_id, author_user_id)
-    interaction = _own(session, team_id, author.id, interaction_id) if author else None
-    if author is None or interaction is None:
+    owned = _owned(session, team_id, author_user_id, interaction_id)
+    if owned is None:
         return None
+    author, interaction = owned
     (entry,) = _entries(session, team_id, [interaction])
     logged = Logged(
         author=author,
@@ -314,24 +313,29 @@ def load_logged(
     return logged
 
 
-def _own(session: Session, team_id: str, author_id: int, interaction_id: int) -> Interaction | None:
-    return session.scalar(
+def _owned(
+    session: Session, team_id: str, author_user_id: str, interaction_id: int
+) -> tuple[Member, Interaction] | None:
+    """The author and their interaction; None when either is unknown or it is someone else's."""
+    author = people.find_member(session, team_id, author_user_id)
+    if author is None:
+        return None
+    interaction = session.scalar(
         select(Interaction).where(
             Interaction.id == interaction_id,
             Interaction.team_id == team_id,
-            Interaction.author_id == author_id,
+            Interaction.author_id == author.id,
         )
     )
+    return None if interaction is None else (author, interaction)
 
 
 def undo(session: Session, team_id: str, author_user_id: str, interaction_id: int) -> bool:
     """Delete the author's interaction with everything it created; False when there is none."""
-    author = people.find_member(session, team_id, author_user_id)
-    if author is None:
+    owned = _owned(session, team_id, author_user_id, interaction_id)
+    if owned is None:
         return False
-    interaction = _own(session, team_id, author.id, interaction_id)
-    if interaction is None:
-        return False
+    author, interaction = owned
     contact_ids = list(
         session.scalars(
             select(InteractionParticipant.member_id).where(
@@ -389,18 +393,7 @@ def _entries(session: Session, team_id: str, interactions: list[Interaction]) ->
     )
     for interaction_id, member in rows:
         with_people[interaction_id].append(member)
-    return [
-        Entry(
-            id=i.id,
-            occurred_at=i.occurred_at,
-            note=i.note,
-            topics=i.topics.split(),
-            give_take=i.give_take,
-            link=i.link,
-            people=with_people[i.id],
-        )
-        for i in interactions
-    ]
+    return [Entry.of(i, with_people[i.id]) for i in interactions]
 
 
 def history(

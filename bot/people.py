@@ -168,9 +168,13 @@ class Resolved:
 def resolve(session: Session, team_id: str, user_ids: Iterable[str]) -> Resolved:
     """Sort mentioned Slack ids, keeping their order."""
     ids = list(dict.fromkeys(user_ids))
-    found = find_members(session, team_id, ids)
+    return sort_mentioned(ids, find_members(session, team_id, ids))
+
+
+def sort_mentioned(user_ids: Iterable[str], found: Mapping[str, Member]) -> Resolved:
+    """Sort mentioned Slack ids by what `find_members` found for them, keeping their order."""
     result = Resolved()
-    for uid in ids:
+    for uid in dict.fromkeys(user_ids):
         member = found.get(uid)
         if member is None:
             result.unknown.append(uid)
