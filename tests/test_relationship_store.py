@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from bot import agenda, cadences, followups, home, interactions
 from bot.db import Database
@@ -325,3 +327,13 @@ def test_workspaces_never_see_each_other(any_db: Database) -> None:
         assert followups.due_followups(s, "T0002", date(2027, 1, 1)) == []
         assert agenda.for_author(s, "T0002", "UAUTHOR", T0).items == []
         assert home.overview(s, "T0002", people_b["UZED"].id, T0).recent == []
+
+
+def test_database_errors_never_carry_a_note(any_db: Database) -> None:
+    with pytest.raises(IntegrityError) as caught, any_db.write() as s:
+        s.execute(
+            insert(Interaction).values(
+                team_id=TEAM, author_id=987654, occurred_at=T0, created_at=T0, note="the secret", topics=""
+            )
+        )
+    assert "the secret" not in str(caught.value)
