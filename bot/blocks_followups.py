@@ -37,6 +37,13 @@ def day(d: date, today: date) -> str:
     return f"{d:%a, %b %-d}" + (f", {d.year}" if d.year != today.year else "")
 
 
+def on_day(d: date, today: date) -> str:
+    """A date said in full, with how far off it is: *Mon, Dec 7, 2026* (in 14 days)."""
+    delta = (d - today).days
+    away = {0: "today", 1: "tomorrow"}.get(delta, f"in {delta} days" if delta > 0 else f"{-delta} days ago")
+    return f"*{d:%a, %b %-d, %Y}* ({away})"
+
+
 def local_day(at: datetime, tz: str) -> date:
     return at.astimezone(ZoneInfo(valid_tz(tz))).date()
 
@@ -149,7 +156,7 @@ def settle(blocks: list[Block], block_id: str, text: str) -> list[Block]:
 
 def keep_in_touch_reply(result: KeepInTouch) -> dict[str, Any]:
     """What `/rapport keep-in-touch …` did, or the person's current list."""
-    today = result.today or date.today()
+    today = result.today
     lines: list[str] = []
     if result.problem:
         lines.append(escape(result.problem))
@@ -157,7 +164,7 @@ def keep_in_touch_reply(result: KeepInTouch) -> dict[str, Any]:
         who = mention(result.people[cadence.contact_id].user_id)
         lines.append(
             f"I'll remind you to catch up with {who} {every(cadence.every_days)}; "
-            f"next on *{cadence.next_due_on:%a, %b %-d}* ({day(cadence.next_due_on, today)}). "
+            f"next on {on_day(cadence.next_due_on, today)}. "
             "Any interaction you log with them starts the clock over."
         )
     lines += [f"Stopped keeping in touch with {mention(m.user_id)}." for m in result.stopped]

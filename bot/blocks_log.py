@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.blocks import Block, clip, context, ephemeral, escape, modal, mrkdwn, usage
-from bot.blocks_followups import day, local_day
+from bot.blocks_followups import day, local_day, on_day
 from bot.interactions import NOTE_LIMIT, Entry, HistoryPage, Logged
 from bot.models import Member
 from bot.models.relationships import GAVE, GOT
@@ -42,7 +42,7 @@ def _skipped(logged: Logged) -> str:
 
 
 def _summary(logged: Logged) -> list[Block]:
-    today = logged.today or date.today()
+    today = logged.today
     when = day(local_day(logged.occurred_at, logged.author.tz), today) if logged.occurred_at else "today"
     lines = [f"*Logged privately* — with {people(logged.participants)}, {when}."]
     if logged.topics:
@@ -52,7 +52,7 @@ def _summary(logged: Logged) -> list[Block]:
     if logged.follow_up_on and logged.follow_up_about:
         lines.append(
             f"Follow up with {mention(logged.follow_up_about.user_id)} "
-            f"on *{logged.follow_up_on:%a, %b %-d, %Y}* ({day(logged.follow_up_on, today)})."
+            f"on {on_day(logged.follow_up_on, today)}."
         )
     out = [mrkdwn("\n".join(lines))]
     if logged.note:
@@ -113,17 +113,6 @@ def log_reply(logged: Logged) -> dict[str, Any]:
         return usage("/log", f"{problem}\n{skipped}" if skipped else problem)
     who = ", ".join(escape(m.label) for m in logged.participants)
     return ephemeral(f"Logged privately with {who}", logged_blocks(logged))
-
-
-def follow_up_set(logged: Logged) -> str:
-    """The line that replaces a follow-up picker once a date was picked."""
-    if logged.follow_up_problem or not logged.follow_up_on or not logged.follow_up_about:
-        return logged.follow_up_problem or "That log is gone."
-    today = logged.today or date.today()
-    return (
-        f"Follow up with {mention(logged.follow_up_about.user_id)} on "
-        f"*{logged.follow_up_on:%a, %b %-d, %Y}* ({day(logged.follow_up_on, today)})."
-    )
 
 
 UNDONE = "Undone: that log is deleted, with its follow-up."

@@ -238,7 +238,8 @@ def due_cadences(
 class KeepInTouch:
     """What `/rapport keep-in-touch …` did, for the reply."""
 
-    author: Member | None = None
+    author: Member
+    today: date
     started: list[Cadence] = field(default_factory=list)
     stopped: list[Member] = field(default_factory=list)
     not_found: list[Member] = field(default_factory=list)  # asked to stop, had no cadence
@@ -247,7 +248,6 @@ class KeepInTouch:
     unknown: list[str] = field(default_factory=list)
     listing: list[Contact] = field(default_factory=list)
     problem: str | None = None
-    today: date | None = None
 
 
 def request(session: Session, team_id: str, user_id: str, text: str, now: datetime) -> KeepInTouch:

@@ -46,6 +46,7 @@ class Logged:
     """What /log understood and did; `interaction_id` is None when nothing was recorded."""
 
     author: Member
+    today: date  # the author's local date when it was logged
     interaction_id: int | None = None
     participants: list[Member] = field(default_factory=list)
     inactive: list[Member] = field(default_factory=list)
@@ -54,7 +55,6 @@ class Logged:
     topics: list[str] = field(default_factory=list)
     give_take: int | None = None
     occurred_at: datetime | None = None
-    today: date | None = None
     follow_up_on: date | None = None
     follow_up_about: Member | None = None
     follow_up_problem: str | None = None  # the follow-up asked for and not set, and why
@@ -118,7 +118,7 @@ def log_text(session: Session, team_id: str, author_user_id: str, text: str, now
                 f"I couldn't read a follow-up date in “{phrase}”."
                 if phrase
                 else "You asked for a follow-up but didn't say when."
-            ) + " Pick a date below, or write it like `follow up in 2 weeks`, `on Friday`, `2026-12-01`."
+            ) + " Pick a date here, or write it like `follow up in 2 weeks`, `on Friday`, `2026-12-01`."
         else:
             rest = " ".join(clause.words[used:])
             note = f"{note} {rest}".strip()
