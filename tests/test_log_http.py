@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot import blocks_followups, blocks_log
+from bot import agenda, blocks_followups, blocks_log
 from bot.config import Settings
 from bot.core import Core
 from bot.db import Database
+from bot.models import Member
 from bot.models.relationships import FollowUp, Interaction, InteractionParticipant
 from tests import slackreq
 from tests.clock import FakeClock
@@ -428,3 +429,42 @@ def test_a_bot_message_opens_the_form_with_nobody_chosen(team: Served) -> None:
     (call,) = team.slack.wait_for("views.open")
     people = next(b for b in call.params["view"]["blocks"] if b.get("block_id") == "people")
     assert "initial_users" not in people["element"]
+
+
+def test_buttons_in_a_digest_dm_settle_that_item_only(team: Served) -> None:
+    answer(team, "/log", "<@UALICE> first follow up today")
+    answer(team, "/log", "<@UBOB> second follow up today")
+    with team.core.db.read() as s:
+        author = s.scalar(select(Member).where(Member.user_id == ME))
+        assert author is not None
+        items = agenda.due_items(s, TEAM, date(2026, 11, 23), [author.id])[author.id]
+    blocks = [b for item in items for b in blocks_followups.due_item(item, date(2026, 11, 23), author.tz)]
+    dm = team.slack.add_message("D1", "Your follow-ups for today", user="UBOT", blocks=blocks)
+    url = team.slack.response_url(channel="D1", ts=dm["ts"])
+    first_block, element = find(blocks, blocks_followups.DONE)
+    payload = slackreq.block_actions(
+        ME, blocks_followups.DONE, element["value"], message=dm, response_url=url
+    )
+    assert team.http.interact(payload).status == 200
+    team.slack.wait_for_response_to(url)
+    settled = team.slack.message("D1", dm["ts"])
+    assert settled is not None
+    text = dumps(settled["blocks"])
+    assert "Done ✓" in text
+    assert first_block not in text  # that item's buttons are gone…
+    assert len([b for b in settled["blocks"] if b["type"] == "actions"]) == 1  # …the other's remain
+
+
+def test_undo_from_the_logged_form(team: Served) -> None:
+    assert team.http.command("/log", "", user_id=ME, trigger_id="trig.form").status == 200
+    team.slack.wait_for("views.open")
+    view = next(iter(team.slack.views.values()))
+    state = {"people": {"people": slackreq.multi_users_value(["UALICE"])}}
+    body = team.http.interact(slackreq.view_submission(ME, blocks_log.MODAL, state, view=view)).json()
+    block_id, element = find(body["view"]["blocks"], blocks_log.UNDO)
+    shown = {**body["view"], "id": view["id"]}
+    payload = slackreq.block_actions(ME, blocks_log.UNDO, element["value"], view=shown, block_id=block_id)
+    assert team.http.interact(payload).status == 200
+    (call,) = team.slack.wait_for("views.update")
+    assert blocks_log.UNDONE in dumps(call.params["view"])
+    assert rows(team.core.db, Interaction) == 0
