@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot import people
@@ -22,6 +22,14 @@ from bot.models.relationships import Cadence, InteractionParticipant
 from bot.textparse import mentions, strip_mentions
 
 MAX_EVERY_DAYS = 2 * 365
+
+# Built once: /log's answer path runs it, usually to find nothing (see bot.interactions).
+_ACTIVE_WITH = select(Cadence.id, Cadence.every_days, Cadence.last_contact_at).where(
+    Cadence.team_id == bindparam("team_id"),
+    Cadence.author_id == bindparam("author_id"),
+    Cadence.contact_id.in_(bindparam("contact_ids", expanding=True)),
+    ~Cadence.stopped,
+)
 
 _UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 91, "year": 365}
 _EVERY = re.compile(
@@ -124,15 +132,9 @@ def touch_many(
     ids = list(contact_ids)
     if not ids:
         return 0
-    # Plain statements: this runs on /log's answer path and usually finds nothing.
     connection = session.connection()
     rows = connection.execute(
-        select(Cadence.id, Cadence.every_days, Cadence.last_contact_at).where(
-            Cadence.team_id == team_id,
-            Cadence.author_id == author_id,
-            Cadence.contact_id.in_(ids),
-            ~Cadence.stopped,
-        )
+        _ACTIVE_WITH, {"team_id": team_id, "author_id": author_id, "contact_ids": ids}
     ).all()
     # An older interaction logged late does not move the clock back.
     moving = [(cid, every) for cid, every, last in rows if last is None or last < at]

@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 from bot.models import Member
 from bot.models.relationships import FollowUp, Interaction
 
+# Built once: /log's answer path runs it (see bot.interactions).
+_INSERT = insert(FollowUp)
+
 FOLLOW_UP: Literal["f"] = "f"
 CADENCE: Literal["c"] = "c"
 
@@ -52,17 +55,8 @@ def create(
     interaction_id: int | None = None,
 ) -> None:
     """Remind the author about someone on a local date."""
-    # A plain INSERT: this runs on /log's answer path, where the ORM's unit of work costs too much.
-    session.connection().execute(
-        insert(FollowUp).values(
-            team_id=team_id,
-            author_id=author_id,
-            about_id=about_id,
-            interaction_id=interaction_id,
-            due_on=due_on,
-            created_at=now,
-        )
-    )
+    values = {"team_id": team_id, "author_id": author_id, "about_id": about_id, "due_on": due_on}
+    session.connection().execute(_INSERT, {**values, "interaction_id": interaction_id, "created_at": now})
 
 
 def _open(team_id: str) -> Select[FollowUp, Member, str, datetime]:

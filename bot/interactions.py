@@ -25,6 +25,11 @@ TOPICS_LIMIT = 20
 MAX_PARTICIPANTS = 25
 DATE_WORDS = 6  # the longest date phrase looked for after "follow up"
 
+# /log's answer path runs these on every request: plain statements built once, since building
+# statements and the ORM's unit of work would cost more than running them (bench/scenarios/log.py).
+_INSERT_INTERACTION = insert(Interaction).returning(Interaction.id)
+_INSERT_PARTICIPANTS = insert(InteractionParticipant)
+
 
 @dataclass
 class Draft:
@@ -201,26 +206,23 @@ def record(
             logged.problem, logged.problem_field = problem, "follow_up"
             return logged
 
-    # Plain INSERTs on one connection: this is /log's answer path, where the ORM's unit of
-    # work would cost more than the statements themselves.
     connection = session.connection()
     interaction_id = connection.execute(
-        insert(Interaction)
-        .values(
-            team_id=team_id,
-            author_id=author.id,
-            occurred_at=occurred_at,
-            created_at=now,
-            note=note,
-            topics=" ".join(draft.topics),
-            give_take=draft.give_take,
-            link=draft.link,
-        )
-        .returning(Interaction.id)
+        _INSERT_INTERACTION,
+        {
+            "team_id": team_id,
+            "author_id": author.id,
+            "occurred_at": occurred_at,
+            "created_at": now,
+            "note": note,
+            "topics": " ".join(draft.topics),
+            "give_take": draft.give_take,
+            "link": draft.link,
+        },
     ).scalar_one()
     member_ids = [m.id for m in logged.participants]
     connection.execute(
-        insert(InteractionParticipant),
+        _INSERT_PARTICIPANTS,
         [
             {
                 "interaction_id": interaction_id,

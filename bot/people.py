@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot import events
@@ -107,12 +107,19 @@ def find_member(session: Session, team_id: str, user_id: str) -> Member | None:
     return session.scalar(select(Member).where(Member.team_id == team_id, Member.user_id == user_id))
 
 
+# Built once: commands look people up on their answer path (building a statement costs more
+# than running it).
+_MEMBERS = select(Member).where(
+    Member.team_id == bindparam("team_id"), Member.user_id.in_(bindparam("user_ids", expanding=True))
+)
+
+
 def find_members(session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, Member]:
     """Members by Slack id; ids Rapport has never seen are simply absent."""
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return {}
-    rows = session.scalars(select(Member).where(Member.team_id == team_id, Member.user_id.in_(ids)))
+    rows = session.scalars(_MEMBERS, {"team_id": team_id, "user_ids": ids})
     return {m.user_id: m for m in rows}
 
 
