@@ -468,3 +468,31 @@ def test_undo_from_the_logged_form(team: Served) -> None:
     (call,) = team.slack.wait_for("views.update")
     assert blocks_log.UNDONE in dumps(call.params["view"])
     assert rows(team.core.db, Interaction) == 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    people=st.lists(st.sampled_from(["UALICE", "UBOB", "UGONE", "UNOBODY", ME]), max_size=3),
+    note=st.one_of(st.none(), st.text(max_size=40), st.just("x" * 3001)),
+    topics=st.one_of(st.none(), st.text(max_size=40)),
+    when=st.one_of(st.none(), st.sampled_from(["2026-11-23", "2030-01-01", "1999-12-31", "bogus"])),
+    metadata=st.sampled_from(["", "{}", "not json", '{"closes": "f:999", "link": 5}', "[]"]),
+)
+def test_any_form_submission_gets_an_answer_never_a_500(
+    team: Served, people: list[str], note: str | None, topics: str | None, when: str | None, metadata: str
+) -> None:
+    state = {
+        "people": {"people": slackreq.multi_users_value(people)},
+        "note": {"note": slackreq.text_value(note)},
+        "topics": {"topics": slackreq.text_value(topics)},
+        "when": {"when": slackreq.date_value(when)},
+        "follow_up": {"follow_up": slackreq.date_value(when)},
+    }
+    response = team.http.interact(
+        slackreq.view_submission(ME, blocks_log.MODAL, state, private_metadata=metadata)
+    )
+    assert response.status == 200
+    body = response.json()
+    assert body["response_action"] in ("errors", "update")
+    if body["response_action"] == "update":
+        assert view_errors(body["view"]) == []
