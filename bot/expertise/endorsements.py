@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot import people
+from bot.expertise.evidence import refresh, score_at
 from bot.expertise.names import parse_skills
 from bot.expertise.skills import MAX_PER_COMMAND, member_for
 from bot.expertise.vocabulary import ensure_skills, vocabulary
@@ -75,11 +76,13 @@ def endorse(
             "endorsee_id": member.id,
             "skill_id": ids[n.key],
             "created_at": now,
+            "score": score_at(1.0, now),
         }
         for member in targets
         for n in parsed.named
     ]
     insert_many_ignore(session, Endorsement, rows, ["endorser_id", "endorsee_id", "skill_id"])
+    refresh(session, team_id, [(m.id, skill_id) for m in targets for skill_id in ids.values()])
     for member in targets:
         for n in parsed.named:
             seen = (member.id, ids[n.key]) in before

@@ -178,15 +178,26 @@ class Skill:
 
 
 class Vocabulary:
-    """One workspace's skills, indexed for matching; immutable once built (safe to share)."""
+    """One workspace's skills, indexed for matching; immutable once built, so processes share it
+    between requests (with a bounded memo of the topics already understood)."""
+
+    MEMO = 2000
 
     def __init__(self, skills: Iterable[Skill] = (), version: int = 0) -> None:
         self.version = version
         self.by_key: dict[str, Skill] = {}
         self.by_stem: dict[str, list[Skill]] = {}
+        self.by_word: dict[str, list[Skill]] = {}
         for skill in skills:
             self.by_key[skill.key] = skill
             self.by_stem.setdefault(stem_key(skill.key), []).append(skill)
+            for word in set(stem_key(skill.key).split()):
+                if len(word) > 2:
+                    self.by_word.setdefault(word, []).append(skill)
+        self.keys = list(self.by_key)
+        # Names a typo may be meant as: the workspace's skills and every curated name.
+        self.typo_choices = list(self.by_key.keys() | catalog().aliases.keys())
+        self.memo: dict[str, Understood] = {}
 
     def __len__(self) -> int:
         return len(self.by_key)
@@ -197,13 +208,15 @@ class Vocabulary:
         return [exact] if exact else list(self.by_stem.get(stem_key(key), ()))
 
     def nearest(self, key: str, limit: int = 3) -> list[Skill]:
-        """Skills with a name close to `key` (for "did you mean"), best first."""
+        """Skills with a name like `key` or sharing one of its words (for "did you mean"), best first."""
         if len(key) < 3 or not self.by_key:
             return []
-        found = process.extract(key, list(self.by_key), scorer=fuzz.WRatio, score_cutoff=75, limit=limit * 3)
+        found = [name for name, _, _ in process.extract(key, self.keys, scorer=fuzz.ratio, score_cutoff=70)]
         shape = _shape(key)
-        names = [name for name, _, _ in found if len(name) > 2 and (len(key) > 3 or _shape(name) == shape)]
-        return [self.by_key[name] for name in names[:limit]]
+        near = [self.by_key[name] for name in found if len(key) > 3 or _shape(name) == shape]
+        for word in stem_key(key).split():
+            near += sorted(self.by_word.get(word, ()), key=lambda s: len(s.key))
+        return list(dict.fromkeys(near))[:limit]
 
 
 @dataclass
@@ -232,7 +245,7 @@ def understand_phrase(key: str, vocab: Vocabulary, *, typos: bool = True) -> Und
         return Understood([], [_name(canonical)])
     if not typos:
         return None
-    fixed = typo_of(key, vocab.by_key.keys() | table.aliases.keys())
+    fixed = typo_of(key, vocab.typo_choices)
     if fixed is None:
         return None
     canonical = table.canonical(fixed) or fixed
@@ -250,7 +263,17 @@ def _merge(parts: Iterable[Understood]) -> Understood:
 
 
 def understand(topic: str, vocab: Vocabulary) -> Understood:
-    """The skills a `/whoknows` topic asks about (several when it names several)."""
+    """The skills a `/whoknows` topic asks about (several when it names several); don't mutate it."""
+    memo = vocab.memo.get(topic)
+    if memo is None:
+        memo = _understand(topic, vocab)
+        if len(vocab.memo) >= vocab.MEMO:
+            vocab.memo.clear()
+        vocab.memo[topic] = memo
+    return memo
+
+
+def _understand(topic: str, vocab: Vocabulary) -> Understood:
     key = normalise(topic)
     whole = understand_phrase(key, vocab)
     if whole is not None:
@@ -312,7 +335,7 @@ def canonical_name(typed: str, vocab: Vocabulary) -> Named | None:
         known = vocab.find(key)
         if known:
             return Named(known[0].key, known[0].label, label_of(typed), known[0])
-        fixed = typo_of(key, vocab.by_key.keys() | table.aliases.keys())
+        fixed = typo_of(key, vocab.typo_choices)
         canonical = (table.canonical(fixed) or fixed) if fixed else None
     if canonical is None:
         return Named(key, label_of(typed), label_of(typed))

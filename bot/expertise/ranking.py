@@ -1,8 +1,9 @@
 """`/whoknows`: the colleagues who know a topic, best first, and why.
 
-The topic is understood against the workspace's cached vocabulary (no query), each evidence
-source answers one indexed query, strengths are summed per person, and only the page shown is
-looked up in the directory. The asker's part is a cheap re-rank of the top candidates.
+The topic is understood against the workspace's cached vocabulary (no query); the strongest
+people come off the `skill_score` index (summed evidence, see `evidence`); the asker's part is a
+cheap re-rank of the top few (one hook call); and only the page shown is explained, with one
+query per evidence source and one directory query.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.expertise import acquaintances
-from bot.expertise.acquaintances import Acquaintances, KnownPeople
+from bot.expertise.acquaintances import KnownPeople
 from bot.expertise.evidence import SOURCES, Evidence, EvidenceSource, Words
 from bot.expertise.names import Understood, normalise, understand
 from bot.expertise.vocabulary import held, vocabulary
 from bot.models import Member
+from bot.models.expertise import SkillScore
 
 PAGE = 5
 RERANK_DEPTH = 25  # the asker's acquaintances are looked for among this many
@@ -52,31 +54,50 @@ class Answer:
     understood: Understood
     people: list[Person] = field(default_factory=list)
     offset: int = 0  # how many came before this page
-    total: int = 0  # how many people were found in all
+    more: bool = False  # someone comes after this page
     suggestions: list[str] = field(default_factory=list)  # skills that exist, when nobody was found
 
-    @property
-    def more(self) -> int:
-        """How many people come after this page."""
-        return max(0, self.total - self.offset - len(self.people))
+
+# Built once: /whoknows runs these on every request, and building a statement costs as much
+# as running it on an index.
+_ACTIVE = (Member.deleted.is_(False), Member.is_bot.is_(False))
+_TOP = (
+    select(SkillScore.member_id, SkillScore.score)
+    .join(Member, Member.id == SkillScore.member_id)
+    .where(SkillScore.team_id == bindparam("team_id"), SkillScore.member_id != bindparam("exclude"), *_ACTIVE)
+)
+# One skill: read in index order and stop at the limit, as cheap for 3,000 holders as for 3.
+_TOP_ONE = (
+    _TOP.where(SkillScore.skill_id == bindparam("skill_id"))
+    .order_by(SkillScore.score.desc(), SkillScore.member_id.desc())
+    .limit(bindparam("limit"))
+)
+_TOTAL = func.sum(SkillScore.score)
+_TOP_SEVERAL = (
+    _TOP.with_only_columns(SkillScore.member_id, _TOTAL)
+    .where(SkillScore.skill_id.in_(bindparam("skill_ids", expanding=True)))
+    .group_by(SkillScore.member_id)
+    .order_by(_TOTAL.desc(), SkillScore.member_id.desc())
+    .limit(bindparam("limit"))
+)
+_ASKER = select(Member.id).where(
+    Member.team_id == bindparam("team_id"), Member.user_id == bindparam("user_id")
+)
+_NAMED = select(Member.id, Member.user_id, Member.title).where(
+    Member.team_id == bindparam("team_id"), Member.id.in_(bindparam("member_ids", expanding=True))
+)
 
 
 def rank(
-    session: Session,
-    team_id: str,
-    skill_ids: Sequence[int],
-    now: datetime,
-    *,
-    sources: Sequence[EvidenceSource] | None = None,
+    session: Session, team_id: str, skill_ids: Sequence[int], *, limit: int, exclude: int | None = None
 ) -> list[Candidate]:
-    """Everyone with evidence for any of the skills, strongest first (the shared, per-topic part)."""
-    by_member: dict[int, Candidate] = {}
-    for source in SOURCES if sources is None else sources:
-        for item in source.gather(session, team_id, skill_ids, now):
-            candidate = by_member.setdefault(item.member_id, Candidate(item.member_id, 0.0))
-            candidate.score += item.strength
-            candidate.evidence.append(item)
-    return sorted(by_member.values(), key=lambda c: (-c.score, c.member_id))
+    """The `limit` active people with the strongest evidence for these skills, strongest first."""
+    params = {"team_id": team_id, "exclude": exclude or 0, "limit": limit}
+    if len(skill_ids) == 1:
+        rows = session.execute(_TOP_ONE, {**params, "skill_id": skill_ids[0]})
+    else:
+        rows = session.execute(_TOP_SEVERAL, {**params, "skill_ids": list(skill_ids)})
+    return [Candidate(member_id, score) for member_id, score in rows]
 
 
 def rerank_for(
@@ -84,16 +105,16 @@ def rerank_for(
 ) -> list[Candidate]:
     """Lift the people the asker knows among the top candidates, and note who could introduce."""
     top = ranked[:RERANK_DEPTH]
-    if asker_id is None or not top:
+    if asker_id is None or not top or known is acquaintances.nobody:
         return ranked
-    found: Acquaintances = known(session, team_id, asker_id, [c.member_id for c in top])
+    found = known(session, team_id, asker_id, [c.member_id for c in top])
     for candidate in top:
         candidate.known = candidate.member_id in found.known
         if candidate.known:
             candidate.score *= KNOWN_BOOST
         else:
             candidate.introducer = found.introducers.get(candidate.member_id)
-    return sorted(top, key=lambda c: (-c.score, c.member_id)) + ranked[RERANK_DEPTH:]
+    return sorted(top, key=lambda c: -c.score) + ranked[RERANK_DEPTH:]
 
 
 def who_knows(
@@ -109,57 +130,57 @@ def who_knows(
     known: KnownPeople | None = None,
 ) -> Answer:
     """The page of colleagues who know `topic`, for the asker with Slack id `asker`."""
-    vocab = vocabulary(session, team_id)
-    understood = understand(topic, vocab)
+    understood = understand(topic, vocabulary(session, team_id))
     answer = Answer(topic, understood, offset=max(0, offset))
-    sources = SOURCES if sources is None else sources
+    skill_ids = [s.id for s in understood.skills]
     ranked: list[Candidate] = []
-    if understood.skills:
-        ranked = rank(session, team_id, [s.id for s in understood.skills], now, sources=sources)
-    asker_id = session.scalar(select(Member.id).where(Member.team_id == team_id, Member.user_id == asker))
-    ranked = [c for c in ranked if c.member_id != asker_id]
+    asker_id = None
+    if skill_ids:
+        asker_id = session.scalar(_ASKER, {"team_id": team_id, "user_id": asker})
+        limit = max(RERANK_DEPTH, answer.offset + page) + 1  # one more, to know if there are more
+        ranked = rank(session, team_id, skill_ids, limit=limit, exclude=asker_id)
     if not ranked:
         answer.suggestions = _suggestions(session, team_id, topic, understood)
         return answer
     ranked = rerank_for(session, team_id, asker_id, ranked, known or acquaintances.current())
-    answer.total = len(ranked)
     shown = ranked[answer.offset : answer.offset + page]
-    answer.people = _people(session, team_id, shown, understood, sources)
+    answer.more = len(ranked) > answer.offset + page
+    answer.people = explain(session, team_id, shown, understood, SOURCES if sources is None else sources)
     return answer
 
 
-def _people(
+def explain(
     session: Session,
     team_id: str,
     shown: list[Candidate],
     understood: Understood,
     sources: Sequence[EvidenceSource],
 ) -> list[Person]:
-    """The page's people with their reasons; one directory query for them and whoever they name."""
-    named = {c.member_id for c in shown} | {c.introducer for c in shown if c.introducer}
+    """The shown people with their reasons: a query per source, one for the people named."""
+    if not shown:
+        return []
+    skill_ids = [s.id for s in understood.skills]
+    by_member = {c.member_id: c for c in shown}
+    for source in sources:
+        for item in source.gather(session, team_id, skill_ids, list(by_member)):
+            by_member[item.member_id].evidence.append(item)
+    named = set(by_member) | {c.introducer for c in shown if c.introducer}
     named |= {e.by for c in shown for e in c.evidence if e.by is not None}
-    rows = session.execute(
-        select(Member.id, Member.user_id, Member.title).where(Member.team_id == team_id, Member.id.in_(named))
-    )
+    rows = session.execute(_NAMED, {"team_id": team_id, "member_ids": list(named)})
     directory = {member_id: (user_id, title) for member_id, user_id, title in rows}
     words = Words(
         people={m: user_id for m, (user_id, _) in directory.items()},
         skills={s.id: s.label for s in understood.skills},
         several=len(understood.skills) > 1,
     )
-    by_name = {s.name: s for s in sources}
+    wording = {s.name: s for s in sources}
     people = []
     for candidate in shown:
-        if candidate.member_id not in directory:
-            continue
         user_id, title = directory[candidate.member_id]
-        reasons = []
         by_source: dict[str, list[Evidence]] = {}
-        for item in candidate.evidence:
+        for item in sorted(candidate.evidence, key=lambda e: -e.score):
             by_source.setdefault(item.source, []).append(item)
-        for name, items in sorted(by_source.items(), key=lambda kv: -sum(e.strength for e in kv[1])):
-            source = by_name.get(name)
-            reasons.append(source.explain(items, words) if source else name)
+        reasons = [wording[n].explain(items, words) for n, items in by_source.items() if n in wording]
         introducer = words.people.get(candidate.introducer) if candidate.introducer else None
         people.append(Person(user_id, title, reasons, candidate.known, introducer))
     return people
@@ -167,8 +188,7 @@ def _people(
 
 def _suggestions(session: Session, team_id: str, topic: str, understood: Understood) -> list[str]:
     """Skills people do have whose names are close to what was asked."""
-    vocab = vocabulary(session, team_id)
     asked = {s.id for s in understood.skills}
-    near = [s for s in vocab.nearest(normalise(topic), limit=6) if s.id not in asked]
+    near = [s for s in vocabulary(session, team_id).nearest(normalise(topic), limit=6) if s.id not in asked]
     have = held(session, team_id, [s.id for s in near])
     return [s.label for s in near if s.id in have][:3]

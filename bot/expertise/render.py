@@ -51,7 +51,7 @@ def whoknows(answer: Answer) -> dict[str, Any]:
     what = _bold(answer.understood.names) or _quote(answer.topic)
     first = answer.offset + 1
     last = answer.offset + len(answer.people)
-    intro = f"People who know {what} ({first}–{last} of {answer.total}):"
+    intro = f"People who know {what}" + (f" ({first}–{last}):" if answer.offset else ":")
     body: list[Block] = []
     if answer.understood.corrected:
         body.append(context(f"Showing results for {what}; you typed {_quote(answer.topic)}."))
@@ -93,7 +93,7 @@ def _show_more(answer: Answer) -> Block:
     button = {
         "type": "button",
         "action_id": SHOW_MORE,
-        "text": {"type": "plain_text", "text": f"Show {min(answer.more, len(answer.people))} more"},
+        "text": {"type": "plain_text", "text": "Show more"},
         "value": more_value(answer.topic, shown),
     }
     return {"type": "actions", "elements": [button]}

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot import people
+from bot.expertise.evidence import refresh, score_at
 from bot.expertise.names import Named, parse_skills
 from bot.expertise.vocabulary import ensure_skills, vocabulary
 from bot.models import Member
@@ -66,11 +67,23 @@ def add(session: Session, team_id: str, user_id: str, text: str, now: datetime, 
             "source": DECLARED,
             "weight": 1.0,
             "updated_at": now,
+            "score": score_at(1.0, now),
         }
         for n in named
     ]
     before = _declared_ids(session, member.id)
     insert_many_ignore(session, MemberSkill, rows, ["member_id", "skill_id", "source"])
+    if before & set(ids.values()):  # declaring again says "still true": evidence is fresh again
+        session.execute(
+            update(MemberSkill)
+            .where(
+                MemberSkill.member_id == member.id,
+                MemberSkill.source == DECLARED,
+                MemberSkill.skill_id.in_(before & set(ids.values())),
+            )
+            .values(updated_at=now, score=score_at(1.0, now))
+        )
+    refresh(session, team_id, [(member.id, skill_id) for skill_id in ids.values()])
     result = Changed(rejected=parsed.rejected, truncated=len(parsed.named) > MAX_PER_COMMAND)
     for n in named:
         (result.unchanged if ids[n.key] in before else result.done).append(n)
@@ -97,6 +110,7 @@ def remove(session: Session, team_id: str, user_id: str, text: str, now: datetim
                 MemberSkill.source == DECLARED,
             )
         )
+        refresh(session, team_id, [(member.id, skill.id)])
         result.done.append(n)
     result.declared = declared_labels(session, member.id) if member else []
     return result

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
+from bot.expertise.evidence import refresh, score_at
 from bot.expertise.names import MAX_TOPIC_WORDS, catalog, normalise
 from bot.expertise.vocabulary import ensure_skills
 from bot.models.expertise import TITLE, MemberSkill
@@ -82,7 +83,9 @@ def _sync_chunk(
             "source": TITLE,
             "weight": 1.0,
             "updated_at": now,
+            "score": score_at(1.0, now),
         }
         for member_id, skill_id in sorted(want - have)
     ]
     insert_many_ignore(session, MemberSkill, rows, ["member_id", "skill_id", "source"])
+    refresh(session, team_id, set(stale) | (want - have))

@@ -13,14 +13,16 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, union, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.expertise.names import Skill, Vocabulary
 from bot.models import Member
-from bot.models.expertise import Endorsement, MemberSkill, SkillVocabulary
 from bot.models.expertise import Skill as SkillRow
+from bot.models.expertise import SkillScore, SkillVocabulary
 from bot.storage import insert_ignore, insert_many_ignore
+
+_VERSION = select(SkillVocabulary.version).where(SkillVocabulary.team_id == bindparam("team_id"))
 
 
 class VocabularyCache:
@@ -34,7 +36,7 @@ class VocabularyCache:
 
     def get(self, session: Session, team_id: str) -> Vocabulary:
         """The workspace's vocabulary; call it before writing skills in the same transaction."""
-        version = session.scalar(select(SkillVocabulary.version).where(SkillVocabulary.team_id == team_id))
+        version = session.scalar(_VERSION, {"team_id": team_id})
         pool = session.get_bind().engine.pool
         with self._lock:
             cached = self._by_pool.setdefault(pool, {}).get(team_id)
@@ -101,18 +103,17 @@ def _skill_ids(session: Session, team_id: str, keys: Collection[str]) -> dict[st
 
 
 def held(session: Session, team_id: str, skill_ids: Collection[int]) -> set[int]:
-    """Which of `skill_ids` someone active has (declared, from a title or endorsed)."""
+    """Which of `skill_ids` at least one active person has evidence for."""
     if not skill_ids:
         return set()
-    active = (Member.deleted.is_(False), Member.is_bot.is_(False))
-    declared = (
-        select(MemberSkill.skill_id)
-        .join(Member, Member.id == MemberSkill.member_id)
-        .where(MemberSkill.team_id == team_id, MemberSkill.skill_id.in_(skill_ids), *active)
+    holder = (
+        select(SkillScore.id)
+        .join(Member, Member.id == SkillScore.member_id)
+        .where(
+            SkillScore.team_id == team_id,
+            SkillScore.skill_id == SkillRow.id,
+            Member.deleted.is_(False),
+            Member.is_bot.is_(False),
+        )
     )
-    endorsed = (
-        select(Endorsement.skill_id)
-        .join(Member, Member.id == Endorsement.endorsee_id)
-        .where(Endorsement.team_id == team_id, Endorsement.skill_id.in_(skill_ids), *active)
-    )
-    return set(session.scalars(union(declared, endorsed)))
+    return set(session.scalars(select(SkillRow.id).where(SkillRow.id.in_(skill_ids), holder.exists())))

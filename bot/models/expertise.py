@@ -46,8 +46,8 @@ class MemberSkill(Base):
     __tablename__ = "member_skill"
     __table_args__ = (
         UniqueConstraint("member_id", "skill_id", "source"),
-        # /whoknows: the holders of a few skills in one workspace.
-        Index("ix_member_skill_lookup", "team_id", "skill_id", "source", "member_id"),
+        # /whoknows: the holders of a few skills in one workspace, answered from the index alone.
+        Index("ix_member_skill_lookup", "team_id", "skill_id", "source", "member_id", "score"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -57,6 +57,7 @@ class MemberSkill(Base):
     source: Mapped[str] = mapped_column(String(16))
     weight: Mapped[float] = mapped_column(Float, default=1.0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    score: Mapped[float] = mapped_column(Float)  # weight, decay-ready: see bot.expertise.evidence
 
 
 class Endorsement(Base):
@@ -65,8 +66,8 @@ class Endorsement(Base):
     __tablename__ = "endorsement"
     __table_args__ = (
         UniqueConstraint("endorser_id", "endorsee_id", "skill_id"),
-        # /whoknows: endorsements of a few skills in one workspace.
-        Index("ix_endorsement_lookup", "team_id", "skill_id", "endorsee_id"),
+        # /whoknows: endorsements of a few skills in one workspace, answered from the index alone.
+        Index("ix_endorsement_lookup", "team_id", "skill_id", "endorsee_id", "score"),
         Index("ix_endorsement_endorsee", "endorsee_id"),
     )
 
@@ -76,5 +77,24 @@ class Endorsement(Base):
     endorsee_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
     skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    score: Mapped[float] = mapped_column(Float)  # decay-ready: see bot.expertise.evidence
     # When the endorsed person was told; None until then (a digest may pick unsent ones up).
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SkillScore(Base):
+    """How strongly all the evidence together says a member knows a skill: the sum of every
+    source's decay-ready scores (bot.expertise.evidence), rewritten whenever evidence changes,
+    so `/whoknows` reads the strongest few people straight off an index."""
+
+    __tablename__ = "skill_score"
+    __table_args__ = (
+        UniqueConstraint("member_id", "skill_id"),
+        Index("ix_skill_score_top", "team_id", "skill_id", "score", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(20))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)

@@ -1,4 +1,4 @@
-"""expertise: skills, the vocabulary version, member skills and endorsements
+"""expertise: skills, the vocabulary version, member skills, endorsements and skill scores
 
 Revision ID: 0002
 Revises: 0001
@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("endorsee_id", sa.Integer(), nullable=False),
         sa.Column("skill_id", sa.Integer(), nullable=False),
         sa.Column("created_at", bot.models.base.UTCDateTime(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
         sa.Column("notified_at", bot.models.base.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["endorsee_id"], ["member.id"], name=op.f("fk_endorsement_endorsee_id_member"), ondelete="CASCADE"
@@ -72,7 +73,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("endorsement", schema=None) as batch_op:
         batch_op.create_index("ix_endorsement_endorsee", ["endorsee_id"], unique=False)
-        batch_op.create_index("ix_endorsement_lookup", ["team_id", "skill_id", "endorsee_id"], unique=False)
+        batch_op.create_index(
+            "ix_endorsement_lookup", ["team_id", "skill_id", "endorsee_id", "score"], unique=False
+        )
 
     op.create_table(
         "member_skill",
@@ -83,6 +86,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("weight", sa.Float(), nullable=False),
         sa.Column("updated_at", bot.models.base.UTCDateTime(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"], ["member.id"], name=op.f("fk_member_skill_member_id_member"), ondelete="CASCADE"
         ),
@@ -96,11 +100,35 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("member_skill", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_member_skill_lookup", ["team_id", "skill_id", "source", "member_id"], unique=False
+            "ix_member_skill_lookup", ["team_id", "skill_id", "source", "member_id", "score"], unique=False
+        )
+    op.create_table(
+        "skill_score",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=20), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("skill_id", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["member.id"], name=op.f("fk_skill_score_member_id_member"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["skill_id"], ["skill.id"], name=op.f("fk_skill_score_skill_id_skill"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_skill_score")),
+        sa.UniqueConstraint("member_id", "skill_id", name=op.f("uq_skill_score_member_id_skill_id")),
+    )
+    with op.batch_alter_table("skill_score", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_skill_score_top", ["team_id", "skill_id", "score", "member_id"], unique=False
         )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("skill_score", schema=None) as batch_op:
+        batch_op.drop_index("ix_skill_score_top")
+
+    op.drop_table("skill_score")
     with op.batch_alter_table("member_skill", schema=None) as batch_op:
         batch_op.drop_index("ix_member_skill_lookup")
 
