@@ -60,15 +60,14 @@ def endorse(
     if not targets or not parsed.named:
         return result
     ids = ensure_skills(session, team_id, ((n.key, n.label) for n in parsed.named), now)
-    before = set(
-        session.execute(
-            select(Endorsement.endorsee_id, Endorsement.skill_id).where(
-                Endorsement.endorser_id == endorser.id,
-                Endorsement.endorsee_id.in_([m.id for m in targets]),
-                Endorsement.skill_id.in_(list(ids.values())),
-            )
-        ).tuples()
+    earlier = session.execute(
+        select(Endorsement.endorsee_id, Endorsement.skill_id).where(
+            Endorsement.endorser_id == endorser.id,
+            Endorsement.endorsee_id.in_([m.id for m in targets]),
+            Endorsement.skill_id.in_(list(ids.values())),
+        )
     )
+    before = {(endorsee_id, skill_id) for endorsee_id, skill_id in earlier}
     rows = [
         {
             "team_id": team_id,

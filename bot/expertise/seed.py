@@ -48,7 +48,7 @@ def seed_expertise(seeded: Seeded) -> str:
     members = seeded.member_ids
     with db.write() as s:
         s.execute(delete(SkillRow).where(SkillRow.team_id == team_id))
-        titles = s.execute(select(Member.id, Member.title).where(Member.team_id == team_id)).tuples()
+        titles = s.execute(select(Member.id, Member.title).where(Member.team_id == team_id)).all()
         index_titles(s, team_id, list(titles), now)
         have = set(s.scalars(select(SkillRow.key).where(SkillRow.team_id == team_id)))
         wanted = max(20, round(len(members) * SKILLS_PER_MEMBER))
