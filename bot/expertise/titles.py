@@ -58,14 +58,14 @@ def _sync_chunk(
     session: Session, team_id: str, wanted: dict[int, list[str]], ids: dict[str, int], now: datetime
 ) -> None:
     want = {(member_id, ids[key]) for member_id, keys in wanted.items() for key in keys}
-    rows = session.execute(
+    found = session.execute(
         select(MemberSkill.member_id, MemberSkill.skill_id).where(
             MemberSkill.team_id == team_id,
             MemberSkill.source == TITLE,
             MemberSkill.member_id.in_(list(wanted)),
         )
     )
-    have = {(member_id, skill_id) for member_id, skill_id in rows}
+    have = {(member_id, skill_id) for member_id, skill_id in found}
     stale: Sequence[tuple[int, int]] = sorted(have - want)
     if stale:
         session.execute(
