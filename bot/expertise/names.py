@@ -363,7 +363,7 @@ def parse_skills(text: str, vocab: Vocabulary, *, limit: int = 20) -> Parsed:
 def _pieces(text: str) -> list[str]:
     pieces: list[str] = []
     for piece in _SEPARATORS.split(unescape(text)):
-        if not normalise(piece):
+        if not piece.strip():
             continue
         words = piece.split()
         table = catalog()
