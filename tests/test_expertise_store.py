@@ -218,38 +218,47 @@ def test_scores_stay_equal_to_a_full_recount(any_db: Database) -> None:
 
 
 class Praise:
-    """A made-up evidence source: the ranker must use it without being touched."""
+    """A made-up kind of evidence (think kudos): strong praise of Ana's skills, from a table of its own
+    in real life, here simply her declarations counted ten times."""
 
     name = "praise"
 
+    def __init__(self, ana: int) -> None:
+        self.ana = ana
+
     def scores(self, team_id: str, members: evidence.Ids, skills: evidence.Ids) -> Select[int, int, float]:
-        source = next(s for s in evidence.SOURCES if s.name == "declared")
-        return source.scores(team_id, members, skills)  # praise mirrors declarations, x1
+        score = (MemberSkill.score * 10).label("score")
+        stmt = select(MemberSkill.member_id, MemberSkill.skill_id, score)
+        return stmt.where(MemberSkill.team_id == team_id, MemberSkill.member_id == self.ana)
 
     def gather(
         self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
     ) -> list[evidence.Evidence]:
-        return []
+        praise = evidence.Evidence(self.ana, skill_ids[0], self.name, 10.0, T0)
+        return [praise] if self.ana in member_ids else []
 
     def explain(self, items: Sequence[evidence.Evidence], words: evidence.Words) -> str:
-        return "praised"
+        return "praised by the whole team"
 
 
 def test_a_new_evidence_source_counts_once_registered(
     any_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    team(any_db)
+    members = add_members(any_db, T1, slack_user(ANA), slack_user(BEN))
     with any_db.write() as s:
         skills.add(s, T1, ANA, "go", T0 - timedelta(days=1000))
         skills.add(s, T1, BEN, "go", T0)
     assert who(any_db, "go") == [BEN, ANA]
     monkeypatch.setattr(evidence, "SOURCES", list(evidence.SOURCES))
-    evidence.register(Praise())
-    evidence.register(Praise())  # idempotent
+    evidence.register(Praise(members[ANA].id))
+    evidence.register(Praise(members[ANA].id))  # idempotent by name
     assert [s.name for s in evidence.SOURCES].count("praise") == 1
     with any_db.write() as s:
         evidence.refresh(s, T1)
-    assert who(any_db, "go") == [BEN, ANA]  # doubling everyone changes no order
+    with any_db.read() as s:
+        answer = ranking.who_knows(s, T1, "U0ASKER", "go", T0)
+    assert [p.user_id for p in answer.people] == [ANA, BEN]
+    assert answer.people[0].reasons == ["praised by the whole team", "declared"]
 
 
 def test_migrations_create_exactly_the_models(any_db: Database) -> None:

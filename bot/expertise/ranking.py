@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from bot.expertise import acquaintances
+from bot.expertise import acquaintances, evidence
 from bot.expertise.acquaintances import KnownPeople
-from bot.expertise.evidence import SOURCES, Evidence, EvidenceSource, Words
+from bot.expertise.evidence import Evidence, EvidenceSource, Words
 from bot.expertise.names import Understood, normalise, understand
 from bot.expertise.vocabulary import held, vocabulary
 from bot.models import Member
@@ -145,7 +145,8 @@ def who_knows(
     ranked = rerank_for(session, team_id, asker_id, ranked, known or acquaintances.current())
     shown = ranked[answer.offset : answer.offset + page]
     answer.more = len(ranked) > answer.offset + page
-    answer.people = explain(session, team_id, shown, understood, SOURCES if sources is None else sources)
+    sources = evidence.SOURCES if sources is None else sources
+    answer.people = explain(session, team_id, shown, understood, sources)
     return answer
 
 
