@@ -208,12 +208,18 @@ class Vocabulary:
         return [exact] if exact else list(self.by_stem.get(stem_key(key), ()))
 
     def nearest(self, key: str, limit: int = 3) -> list[Skill]:
-        """Skills with a name like `key` or sharing one of its words (for "did you mean"), best first."""
+        """Skills named like `key`, or like one of its words, or sharing a word (for "did you mean")."""
         if len(key) < 3 or not self.by_key:
             return []
-        found = [name for name, _, _ in process.extract(key, self.keys, scorer=fuzz.ratio, score_cutoff=70)]
         shape = _shape(key)
-        near = [self.by_key[name] for name in found if len(key) > 3 or _shape(name) == shape]
+        names = [name for name, _, _ in process.extract(key, self.keys, scorer=fuzz.ratio, score_cutoff=70)]
+        near = [self.by_key[name] for name in names if len(key) > 3 or _shape(name) == shape]
+        words = [word for word in key.split() if len(word) > 3]
+        for word in words if len(words) > 1 else []:
+            near += [
+                self.by_key[name]
+                for name, _, _ in process.extract(word, self.keys, scorer=fuzz.ratio, score_cutoff=80)
+            ]
         for word in stem_key(key).split():
             near += sorted(self.by_word.get(word, ()), key=lambda s: len(s.key))
         return list(dict.fromkeys(near))[:limit]

@@ -25,7 +25,7 @@ from bot.models.expertise import SkillScore
 
 PAGE = 5
 RERANK_DEPTH = 25  # the asker's acquaintances are looked for among this many
-KNOWN_BOOST = 1.25  # someone the asker knows ranks as if their evidence were this much stronger
+KNOWN_BOOST = 1.5  # someone the asker knows ranks as if their evidence were this much stronger
 
 
 @dataclass
