@@ -133,7 +133,7 @@ class MemberSkillSource:
         self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
     ) -> Iterable[Evidence]:
         params = {"team_id": team_id, "skill_ids": list(skill_ids), "member_ids": list(member_ids)}
-        for member_id, skill_id, score, at, title in session.execute(self._gather, params):
+        for member_id, skill_id, score, at, title in session.connection().execute(self._gather, params):
             yield Evidence(member_id, skill_id, self.name, score * self.weight, at, note=title)
 
     def explain(self, evidence: Sequence[Evidence], words: Words) -> str:
@@ -174,7 +174,7 @@ class EndorsementSource:
         self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
     ) -> Iterable[Evidence]:
         params = {"team_id": team_id, "skill_ids": list(skill_ids), "member_ids": list(member_ids)}
-        for member_id, skill_id, score, at, endorser_id in session.execute(self._gather, params):
+        for member_id, skill_id, score, at, endorser_id in session.connection().execute(self._gather, params):
             yield Evidence(member_id, skill_id, self.name, score * self.weight, at, by=endorser_id)
 
     def explain(self, evidence: Sequence[Evidence], words: Words) -> str:

@@ -58,13 +58,13 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)  # skills that exist, when nobody was found
 
 
-# Built once: /whoknows runs these on every request, and building a statement costs as much
-# as running it on an index.
+# Built once and run as Core statements: /whoknows runs them on every request, and building a
+# statement (or the ORM's bookkeeping) costs as much as running it on an index.
 _ACTIVE = (Member.deleted.is_(False), Member.is_bot.is_(False))
 _TOP = (
     select(SkillScore.member_id, SkillScore.score)
     .join(Member, Member.id == SkillScore.member_id)
-    .where(SkillScore.team_id == bindparam("team_id"), SkillScore.member_id != bindparam("exclude"), *_ACTIVE)
+    .where(SkillScore.team_id == bindparam("team_id"), Member.user_id != bindparam("asker"), *_ACTIVE)
 )
 # One skill: read in index order and stop at the limit, as cheap for 3,000 holders as for 3.
 _TOP_ONE = (
@@ -89,14 +89,14 @@ _NAMED = select(Member.id, Member.user_id, Member.title).where(
 
 
 def rank(
-    session: Session, team_id: str, skill_ids: Sequence[int], *, limit: int, exclude: int | None = None
+    session: Session, team_id: str, skill_ids: Sequence[int], *, limit: int, asker: str = ""
 ) -> list[Candidate]:
-    """The `limit` active people with the strongest evidence for these skills, strongest first."""
-    params = {"team_id": team_id, "exclude": exclude or 0, "limit": limit}
+    """The `limit` active people (the asker aside) with the strongest evidence for these skills."""
+    params = {"team_id": team_id, "asker": asker, "limit": limit}
     if len(skill_ids) == 1:
-        rows = session.execute(_TOP_ONE, {**params, "skill_id": skill_ids[0]})
+        rows = session.connection().execute(_TOP_ONE, {**params, "skill_id": skill_ids[0]})
     else:
-        rows = session.execute(_TOP_SEVERAL, {**params, "skill_ids": list(skill_ids)})
+        rows = session.connection().execute(_TOP_SEVERAL, {**params, "skill_ids": list(skill_ids)})
     return [Candidate(member_id, score) for member_id, score in rows]
 
 
@@ -105,7 +105,7 @@ def rerank_for(
 ) -> list[Candidate]:
     """Lift the people the asker knows among the top candidates, and note who could introduce."""
     top = ranked[:RERANK_DEPTH]
-    if asker_id is None or not top or known is acquaintances.nobody:
+    if asker_id is None or not top:
         return ranked
     found = known(session, team_id, asker_id, [c.member_id for c in top])
     for candidate in top:
@@ -134,15 +134,16 @@ def who_knows(
     answer = Answer(topic, understood, offset=max(0, offset))
     skill_ids = [s.id for s in understood.skills]
     ranked: list[Candidate] = []
-    asker_id = None
     if skill_ids:
-        asker_id = session.scalar(_ASKER, {"team_id": team_id, "user_id": asker})
         limit = max(RERANK_DEPTH, answer.offset + page) + 1  # one more, to know if there are more
-        ranked = rank(session, team_id, skill_ids, limit=limit, exclude=asker_id)
+        ranked = rank(session, team_id, skill_ids, limit=limit, asker=asker)
     if not ranked:
         answer.suggestions = _suggestions(session, team_id, topic, understood)
         return answer
-    ranked = rerank_for(session, team_id, asker_id, ranked, known or acquaintances.current())
+    known = known or acquaintances.current()
+    if known is not acquaintances.nobody:
+        asker_id = session.connection().execute(_ASKER, {"team_id": team_id, "user_id": asker}).scalar()
+        ranked = rerank_for(session, team_id, asker_id, ranked, known)
     shown = ranked[answer.offset : answer.offset + page]
     answer.more = len(ranked) > answer.offset + page
     sources = evidence.SOURCES if sources is None else sources
@@ -167,7 +168,7 @@ def explain(
             by_member[item.member_id].evidence.append(item)
     named = set(by_member) | {c.introducer for c in shown if c.introducer}
     named |= {e.by for c in shown for e in c.evidence if e.by is not None}
-    rows = session.execute(_NAMED, {"team_id": team_id, "member_ids": list(named)})
+    rows = session.connection().execute(_NAMED, {"team_id": team_id, "member_ids": list(named)})
     directory = {member_id: (user_id, title) for member_id, user_id, title in rows}
     words = Words(
         people={m: user_id for m, (user_id, _) in directory.items()},

@@ -36,7 +36,7 @@ class VocabularyCache:
 
     def get(self, session: Session, team_id: str) -> Vocabulary:
         """The workspace's vocabulary; call it before writing skills in the same transaction."""
-        version = session.scalar(_VERSION, {"team_id": team_id})
+        version = session.connection().execute(_VERSION, {"team_id": team_id}).scalar()
         pool = session.get_bind().engine.pool
         with self._lock:
             cached = self._by_pool.setdefault(pool, {}).get(team_id)
