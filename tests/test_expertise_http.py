@@ -124,6 +124,15 @@ def test_endorsing_oneself_a_bot_or_a_departed_colleague_is_refused_kindly(app: 
     assert "Say which skills" in command(app, "/endorse", f"<@{BEN}|ben>")["text"]
 
 
+def test_what_people_type_cannot_ping_a_crowd_from_a_dm(app: Served) -> None:
+    # Slack escapes a typed "<"; the skill keeps the text, every message escapes it again.
+    command(app, "/endorse", f"<@{BEN}|ben> &lt;!here&gt; wizardry")
+    (dm,) = app.slack.wait_for("chat.postMessage")
+    assert "<!here>" not in dm.params["text"] + json.dumps(dm.params["blocks"])
+    assert "&lt;!here&gt; wizardry" in dm.params["text"]
+    assert "<!here>" not in shown(command(app, "/skills", f"<@{BEN}|ben>"))
+
+
 def test_a_failed_endorsement_dm_is_sent_with_the_next_one(app: Served) -> None:
     app.slack.error_next("chat.postMessage", "fatal_error")
     command(app, "/endorse", f"<@{CY}|cy> kubernetes")

@@ -163,7 +163,8 @@ def profile(found: Profile | None, user_id: str, *, mine: bool) -> dict[str, Any
         return ephemeral(
             f"{who} has no skills listed yet. Know what they're great at? `/endorse {who} skill`."
         )
-    lines = [f"*{'Your skills' if mine else who + chr(39) + 's skills'}*"]
+    whose = "Your" if mine else f"{who}'s"
+    lines = [f"*{whose} skills*"]
     for held in found.skills[:MAX_LISTED]:
         evidence = []
         if held.declared:
@@ -178,9 +179,7 @@ def profile(found: Profile | None, user_id: str, *, mine: bool) -> dict[str, Any
         lines.append(f"…and {len(found.skills) - MAX_LISTED} more.")
     if not found.member.active:
         lines.append("_No longer active in this workspace._")
-    text = f"{'Your' if mine else who + chr(39) + 's'} skills: " + ", ".join(
-        h.label for h in found.skills[:10]
-    )
+    text = f"{whose} skills: " + ", ".join(escape(h.label) for h in found.skills[:10])
     return ephemeral(blocks.clip(text, 3000), _paragraphs(lines))
 
 
@@ -216,7 +215,7 @@ def endorsement_dm(notice: Notice) -> dict[str, Any]:
     """The DM that tells someone a colleague vouched for them."""
     text = f"{mention(notice.endorser)} endorsed you for {_bold(notice.skills)}. :raised_hands:"
     return {
-        "text": f"{mention(notice.endorser)} endorsed you for {', '.join(notice.skills)}",
+        "text": f"{mention(notice.endorser)} endorsed you for {', '.join(map(escape, notice.skills))}",
         "blocks": [
             mrkdwn(text),
             context("See what colleagues vouch for with `/skills` · Return the favour with `/endorse`"),
