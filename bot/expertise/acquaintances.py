@@ -9,6 +9,10 @@ To wire it (once, at import time of the relationship domain or in `bot/app.py`):
 
     from bot.expertise import acquaintances
     acquaintances.use(my_function)   # (session, team_id, asker_member_id, candidate_ids) -> Acquaintances
+
+Privacy: the answer goes to the asker only, so "known" may come from the asker's own log. An
+introducer must never be read from someone else's private log: take people the asker knows (their
+own log) who have a public tie to the candidate (an endorsement or a kudos between them).
 """
 
 from __future__ import annotations
