@@ -1,7 +1,9 @@
-"""Who knows what: skill vocabulary, declared skills, endorsements, evidence and ranking.
+"""Who knows what: skill names, declared skills, endorsements, evidence and the /whoknows ranking.
 
-Modules: `names` (normalising and matching skill names, the curated alias table), `skills`
-(the team vocabulary and what people declare), `endorsements`, `titles` (skills named in Slack
-titles), `evidence` (pluggable evidence sources), `acquaintances` (the asker's contacts hook),
-`ranking` (`/whoknows`), `commands` (parsing the three commands), `render` (Block Kit), `seed`.
+- `names`: normalising and matching skill names, the curated alias table (`bot/data/skills.json`).
+- `vocabulary`: each workspace's skills in the database, and the per-process cached copy.
+- `skills`, `endorsements`, `titles`: the evidence people give (and their Slack titles).
+- `evidence`: pluggable evidence sources, time decay, the summed `skill_score`.
+- `ranking`: `/whoknows`; `acquaintances`: the hook for whom the asker already knows.
+- `commands` (reading the three commands), `render` (Block Kit), `seed` (`rapport seed`).
 """

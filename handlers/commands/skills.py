@@ -19,9 +19,12 @@ def register(app: App, core: Core) -> None:
         if request.action == "help":
             ack(**blocks.usage("/skills", request.problem))
         elif request.writes:
-            change = skills.add if request.action == "add" else skills.remove
             with core.db.write() as session:
-                changed = change(session, team_id, user_id, request.text, core.clock())
+                if request.action == "add":
+                    name = command.get("user_name") or ""
+                    changed = skills.add(session, team_id, user_id, request.text, core.clock(), name=name)
+                else:
+                    changed = skills.remove(session, team_id, user_id, request.text, core.clock())
             ack(**render.skills_changed(request.action, changed))
         else:
             whose = request.user_id or user_id
