@@ -163,6 +163,8 @@ TEAM = _vocab(
         ("kubernetes and terraform", ["Kubernetes", "Terraform"], False),
         ("kubernetes, go", ["Kubernetes", "Go"], False),
         ("someone who knows terraform well", ["Terraform"], False),
+        ("kubernetes/terraform", ["Kubernetes", "Terraform"], False),
+        ("CI/CD", [], False),  # one name, which nobody here has
     ],
 )
 def test_topics_are_understood(topic: str, labels: list[str], corrected: bool) -> None:
@@ -211,6 +213,8 @@ def test_nearest_suggests_skills_sharing_words_or_spelling() -> None:
     [
         ("k8s, Terraform; golang", ["Kubernetes", "Terraform", "Go"], []),
         ("python sql docker", ["Python", "SQL", "Docker"], []),  # known words without commas
+        ("python/sql", ["Python", "SQL"], []),
+        ("ci/cd, ui/ux", ["CI/CD", "Product design"], []),
         ("machine learning", ["Machine learning"], []),
         ("K8s, kubernetes, Kubernetes", ["Kubernetes"], []),  # one skill, stored once
         ("kuberntes", ["Kubernetes"], []),  # a typo of a known name is corrected

@@ -289,7 +289,17 @@ def _understand(topic: str, vocab: Vocabulary) -> Understood:
         parts = [understand_phrase(p, vocab) for p in pieces[:MAX_TOPIC_WORDS]]
         if any(parts):
             return _merge(p for p in parts if p)
-    return _merge(_segments(key.split()[:MAX_TOPIC_WORDS], vocab))
+    return _merge(_segments(_unslashed(key.split(), vocab)[:MAX_TOPIC_WORDS], vocab))
+
+
+def _unslashed(words: list[str], vocab: Vocabulary) -> list[str]:
+    """`kubernetes/terraform` is two skills, unless the whole is one name (ci/cd, ui/ux, pl/sql)."""
+    table = catalog()
+    out: list[str] = []
+    for word in words:
+        known = "/" not in word or table.canonical(word) or vocab.find(word)
+        out += [word] if known else [part for part in word.split("/") if part]
+    return out
 
 
 def _segments(words: list[str], vocab: Vocabulary) -> Iterable[Understood]:
@@ -368,11 +378,16 @@ def parse_skills(text: str, vocab: Vocabulary, *, limit: int = 20) -> Parsed:
 
 def _pieces(text: str) -> list[str]:
     pieces: list[str] = []
+    table = catalog()
     for piece in _SEPARATORS.split(unescape(text)):
         if not piece.strip():
             continue
         words = piece.split()
-        table = catalog()
+        if len(words) == 1 and "/" in piece and table.canonical(normalise(piece)) is None:
+            parts = [p for p in piece.split("/") if normalise(p)]
+            if len(parts) > 1 and all(table.canonical(normalise(p)) for p in parts):
+                pieces.extend(parts)
+                continue
         # "python sql docker": words that are each a known skill, typed without commas.
         known_words = all(table.canonical(normalise(w)) for w in words)
         if len(words) > 1 and table.canonical(normalise(piece)) is None and known_words:
