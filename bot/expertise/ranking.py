@@ -129,7 +129,10 @@ def who_knows(
     sources: Sequence[EvidenceSource] | None = None,
     known: KnownPeople | None = None,
 ) -> Answer:
-    """The page of colleagues who know `topic`, for the asker with Slack id `asker`."""
+    """The page of colleagues who know `topic`, for the asker with Slack id `asker`.
+
+    `now` does not change the order: stored scores compare alike on any day (see `evidence`).
+    """
     understood = understand(topic, vocabulary(session, team_id))
     answer = Answer(topic, understood, offset=max(0, offset))
     skill_ids = [s.id for s in understood.skills]
