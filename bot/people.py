@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot import events
 from bot.db import Database
+from bot.expertise.titles import index_titles
 from bot.models import Member, TitleChange, Workspace
+from bot.personal_dates import Birthday
 
 SlackUser = Mapping[str, Any]
 
@@ -100,6 +102,8 @@ def upsert_members(session: Session, team_id: str, users: Iterable[SlackUser], n
         else:
             _apply(session, member, fields, now)
     session.flush()
+    # Titles are evidence of skills; indexing every batch also backfills members stored earlier.
+    index_titles(session, team_id, [(existing[u["id"]].id, existing[u["id"]].title) for u in batch], now)
     return len(batch)
 
 
@@ -204,3 +208,10 @@ def ensure_member(session: Session, team_id: str, user_id: str, now: datetime) -
         member = find_member(session, team_id, user_id)
         assert member is not None
     return member
+
+
+def set_birthday(member: Member, birthday: Birthday | None) -> None:
+    """Keep a birthday (the year only when given), or forget it."""
+    member.birthday_month = birthday.month if birthday else None
+    member.birthday_day = birthday.day if birthday else None
+    member.birth_year = birthday.year if birthday else None

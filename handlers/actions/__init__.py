@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.core import Core
-from handlers.actions import followups, log
+from handlers.actions import followups, log, whoknows
 
 
 def register(app: App, core: Core) -> None:
-    followups.register(app, core)
-    log.register(app, core)
+    for module in (whoknows, followups, log):
+        module.register(app, core)

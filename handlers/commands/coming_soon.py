@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from bot import blocks
 from bot.core import Core
 
-COMING_SOON = ("/whoknows", "/skills", "/endorse", "/kudos")
+COMING_SOON = ("/kudos",)
 
 
 def register(app: App, core: Core) -> None:

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot import blocks
 from bot.core import Core
+from handlers.commands.birthday import birthday
 from handlers.commands.history import history
 from handlers.commands.keep_in_touch import after_keep_in_touch, keep_in_touch
 
@@ -30,7 +31,7 @@ def _coming_soon(core: Core, command: dict[str, Any], rest: str, client: WebClie
 SUBCOMMANDS: dict[str, Subcommand] = {
     "help": _help,
     "settings": _coming_soon,
-    "birthday": _coming_soon,
+    "birthday": birthday,
     "keep-in-touch": keep_in_touch,
     "history": history,
     "privacy": _coming_soon,
