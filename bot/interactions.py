@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot import cadences, followups, people, textparse
@@ -360,24 +360,29 @@ def undo(session: Session, team_id: str, author_user_id: str, interaction_id: in
 # --------------------------------------------------------------------------------------------
 
 
+# "Which of these has the author logged with?", built once: /whoknows asks it on its answer
+# path (through bot.known_people), and other features may ask it too.
+KNOWN_AMONG = (
+    select(InteractionParticipant.member_id)
+    .where(
+        InteractionParticipant.team_id == bindparam("team_id"),
+        InteractionParticipant.author_id == bindparam("author_id"),
+        InteractionParticipant.member_id.in_(bindparam("candidate_ids", expanding=True)),
+    )
+    .distinct()
+)
+
+
 def known_among(session: Session, team_id: str, author_id: int, candidate_ids: Iterable[int]) -> set[int]:
     """Which of `candidate_ids` (member ids) the author has ever logged an interaction with.
 
-    One indexed query; /whoknows uses it to mark colleagues the asker already knows.
+    One indexed query over the author's own log (never anyone else's).
     """
     ids = list(dict.fromkeys(candidate_ids))
     if not ids:
         return set()
-    rows = session.scalars(
-        select(InteractionParticipant.member_id)
-        .where(
-            InteractionParticipant.team_id == team_id,
-            InteractionParticipant.author_id == author_id,
-            InteractionParticipant.member_id.in_(ids),
-        )
-        .distinct()
-    )
-    return set(rows)
+    params = {"team_id": team_id, "author_id": author_id, "candidate_ids": ids}
+    return set(session.connection().execute(KNOWN_AMONG, params).scalars())
 
 
 def _entries(session: Session, team_id: str, interactions: list[Interaction]) -> list[Entry]:
