@@ -196,7 +196,7 @@ def sort_mentioned(user_ids: Iterable[str], found: Mapping[str, Member]) -> Reso
     return result
 
 
-def ensure_member(session: Session, team_id: str, user_id: str, now: datetime) -> Member:
+def ensure_member(session: Session, team_id: str, user_id: str, now: datetime, name: str = "") -> Member:
     """The member row for `user_id`, added bare on first sight (the next sync fills in the rest).
 
     For people acting before the directory knows them, so what they do is never lost.
@@ -204,7 +204,7 @@ def ensure_member(session: Session, team_id: str, user_id: str, now: datetime) -
     member = find_member(session, team_id, user_id)
     if member is None:
         ensure_workspace(session, team_id, now)
-        upsert_members(session, team_id, [{"id": user_id}], now)
+        upsert_members(session, team_id, [{"id": user_id, "name": name}], now)
         member = find_member(session, team_id, user_id)
         assert member is not None
     return member
