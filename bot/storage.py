@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -39,4 +40,18 @@ def insert_many_ignore(
         return 0
     stmt = _insert(session, model).on_conflict_do_nothing(index_elements=list(conflict))
     result = session.connection().execute(stmt, list(rows))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def insert_from_select_ignore(
+    session: Session, model: Any, columns: Sequence[str], query: Any, conflict: Sequence[str]
+) -> int:
+    """INSERT INTO model (columns) SELECT … ON CONFLICT DO NOTHING; returns how many rows went in."""
+    # SQLite reads "ON CONFLICT" after a join as the join's constraint unless a WHERE clause ends
+    # the SELECT, so wrap the query in one that always has a WHERE.
+    inner = query.subquery()
+    wrapped = select(*[inner.c[name] for name in columns]).where(true())
+    stmt = _insert(session, model).from_select(list(columns), wrapped)
+    stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict))
+    result = session.connection().execute(stmt)
     return int(getattr(result, "rowcount", 0) or 0)
