@@ -40,7 +40,7 @@ BOT_SCOPES = (
 
 
 @contextmanager
-def _bolt_env_hidden() -> Iterator[None]:
+def bolt_env_hidden() -> Iterator[None]:
     saved = {name: os.environ.pop(name) for name in _BOLT_ENV if name in os.environ}
     try:
         yield
@@ -57,6 +57,10 @@ def build_app(core: Core) -> App:
         # listeners, so the answer leaves with the HTTP response instead of 10 ms later.
         "process_before_response": True,
         "logger": logging.getLogger("rapport.bolt"),
+        "user_facing_authorize_error_message": (
+            "Rapport is not installed in this workspace (or lost its access). "
+            "Ask a Slack admin to install it again."
+        ),
     }
     if isinstance(core.tokens, Installations) and s.oauth_credentials:
         client_id, client_secret = s.oauth_credentials
@@ -73,7 +77,7 @@ def build_app(core: Core) -> App:
         )
     else:
         options["client"] = make_client(s.bot_token, s.api_url)
-    with _bolt_env_hidden():
+    with bolt_env_hidden():
         app = App(**options)
     app.error(_answer_errors_kindly)
     handlers.register(app, core)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.catalog import BY_NAME, COMMANDS
+from bot.personal_dates import Birthday
 
 Block = dict[str, Any]
 
@@ -96,3 +97,25 @@ def home_view() -> dict[str, Any]:
     """The Home tab: what Rapport can do for you."""
     body = [b for b in help_message()["blocks"] if b["type"] != "context"]
     return {"type": "home", "blocks": body}
+
+
+def birthday_status(current: Birthday | None) -> dict[str, Any]:
+    if current is None:
+        return ephemeral(
+            "Rapport doesn't know your birthday. Share it with `/rapport birthday MM-DD` "
+            "(the year is never shown)."
+        )
+    return ephemeral(
+        f"Rapport has your birthday as {current.shown()}. Change it with `/rapport birthday MM-DD`, "
+        "or `/rapport birthday forget`."
+    )
+
+
+def birthday_saved(birthday: Birthday, *, celebrated: bool) -> dict[str, Any]:
+    after = (
+        "Your teammates will see it celebrated on the day (never the year)."
+        if celebrated
+        else "You opted out of birthday celebrations, so it stays private (`/rapport settings` changes that)."
+    )
+    kept = " I kept the year too, privately." if birthday.year else ""
+    return ephemeral(f"Thanks! Your birthday is {birthday.shown()}.{kept} {after}")

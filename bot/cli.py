@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import logging
 import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bot.clock import fixed_clock
@@ -52,12 +54,52 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
 
+    imp = sub.add_parser("import-people", help="import birthdays and start dates from a CSV file")
+    imp.add_argument("file", type=Path, help="CSV with slack_user_id or email, birthday, start_date")
+    imp.add_argument("--team", help="team id (default: the bot token's workspace, from auth.test)")
+    imp.set_defaults(func=cmd_import_people)
+
     seed = sub.add_parser("seed", help="fill the database with a deterministic synthetic workspace")
     seed.add_argument("--members", type=int, required=True, help="how many people")
     seed.add_argument("--seed", type=int, default=1, help="random seed (same seed, same workspace)")
     seed.add_argument("--team", help="team id (default: the bot token's workspace, from auth.test)")
     seed.set_defaults(func=cmd_seed)
     return parser
+
+
+def cmd_import_people(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.people_import import CsvShapeError, import_people, open_csv, read_rows
+
+    if not args.file.is_file():
+        print(f"rapport: no such file: {args.file}", file=sys.stderr)
+        return 2
+    core = open_core(settings)
+    team = _team(args.team, core)
+    _upgrade_embedded(core)
+    try:
+        with open_csv(args.file) as stream, core.db.write() as session:
+            report = import_people(
+                session,
+                team,
+                read_rows(stream),
+                datetime.now(UTC).date(),
+                progress=lambda n: print(f"… {n:,} rows read", file=sys.stderr, flush=True),
+            )
+    except (CsvShapeError, UnicodeDecodeError, csv.Error) as e:
+        print(f"rapport: {args.file} cannot be imported: {e}", file=sys.stderr)
+        return 2
+    for line, reason in report.problems:
+        print(f"{args.file}:{line}: {reason}", file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _team(team: str | None, core: Core) -> str:
+    """The team given, or the bot token's own (auth.test)."""
+    if team:
+        return team
+    core.settings.require_tokens()
+    return core.tokens.team_ids()[0]
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
@@ -67,10 +109,7 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
         print("--members must be at least 1", file=sys.stderr)
         return 2
     core = open_core(settings)
-    team = args.team
-    if team is None:
-        settings.require_tokens()
-        team = core.tokens.team_ids()[0]
+    team = _team(args.team, core)
     _upgrade_embedded(core)
     for line in seed(core.db, team, args.members, seed=args.seed, now=datetime.now(UTC)):
         print(line)
@@ -157,6 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:
+        # Their INFO lines narrate plumbing (plugins loaded, job added); ours say what happened.
+        for noisy in ("alembic", "apscheduler"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = load_settings()
         result: Any = args.func(args, settings)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot import events
 from bot.db import Database
 from bot.models import Member, TitleChange, Workspace
+from bot.personal_dates import Birthday
 
 SlackUser = Mapping[str, Any]
 
@@ -179,3 +180,10 @@ def resolve(session: Session, team_id: str, user_ids: Iterable[str]) -> Resolved
         else:
             result.inactive.append(member)
     return result
+
+
+def set_birthday(member: Member, birthday: Birthday | None) -> None:
+    """Keep a birthday (the year only when given), or forget it."""
+    member.birthday_month = birthday.month if birthday else None
+    member.birthday_day = birthday.day if birthday else None
+    member.birth_year = birthday.year if birthday else None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
@@ -57,10 +59,33 @@ def make_server(
 def stop_server(server: BaseWSGIServer | MultiSocketServer) -> None:
     """Stop a running server from another thread: close every connection inside its loop."""
 
+    trigger: Any = server.trigger  # type: ignore[union-attr]
+
     def close_all() -> None:
+        # The listening socket's close() closes the trigger too: closing it twice would close
+        # whatever file descriptor reused its number in the meantime.
         for channel in list(getattr(server, "_map", {}).values()):
-            channel.close()
+            if channel is not trigger:
+                channel.close()
 
     # The loop only notices a closed socket on its next wake-up; the trigger wakes it now.
-    server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
+    trigger.pull_trigger(close_all)
     server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
+
+
+@contextmanager
+def serving(wsgi: Callable[..., Any], host: str = "127.0.0.1", threads: int = 8) -> Iterator[str]:
+    """Serve `wsgi` on a free port from a background thread until the block ends (tests, benchmarks).
+
+    Yields the base URL, e.g. ``http://127.0.0.1:PORT``.
+    """
+    server = make_server(wsgi, host=host, port=0, threads=threads)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
+    finally:
+        stop_server(server)
+        thread.join(timeout=5)
+        if thread.is_alive():
+            raise RuntimeError("the HTTP server did not stop")

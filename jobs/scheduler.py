@@ -39,6 +39,7 @@ def build_scheduler(core: Core) -> BackgroundScheduler:
             "interval",
             args=(core, name),
             id=name,
+            name=name,
             seconds=every.total_seconds(),
             next_run_time=first,
         )

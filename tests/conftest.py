@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.core import Core
 from bot.db import Database
-from bot.server import RapportWSGI, make_server, stop_server
+from bot.server import RapportWSGI, serving
 from tests.clock import FakeClock
 from tests.databases import PostgresSchema, postgres_unavailable, skip_or_fail, sqlite_copy, sqlite_template
 from tests.fakeslack import FakeSlack
@@ -104,16 +103,8 @@ class Served:
 @contextmanager
 def serve(core: Core) -> Iterator[str]:
     """Serve `core` on 127.0.0.1 in a background thread; yields the base URL."""
-    app = build_app(core)
-    server = make_server(RapportWSGI(app, core.db.ping), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-    finally:
-        stop_server(server)
-        thread.join(timeout=5)
-        assert not thread.is_alive(), "the HTTP server did not stop"
+    with serving(RapportWSGI(build_app(core), core.db.ping), threads=4) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1128,6 +1128,20 @@ class FakeSlack:
                 )
             return list(self._responses)
 
+    def wait_for_response_to(self, url: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The first post to ``url`` (from ``response_url()``), waiting for it without polling."""
+        url_id = url.rsplit("/", 1)[-1]
+
+        def first() -> dict[str, Any] | None:
+            return next((r for r in self._responses if r["url_id"] == url_id), None)
+
+        with self._cond:
+            if not self._cond.wait_for(first, timeout=timeout):
+                raise AssertionError(f"no post to {url} within {timeout}s")
+            found = first()
+            assert found is not None
+            return found
+
     # -- fault injection & rate limits --------------------------------------------------------
 
     def fail_next(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1) -> None:

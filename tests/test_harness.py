@@ -544,6 +544,17 @@ def test_response_url_posts_are_recorded_and_validated(fake: FakeSlack) -> None:
     assert updated["text"] == "replaced"
 
 
+def test_waiting_for_one_response_url_returns_its_first_post(fake: FakeSlack) -> None:
+    mine, other = fake.response_url("mine"), fake.response_url("other")
+    WebhookClient(other).send(text="not yours")
+    later = threading.Timer(0.05, lambda: [WebhookClient(mine).send(text=t) for t in ("first", "second")])
+    later.start()
+    assert fake.wait_for_response_to(mine)["text"] == "first"
+    later.join()
+    with pytest.raises(AssertionError, match="no post"):
+        fake.wait_for_response_to(fake.response_url("silent"), timeout=0.05)
+
+
 # --------------------------------------------------------------------------------------------
 # Signed requests
 # --------------------------------------------------------------------------------------------

@@ -85,3 +85,18 @@ def test_opening_the_home_tab_publishes_it(rapport: Served) -> None:
     (call,) = rapport.slack.wait_for("views.publish")
     assert call.params["user_id"] == "U1"
     assert call.params["view"]["type"] == "home"
+
+
+def test_a_failure_is_logged_and_the_person_gets_an_apology(
+    rapport: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    with rapport.core.db.engine.begin() as conn:  # the database breaks under the running app
+        conn.exec_driver_sql("DROP TABLE title_change")
+        conn.exec_driver_sql("DROP TABLE member")
+    response = rapport.http.command("/rapport", "birthday 03-14")
+    body = reply(response)
+    assert body["response_type"] == "ephemeral"
+    assert body["text"].startswith("Sorry, something went wrong on our side")
+    assert "Traceback" not in response.text
+    assert "handling slash_command /rapport failed" in caplog.text
+    assert "no such table: member" in caplog.text

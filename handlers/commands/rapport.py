@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot import blocks
 from bot.core import Core
+from handlers.commands.birthday import birthday
 
 # A subcommand gets the rest of the text and returns the ephemeral reply to ack with.
 Subcommand = Callable[[Core, dict[str, Any], str, WebClient], dict[str, Any]]
@@ -26,7 +27,7 @@ def _coming_soon(core: Core, command: dict[str, Any], rest: str, client: WebClie
 SUBCOMMANDS: dict[str, Subcommand] = {
     "help": _help,
     "settings": _coming_soon,
-    "birthday": _coming_soon,
+    "birthday": birthday,
     "keep-in-touch": _coming_soon,
     "history": _coming_soon,
     "privacy": _coming_soon,

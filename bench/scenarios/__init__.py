@@ -1,0 +1,13 @@
+"""The registered scenarios, in the order `python -m bench` runs them.
+
+Adding one: a module here defining `SCENARIO`, then one import line and one list entry below.
+"""
+
+from __future__ import annotations
+
+from bench.scenario import Scenario
+from bench.scenarios import help as help_
+
+SCENARIOS: list[Scenario] = [
+    help_.SCENARIO,
+]
