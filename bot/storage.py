@@ -53,5 +53,5 @@ def insert_from_select_ignore(
     wrapped = select(*[inner.c[name] for name in columns]).where(true())
     stmt = _insert(session, model).from_select(list(columns), wrapped)
     stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict))
-    result = session.connection().execute(stmt)
+    result = session.connection().execute(stmt, execution_options={"preserve_rowcount": True})
     return int(getattr(result, "rowcount", 0) or 0)

@@ -6,3 +6,6 @@ registers the built-in sources and kinds.
 """
 
 from bot.nudges import occasions as occasions  # registers birthdays, anniversaries, promotions
+from bot.nudges.planning import plan as plan
+
+__all__ = ["occasions", "plan"]

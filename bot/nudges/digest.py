@@ -159,7 +159,7 @@ def attach(session: Session, team_id: str, claimed: Sequence[Claimed], now: date
     per_message: dict[int, list[tuple[int, str, int | None]]] = defaultdict(list)
     for item_id, kind, current, message_id in rows:
         per_message[message_id].append((item_id, kind, current))
-    changes = []
+    changes: list[dict[str, Any]] = []
     for message_id, items in per_message.items():
         items.sort(key=lambda i: (i[2] is None, kinds.order(i[1]), i[0]))
         changes.extend(
