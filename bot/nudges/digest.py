@@ -43,6 +43,16 @@ def _due(team_id: str, now: datetime) -> list[Any]:
     ]
 
 
+def _digest_of(n: Any) -> Any:
+    """The digest DM (any status) of a nudge's recipient and day."""
+    return select(Outbox.id).where(
+        Outbox.team_id == n.team_id,
+        Outbox.recipient_id == n.recipient_id,
+        Outbox.local_date == n.local_date,
+        Outbox.kind == DIGEST,
+    )
+
+
 def assemble(session: Session, team_id: str, now: datetime) -> int:
     """Make the digest DMs that due nudges need, and move on nudges whose day's DM has left.
 
@@ -57,7 +67,7 @@ def assemble(session: Session, team_id: str, now: datetime) -> int:
             func.max(Nudge.expires_at),
         )
         .join(Member, Member.id == Nudge.recipient_id)
-        .where(*_due(team_id, now))
+        .where(*_due(team_id, now), ~_digest_of(Nudge).exists())
         .group_by(Nudge.recipient_id, Member.user_id, Nudge.local_date)
     ).all()
     enqueue_many(
