@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, literal, select, union_all
+from sqlalchemy import Column, Integer, MetaData, Select, Table, delete, insert, select
 
 from bot import circle, delivery
 from bot.core import Core
@@ -81,15 +81,26 @@ def dms(slack: FakeSlack, user_id: str) -> list[dict[str, Any]]:
     return slack.messages_in("D" + user_id)
 
 
+_CIRCLE = Table(
+    "test_circle",
+    MetaData(),
+    Column("member_id", Integer, nullable=False),
+    Column("other_id", Integer, nullable=False),
+)
+
+
 @contextmanager
-def static_circle(pairs: Sequence[tuple[int, int]]) -> Iterator[None]:
-    """A circle made of fixed (member_id, other_id) pairs, until the features' tables exist."""
+def static_circle(db: Database, pairs: Sequence[tuple[int, int]]) -> Iterator[None]:
+    """A circle of fixed (member_id, other_id) pairs in a test-only table, standing in for the
+    features' own tables (interactions, endorsements, kudos, cadences)."""
+    with db.engine.begin() as conn:
+        _CIRCLE.create(conn, checkfirst=True)
+        conn.execute(delete(_CIRCLE))
+        if pairs:
+            conn.execute(insert(_CIRCLE), [{"member_id": a, "other_id": b} for a, b in pairs])
 
     def part(team_id: str, subjects: Any) -> Select[Any]:
-        rows = union_all(
-            *[select(literal(a).label("member_id"), literal(b).label("other_id")) for a, b in pairs]
-        ).subquery()
-        return select(rows.c.member_id, rows.c.other_id).where(rows.c.other_id.in_(subjects))
+        return select(_CIRCLE.c.member_id, _CIRCLE.c.other_id).where(_CIRCLE.c.other_id.in_(subjects))
 
     circle.PARTS.append(part)
     try:

@@ -64,7 +64,7 @@ def test_birthdays_in_my_circle_come_the_working_day_before(any_db: Database) ->
     _set(any_db, fay, start_date=date(2020, 11, 30))  # Monday → Friday; 6 years
     _set(any_db, gus, birthday_month=12, birthday_day=25)  # far off
     circle = [(ann.id, x.id) for x in (bob, cat, dan, eve, fay, gus)] + [(bob.id, ann.id)]
-    with static_circle(circle):
+    with static_circle(any_db, circle):
         assert _plan(any_db, WEDNESDAY) == 0  # Thursday's window: nothing
         friday_morning = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
         assert _plan(any_db, friday_morning) == 2
@@ -82,7 +82,7 @@ def test_29_february_birthdays_are_remembered_in_other_years(any_db: Database) -
         any_db, FakeSlack(), {"id": "UANN", "tz": "UTC"}, {"id": "ULEAP", "tz": "UTC"}, now=WEDNESDAY
     )
     _set(any_db, found["ULEAP"], birthday_month=2, birthday_day=29)
-    with static_circle([(found["UANN"].id, found["ULEAP"].id)]):
+    with static_circle(any_db, [(found["UANN"].id, found["ULEAP"].id)]):
         # 2027 has no 29 February: 28 February is a Sunday, so Friday 26th it is.
         assert _plan(any_db, datetime(2027, 2, 26, 8, 0, tzinfo=UTC)) == 1
     assert nudge_rows(any_db)[0].local_date == date(2027, 2, 26)
@@ -111,7 +111,7 @@ def test_a_promotion_reaches_the_circle_on_their_next_working_morning(any_db: Da
             ],
             friday_evening,
         )
-    with static_circle([(ann.id, zed.id), (bob.id, zed.id), (ann.id, yan.id), (zed.id, ann.id)]):
+    with static_circle(any_db, [(ann.id, zed.id), (bob.id, zed.id), (ann.id, yan.id), (zed.id, ann.id)]):
         assert _plan(any_db, friday_evening + timedelta(minutes=2)) == 2
         assert _plan(any_db, friday_evening + timedelta(days=1)) == 0
     monday = date(2026, 11, 30)
@@ -124,7 +124,7 @@ def test_nobody_paused_or_deactivated_is_planned_for(any_db: Database) -> None:
     _set(any_db, ann, paused_until=date(2026, 11, 27))
     _set(any_db, bob, deleted=True)
     _set(any_db, cat, birthday_month=11, birthday_day=28)
-    with static_circle([(ann.id, cat.id), (bob.id, cat.id)]):
+    with static_circle(any_db, [(ann.id, cat.id), (bob.id, cat.id)]):
         assert _plan(any_db, datetime(2026, 11, 27, 6, 0, tzinfo=UTC)) == 0
 
 
@@ -151,7 +151,7 @@ def test_planning_issues_the_same_statements_for_any_number_of_members(db: Datab
     for i, m in enumerate(members):
         _set(db, m, birthday_month=11, birthday_day=28 + i % 3, start_date=date(2019, 11, 28 + i % 3))
     pairs = [(a.id, b.id) for a, b in itertools.pairwise(members)]
-    with static_circle(pairs), _counting(db) as statements:
+    with static_circle(db, pairs), _counting(db) as statements:
         planned = _plan(db, datetime(2026, 11, 27, 6, 0, tzinfo=UTC))
     assert planned > 0
     # Two sizes, one count: recorded for the other size in the bench; here a fixed budget.
@@ -165,7 +165,7 @@ def test_celebrations_arrive_in_a_digest_with_context(db: Database, slack: FakeS
         db, slack, {"id": "UANN", "tz": "Europe/London"}, {"id": "UBOB", "real_name": "Bob <b>"}, now=clock()
     )
     _set(db, found["UBOB"], birthday_month=11, birthday_day=28, start_date=date(2025, 11, 30))
-    with static_circle([(found["UANN"].id, found["UBOB"].id)]):
+    with static_circle(db, [(found["UANN"].id, found["UBOB"].id)]):
         _plan(db, clock())
     clock.set(datetime(2026, 11, 27, 9, 1, tzinfo=UTC))
     assert deliver(core).sent == 1

@@ -118,7 +118,7 @@ def _move_late(session: Session, team_id: str, now: datetime) -> int:
     for item_id, day, last_day, tz, start, end, days, paused in late:
         wd = Workday.from_values(tz, start, end, days)
         after = max(day, paused) if paused else day
-        new_day = wd.delivery_day(now, paused_until=after)
+        new_day = wd.next_morning(now, paused_until=after)
         if new_day is None or (last_day is not None and new_day > last_day):
             changes.append({"id": item_id, "status": EXPIRED, "updated_at": now})
             continue

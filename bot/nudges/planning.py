@@ -232,7 +232,7 @@ def _fill_schedules(session: Session, team_id: str, now: datetime) -> bool:
     occasions: list[dict[str, Any]] = []
     for tz, start, end, days in stored:
         wd = Workday.from_values(tz, start, end, days)
-        day = wd.delivery_day(now)
+        day = wd.next_morning(now)
         if day is None:
             continue
         next_day = wd.next_working_day(day) or day + timedelta(days=7)
@@ -298,8 +298,7 @@ def plan_one(
     at = now
     if on_or_after is not None:
         at = max(now, wd.at_hour(on_or_after, 0))
-    paused = recipient.paused_until
-    day = wd.delivery_day(at, paused_until=paused)
+    day = wd.next_morning(at, paused_until=recipient.paused_until)
     if day is None or (last_day is not None and day > last_day):
         return False
     row = {
