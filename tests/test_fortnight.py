@@ -182,7 +182,7 @@ def _simulate(db: Database, slack: FakeSlack, clock: FakeClock) -> None:
             .join(Outbox, Outbox.id == Nudge.message_id)
             .where(Outbox.status == "sent", Nudge.status == "sent")
         ).all()
-    delivered = [(by_id[r], kind, by_id[s], day) for r, kind, s, day, _ in rows]
+    delivered = [(by_id[r], kind, by_id.get(s or 0, "?"), day) for r, kind, s, day, _ in rows]
     assert len(delivered) == len(set(delivered))  # nothing twice
     celebrations = {d for d in delivered if d[1] in ("birthday", "anniversary")}
     assert celebrations == _expected_celebrations(users)
