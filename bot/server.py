@@ -69,7 +69,11 @@ def stop_server(server: BaseWSGIServer | MultiSocketServer) -> None:
                 channel.close()
 
     # The loop only notices a closed socket on its next wake-up; the trigger wakes it now.
-    trigger.pull_trigger(close_all)
+    # Holding the trigger's lock while queueing and waking: otherwise a wake-up already
+    # pending from a response can run close_all (closing the pipe) before our own write.
+    with trigger.lock:
+        trigger.thunks.append(close_all)
+        trigger._physical_pull()
     server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
 
 
