@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -35,12 +35,19 @@ class Line:
 Describe = Callable[[Session, str, Sequence[Nudge], datetime], dict[int, Line | None]]
 
 
+# Optional hooks for kinds whose Done/Snooze belong to their feature (a follow-up's own done).
+OnDone = Callable[[Session, str, Nudge, datetime], None]
+OnSnooze = Callable[[Session, str, Nudge, date, datetime], None]
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
     section: str
     describe: Describe
     actions: tuple[str, ...] = (DONE,)
+    on_done: OnDone | None = None
+    on_snooze: OnSnooze | None = None  # default: the item comes back once on that day
 
 
 KINDS: dict[str, Kind] = {}

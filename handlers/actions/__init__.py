@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.core import Core
-from handlers.actions import whoknows
+from handlers.actions import nudges, whoknows
 
 
 def register(app: App, core: Core) -> None:
-    for module in (whoknows,):
+    for module in (whoknows, nudges):
         module.register(app, core)
