@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, event, insert, select
+from sqlalchemy import Column, Integer, MetaData, Table, event, insert, select, update
 
 from bot import circle, delivery, nudges
 from bot.clock import fixed_clock
@@ -118,7 +118,7 @@ def bench_delivery(folder: Path, dms: int, rate: float) -> bool:
     seed(db, team, dms, seed=5, now=NOW)
     day = date(2026, 11, 26)
     with db.write() as s:
-        s.execute(Member.__table__.update().values(deleted=False))
+        s.execute(update(Member).values(deleted=False))
         members = list(s.scalars(select(Member).where(Member.team_id == team)))
         for m in members:
             slack.add_user(m.user_id, team_id=slack.team_id)
@@ -174,7 +174,8 @@ def bench_delivery(folder: Path, dms: int, rate: float) -> bool:
     print(
         f"deliver {count} DMs at {rate:g}/s (fake Slack: 1/s per channel, {rate * 60:g}/min per workspace): "
         f"{seconds:.2f} s, minimum {minimum:.2f} s, ratio {ratio:.2f} (ceiling 1.20); "
-        f"{report.sent} sent, {len(posted)} distinct DMs, max per person {max(posted.values())}, {refused} refused (429)"
+        f"{report.sent} sent, {len(posted)} distinct DMs, max per person {max(posted.values())}, "
+        f"{refused} refused (429)"
     )
     slack.stop()
     db.dispose()
