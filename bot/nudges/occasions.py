@@ -36,20 +36,15 @@ def _about_whom(subject: Any, team_id: str) -> list[Any]:
     ]
 
 
-def birthdays(ctx: PlanContext) -> Select[Any]:
-    s, o, r = aliased(Member), ctx.occasions.c, ctx.recipients.c
-    on_day = and_(o.month == s.birthday_month, o.dom == s.birthday_day)
-    allowed = [*_about_whom(s, ctx.team_id), s.show_birthday.is_(True), s.birthday_month.is_not(None)]
-    subjects = select(s.id).join(ctx.occasions, on_day).where(*allowed)
+def _yearly(ctx: PlanContext, kind: str, s: Any, on_day: Any, allowed: list[Any]) -> Select[Any]:
+    """A yearly occasion of people in each recipient's circle, within their coming days."""
+    o, r = ctx.occasions.c, ctx.recipients.c
+    subjects = select(s.id).join(ctx.occasions, on_day).where(*allowed).correlate(None)
     c = ctx.circle(subjects)
     return (
         select(
             *ctx.item(
-                BIRTHDAY,
-                occurrence=key(BIRTHDAY, s.id, o.year),
-                subject_id=s.id,
-                occasion=o.day,
-                last_day=o.day,
+                kind, occurrence=key(kind, s.id, o.year), subject_id=s.id, occasion=o.day, last_day=o.day
             )
         )
         .select_from(ctx.recipients)
@@ -60,32 +55,21 @@ def birthdays(ctx: PlanContext) -> Select[Any]:
     )
 
 
+def birthdays(ctx: PlanContext) -> Select[Any]:
+    s, o = aliased(Member), ctx.occasions.c
+    on_day = and_(o.month == s.birthday_month, o.dom == s.birthday_day)
+    allowed = [*_about_whom(s, ctx.team_id), s.show_birthday.is_(True), s.birthday_month.is_not(None)]
+    return _yearly(ctx, BIRTHDAY, s, on_day, allowed)
+
+
 def anniversaries(ctx: PlanContext) -> Select[Any]:
-    s, o, r = aliased(Member), ctx.occasions.c, ctx.recipients.c
+    s, o = aliased(Member), ctx.occasions.c
     on_day = and_(
         o.month == extract("month", s.start_date),
         o.dom == extract("day", s.start_date),
         o.year > extract("year", s.start_date),
     )
-    allowed = [*_about_whom(s, ctx.team_id), s.start_date.is_not(None)]
-    subjects = select(s.id).join(ctx.occasions, on_day).where(*allowed)
-    c = ctx.circle(subjects)
-    return (
-        select(
-            *ctx.item(
-                ANNIVERSARY,
-                occurrence=key(ANNIVERSARY, s.id, o.year),
-                subject_id=s.id,
-                occasion=o.day,
-                last_day=o.day,
-            )
-        )
-        .select_from(ctx.recipients)
-        .join(c, c.c.member_id == r.member_id)
-        .join(s, s.id == c.c.other_id)
-        .join(ctx.occasions, and_(o.schedule_id == r.schedule_id, on_day))
-        .where(*allowed, s.id != r.member_id)
-    )
+    return _yearly(ctx, ANNIVERSARY, s, on_day, [*_about_whom(s, ctx.team_id), s.start_date.is_not(None)])
 
 
 def promotions(ctx: PlanContext) -> Select[Any] | None:
