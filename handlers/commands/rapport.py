@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import blocks
+from bot import blocks, preferences
 from bot.core import Core
 from handlers.commands.birthday import birthday
 from handlers.commands.history import history
@@ -24,13 +24,23 @@ def _help(core: Core, command: dict[str, Any], rest: str, client: WebClient) -> 
     return blocks.help_message()
 
 
+def _settings(core: Core, command: dict[str, Any], rest: str, client: WebClient) -> dict[str, Any]:
+    with core.db.read() as session:
+        view = preferences.open_settings(session, command["team_id"], command["user_id"], core.clock())
+    if view is None:
+        return blocks.ephemeral("I don't know you yet — try again in a minute, after Rapport syncs.")
+    # Opening the modal is the answer itself; the trigger_id lasts only 3 s.
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+    return {}
+
+
 def _coming_soon(core: Core, command: dict[str, Any], rest: str, client: WebClient) -> dict[str, Any]:
     return blocks.coming_soon("/rapport")
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     "help": _help,
-    "settings": _coming_soon,
+    "settings": _settings,
     "birthday": birthday,
     "keep-in-touch": keep_in_touch,
     "history": history,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.core import Core
-from handlers.views import log_form
+from handlers.views import log_form, nudges
 
 
 def register(app: App, core: Core) -> None:
-    log_form.register(app, core)
+    for module in (log_form, nudges):
+        module.register(app, core)
