@@ -61,6 +61,17 @@ def snippet(note: str) -> str:
     return escape(clip(" ".join(note.split()), SNIPPET))
 
 
+def topics_words(topics: list[str]) -> str:
+    return " ".join(f"`#{escape(t)}`" for t in topics)
+
+
+def logged_line(at: datetime, note: str, topics: str, today: date, tz: str) -> str:
+    """When the author logged a talk, what they noted and its topics (private: theirs only)."""
+    said = f": “{snippet(note)}”" if note else ""
+    about = f" · {topics_words(topics.split())}" if topics.strip() else ""
+    return f"_Logged {day(local_day(at, tz), today)}{said}_{about}"
+
+
 def _due_words(item: DueItem, today: date) -> str:
     if item.due_on < today:
         return f"overdue since {day(item.due_on, today)}"
@@ -69,20 +80,23 @@ def _due_words(item: DueItem, today: date) -> str:
 
 def item_text(item: DueItem, today: date, tz: str) -> str:
     """One line saying what is due about whom, and a second with the private context."""
-    who = mention(item.person.user_id)
+    line = f"*{headline(item.kind, item.person.user_id)}* · {_due_words(item, today)}"
     if item.kind == FOLLOW_UP:
-        line = f"*Follow up with {who}* · {_due_words(item, today)}"
         if item.logged_at is not None:
-            said = f": “{snippet(item.note)}”" if item.note else ""
-            line += f"\n_Logged {day(local_day(item.logged_at, tz), today)}{said}_"
+            line += "\n" + logged_line(item.logged_at, item.note, item.topics, today, tz)
         return line
-    line = f"*Catch up with {who}* · {_due_words(item, today)}"
     last = (
         f"last contact {day(local_day(item.last_contact_at, tz), today)}"
         if item.last_contact_at
         else "no contact logged yet"
     )
-    return line + f"\n_Keeping in touch {every(item.every_days or 0)} · {last}_"
+    about = f" · {topics_words(item.topics.split())}" if item.topics.strip() else ""
+    return line + f"\n_Keeping in touch {every(item.every_days or 0)} · {last}_{about}"
+
+
+def headline(kind: str, user_id: str) -> str:
+    """What is due about whom, in a few words: "Follow up with @bob", "Catch up with @ann"."""
+    return f"Follow up with {mention(user_id)}" if kind == FOLLOW_UP else f"Catch up with {mention(user_id)}"
 
 
 def item_actions(ref: str) -> Block:

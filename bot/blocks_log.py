@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.blocks import Block, clip, context, ephemeral, escape, modal, mrkdwn, usage
-from bot.blocks_followups import day, local_day, on_day
+from bot.blocks_followups import day, local_day, on_day, topics_words
 from bot.interactions import NOTE_LIMIT, Entry, HistoryPage, Logged
 from bot.models import Member
 from bot.models.relationships import GAVE, GOT
@@ -29,10 +29,6 @@ def people(members: list[Member]) -> str:
 
 def give_take_words(value: int | None) -> str:
     return {GAVE: "you helped", GOT: "they helped you"}.get(value or 0, "")
-
-
-def topics_words(topics: list[str]) -> str:
-    return " ".join(f"`#{escape(t)}`" for t in topics)
 
 
 def _skipped(logged: Logged) -> str:

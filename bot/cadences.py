@@ -10,15 +10,16 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot import people
 from bot.dates import WORD_NUMBERS, local_today
 from bot.followups import CADENCE, DueItem
 from bot.models import Member
-from bot.models.relationships import Cadence, InteractionParticipant
+from bot.models.relationships import Cadence, Interaction, InteractionParticipant
 from bot.textparse import mentions, strip_mentions
 
 MAX_EVERY_DAYS = 2 * 365
@@ -204,24 +205,30 @@ def contacts(session: Session, team_id: str, author_id: int) -> list[Contact]:
     return [Contact(c, p) for c, p in rows]
 
 
-def due_cadences(
-    session: Session, team_id: str, through: date, author_ids: Collection[int] | None = None
-) -> list[DueItem]:
-    """Active cadences due on or before `through` (a local date), never about deactivated people."""
-    stmt = (
-        select(Cadence, Member)
+def _due(team_id: str) -> Select[Any]:
+    """Active cadences about active people, with the topics of the author's last talk with them."""
+    p = InteractionParticipant
+    last_topics = (
+        select(Interaction.topics)
+        .join(p, p.interaction_id == Interaction.id)
+        .where(p.author_id == Cadence.author_id, p.member_id == Cadence.contact_id)
+        .order_by(p.occurred_at.desc(), p.interaction_id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(Cadence, Member, last_topics)
         .join(Member, Member.id == Cadence.contact_id)
         .where(
             Cadence.team_id == team_id,
             ~Cadence.stopped,
-            Cadence.next_due_on <= through,
             Member.deleted.is_(False),
             Member.is_bot.is_(False),
         )
     )
-    if author_ids is not None:
-        stmt = stmt.where(Cadence.author_id.in_(list(author_ids)))
-    stmt = stmt.order_by(Cadence.author_id, Cadence.next_due_on, Cadence.id)
+
+
+def _items(rows: Any) -> list[DueItem]:
     return [
         DueItem(
             kind=CADENCE,
@@ -231,9 +238,29 @@ def due_cadences(
             due_on=c.next_due_on,
             every_days=c.every_days,
             last_contact_at=c.last_contact_at,
+            topics=topics or "",
         )
-        for c, p in session.execute(stmt)
+        for c, p, topics in rows
     ]
+
+
+def due_cadences(
+    session: Session, team_id: str, through: date, author_ids: Collection[int] | None = None
+) -> list[DueItem]:
+    """Active cadences due on or before `through` (a local date), never about deactivated people."""
+    stmt = _due(team_id).where(Cadence.next_due_on <= through)
+    if author_ids is not None:
+        stmt = stmt.where(Cadence.author_id.in_(list(author_ids)))
+    stmt = stmt.order_by(Cadence.author_id, Cadence.next_due_on, Cadence.id)
+    return _items(session.execute(stmt))
+
+
+def active_by_id(session: Session, team_id: str, cadence_ids: Collection[int]) -> dict[int, DueItem]:
+    """These cadences, by id, while active and about someone active (for the daily digest)."""
+    if not cadence_ids:
+        return {}
+    stmt = _due(team_id).where(Cadence.id.in_(list(cadence_ids)))
+    return {item.id: item for item in _items(session.execute(stmt))}
 
 
 @dataclass

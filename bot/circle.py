@@ -1,9 +1,12 @@
 """A person's circle: the people they logged with, endorsed, gave kudos to or keep in touch with.
 
-Each feature that knows who knows whom adds a *part*: a function returning a SELECT of
-`(member_id, other_id)` pairs ("member_id has other_id in their circle") for one team, limited
-to `other_id IN subjects`, so a nudge source asks only about the few people it has news of.
-Parts are plain SQL, so planning stays a constant number of statements however big the team.
+Each *part* is a function returning a SELECT of `(member_id, other_id)` pairs ("member_id has
+other_id in their circle") for one team, limited to `other_id IN subjects`, so a nudge source
+asks only about the few people it has news of. Parts are plain SQL over indexed columns, so
+planning stays a constant number of statements however big the team.
+
+Only *who* is in a circle comes from here, never why: the relationship log stays private, and
+a nudge never says which part put someone in the recipient's circle.
 """
 
 from __future__ import annotations
@@ -11,12 +14,49 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, false, literal, select, union
+from sqlalchemy import false, literal, select, union
+
+from bot.models.expertise import Endorsement
+from bot.models.relationships import Cadence, InteractionParticipant
 
 # (team_id, subjects: a SELECT of member ids) -> SELECT member_id, other_id
-CirclePart = Callable[[str, Any], Select[Any]]
+CirclePart = Callable[[str, Any], Any]
 
-PARTS: list[CirclePart] = []
+
+def logged_with(team_id: str, subjects: Any) -> Any:
+    """I logged an interaction with them."""
+    p = InteractionParticipant
+    return select(p.author_id.label("member_id"), p.member_id.label("other_id")).where(
+        p.team_id == team_id, p.member_id.in_(subjects)
+    )
+
+
+def logged_with_me(team_id: str, subjects: Any) -> Any:
+    """They logged an interaction with me: "people I logged with" runs both ways."""
+    p = InteractionParticipant
+    return select(p.member_id.label("member_id"), p.author_id.label("other_id")).where(
+        p.team_id == team_id, p.author_id.in_(subjects)
+    )
+
+
+def endorsed(team_id: str, subjects: Any) -> Any:
+    """I endorsed them."""
+    e = Endorsement
+    return select(e.endorser_id.label("member_id"), e.endorsee_id.label("other_id")).where(
+        e.team_id == team_id, e.endorsee_id.in_(subjects)
+    )
+
+
+def keep_in_touch(team_id: str, subjects: Any) -> Any:
+    """I keep in touch with them (an active cadence)."""
+    c = Cadence
+    return select(c.author_id.label("member_id"), c.contact_id.label("other_id")).where(
+        c.team_id == team_id, c.contact_id.in_(subjects), ~c.stopped
+    )
+
+
+# Kudos (issue 6, celebrations) adds its part here: giver → receiver, `other_id IN subjects`.
+PARTS: list[CirclePart] = [logged_with, logged_with_me, endorsed, keep_in_touch]
 
 
 def pairs(team_id: str, subjects: Any) -> Any:

@@ -37,6 +37,7 @@ class DueItem:
     logged_at: datetime | None = None  # when that interaction happened
     every_days: int | None = None  # a cadence's interval
     last_contact_at: datetime | None = None  # a cadence's last contact
+    topics: str = ""  # of that interaction (a cadence: of the last one), space-separated, private too
 
     @property
     def ref(self) -> str:
@@ -59,9 +60,9 @@ def create(
     session.connection().execute(_INSERT, {**values, "interaction_id": interaction_id, "created_at": now})
 
 
-def _open(team_id: str) -> Select[FollowUp, Member, str, datetime]:
+def _open(team_id: str) -> Select[FollowUp, Member, str, datetime, str]:
     return (
-        select(FollowUp, Member, Interaction.note, Interaction.occurred_at)
+        select(FollowUp, Member, Interaction.note, Interaction.occurred_at, Interaction.topics)
         .join(Member, Member.id == FollowUp.about_id)
         .outerjoin(Interaction, Interaction.id == FollowUp.interaction_id)
         .where(
@@ -83,8 +84,9 @@ def _items(rows: object) -> list[DueItem]:
             due_on=f.remind_on,
             note=note or "",
             logged_at=occurred_at,
+            topics=topics or "",
         )
-        for f, person, note, occurred_at in rows  # type: ignore[attr-defined]
+        for f, person, note, occurred_at, topics in rows  # type: ignore[attr-defined]
     ]
 
 
@@ -111,6 +113,14 @@ def due_followups(
         stmt = stmt.where(FollowUp.author_id.in_(list(author_ids)))
     stmt = stmt.order_by(FollowUp.author_id, FollowUp.due_on, FollowUp.id)
     return _items(session.execute(stmt))
+
+
+def open_by_id(session: Session, team_id: str, follow_up_ids: Collection[int]) -> dict[int, DueItem]:
+    """These follow-ups, by id, while open and about someone active (for the daily digest)."""
+    if not follow_up_ids:
+        return {}
+    stmt = _open(team_id).where(FollowUp.id.in_(list(follow_up_ids)))
+    return {item.id: item for item in _items(session.execute(stmt))}
 
 
 def mark_done(session: Session, team_id: str, author_id: int, follow_up_id: int, now: datetime) -> bool:

@@ -7,9 +7,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.request.internals import build_context
 from waitress.server import create_server
 
 if TYPE_CHECKING:
@@ -20,11 +23,46 @@ if TYPE_CHECKING:
 Health = Callable[[], bool]
 
 
+class FormRequest(BoltRequest):
+    """A Bolt request whose form body is read by its fields.
+
+    Bolt takes any form body containing the word "payload" for an interactive payload, so
+    `/whoknows payload api` would reach no listener (and get a 404): read such a body by its
+    fields unless it really has a `payload` field. Copies (for lazy listeners) stay this kind.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        raw = self.raw_body
+        if self.mode == "http" and "payload" in raw and not raw.startswith("{"):
+            fields = dict(parse_qsl(raw, keep_blank_values=True))
+            if "payload" not in fields:
+                self.body = fields
+                self.context = build_context(BoltContext(kwargs.get("context") or {}), fields)
+
+    def to_copyable(self) -> BoltRequest:
+        copy = super().to_copyable()
+        return FormRequest(
+            body=copy.raw_body if self.mode == "http" else copy.body,
+            query=copy.query,
+            headers=copy.headers,
+            context=copy.context,
+            mode=copy.mode,
+        )
+
+
+class _Handler(SlackRequestHandler):
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        return self.app.dispatch(
+            FormRequest(body=request.get_body(), query=request.query_string, headers=request.get_headers())
+        )
+
+
 class RapportWSGI:
     """`/slack/events` (and the OAuth paths) go to Bolt; `/healthz` answers load balancers."""
 
     def __init__(self, app: App, healthy: Health = lambda: True) -> None:
-        self._bolt = SlackRequestHandler(app)
+        self._bolt = _Handler(app)
         self._healthy = healthy
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

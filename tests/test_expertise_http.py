@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 
-from bot.models.expertise import Endorsement
+from jobs.nudges import run_nudges
 from tests.conftest import Served
 from tests.factories import add_members, slack_user
 from tests.fakeslack import block_errors
@@ -98,19 +96,37 @@ def test_skills_help_and_empty_answers(app: Served) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_an_endorsement_is_stored_once_and_the_person_is_told(app: Served) -> None:
+MONDAY_9_NY = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # the fixture's clock starts that morning
+
+
+def digests_at(app: Served, at: datetime, user: str) -> list[str]:
+    """Run the nudges job now (it plans) and at `at` (it sends); every DM `user` got so far."""
+    run_nudges(app.core, app.core.clock())
+    app.core.clock.set(at)  # type: ignore[attr-defined]
+    run_nudges(app.core, at)
+    return [
+        c.params["text"] + json.dumps(c.params["blocks"], ensure_ascii=False)
+        for c in app.slack.calls_to("chat.postMessage")
+        if c.ok and c.params["channel"] == user
+    ]
+
+
+def test_an_endorsement_is_told_once_in_the_next_digest(app: Served) -> None:
     first = command(app, "/endorse", f"<@{BEN}|ben> k8s, terraform")
     assert f"You endorsed <@{BEN}> for *Kubernetes*, *Terraform*." in first["text"]
-    (dm,) = app.slack.wait_for("chat.postMessage")
-    assert dm.ok
-    assert dm.params["channel"] == BEN
-    assert f"<@{ANA}> endorsed you for Kubernetes, Terraform" in dm.params["text"]
+    assert "next daily digest" in first["text"]
     again = command(app, "/endorse", f"<@{BEN}|ben> kubernetes")
     assert f"You had already endorsed <@{BEN}> for *Kubernetes*." in again["text"]
+    assert app.slack.calls_to("chat.postMessage") == []  # nothing out of the blue
+    app.slack.error_next("chat.postMessage", "fatal_error")  # a hiccup: the outbox tries again
+    assert digests_at(app, MONDAY_9_NY, BEN) == []
+    (monday,) = digests_at(app, MONDAY_9_NY + timedelta(minutes=1), BEN)
+    assert monday.count("endorsed you for") == 2  # the text and the one item
+    assert f"<@{ANA}> endorsed you for *Kubernetes*, *Terraform*." in monday
     command(app, "/endorse", f"<@{BEN}|ben> go")
-    dms = app.slack.wait_for("chat.postMessage", count=2)
-    assert len(dms) == 2  # nothing for the repeat; one for Go
-    assert dms[1].params["text"].endswith("endorsed you for Go")
+    _, tuesday = digests_at(app, MONDAY_9_NY + timedelta(days=1), BEN)
+    assert f"<@{ANA}> endorsed you for *Go*." in tuesday
+    assert "Kubernetes" not in tuesday
     found = command(app, "/whoknows", "kubernetes", user=CY)
     assert f"endorsed by 1 (<@{ANA}>)" in shown(found)
 
@@ -127,38 +143,10 @@ def test_endorsing_oneself_a_bot_or_a_departed_colleague_is_refused_kindly(app: 
 def test_what_people_type_cannot_ping_a_crowd_from_a_dm(app: Served) -> None:
     # Slack escapes a typed "<"; the skill keeps the text, every message escapes it again.
     command(app, "/endorse", f"<@{BEN}|ben> &lt;!here&gt; wizardry")
-    (dm,) = app.slack.wait_for("chat.postMessage")
-    assert "<!here>" not in dm.params["text"] + json.dumps(dm.params["blocks"])
-    assert "&lt;!here&gt; wizardry" in dm.params["text"]
+    (dm,) = digests_at(app, MONDAY_9_NY, BEN)
+    assert "<!here>" not in dm
+    assert "&lt;!here&gt; wizardry" in dm
     assert "<!here>" not in shown(command(app, "/skills", f"<@{BEN}|ben>"))
-
-
-def test_a_failed_endorsement_dm_is_sent_with_the_next_one(app: Served) -> None:
-    app.slack.error_next("chat.postMessage", "fatal_error")
-    command(app, "/endorse", f"<@{CY}|cy> kubernetes")
-    (failed,) = app.slack.wait_for("chat.postMessage")
-    assert not failed.ok
-    eventually(lambda: unsent(app) == 1)  # the background listener gave the notice back
-    command(app, "/endorse", f"<@{CY}|cy> terraform")
-    delivered = app.slack.wait_for("chat.postMessage", count=2)[1]
-    assert delivered.ok
-    assert delivered.params["text"].endswith("endorsed you for Kubernetes, Terraform")
-
-
-def unsent(app: Served) -> int:
-    with app.core.db.read() as s:
-        return (
-            s.scalar(select(func.count()).select_from(Endorsement).where(Endorsement.notified_at.is_(None)))
-            or 0
-        )
-
-
-def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Wait for a background listener's effect (the way FakeSlack.wait_for waits for calls)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the background work did not finish"
-        time.sleep(0.01)
 
 
 # --------------------------------------------------------------------------------------------

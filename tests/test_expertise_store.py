@@ -4,17 +4,19 @@ version, workspace isolation, scores, query plans and the seeder."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from bot import people
+from bot import cadences, nudges, people
 from bot.db import Database
 from bot.expertise import endorsements, evidence, ranking, skills
 from bot.expertise.vocabulary import vocabulary
+from bot.models import Member
 from bot.models.expertise import Endorsement, MemberSkill, Skill, SkillScore
+from bot.models.outbox import Nudge
 from bot.seed import seed
 from tests.factories import T0, add_members, slack_user
 
@@ -104,22 +106,39 @@ def test_one_endorsement_per_endorser_person_and_skill(any_db: Database) -> None
     assert who(any_db, "kubernetes") == [BEN]  # endorsed only: still evidence
 
 
-def test_endorsement_notices_are_claimed_once(any_db: Database) -> None:
+def test_endorsements_are_claimed_once_into_the_endorsee_s_digest(any_db: Database) -> None:
     team(any_db)
     with any_db.write() as s:
+        ids = {m.user_id: m.id for m in people.find_members(s, T1, [ANA, BEN, CY]).values()}
+        s.get(Member, ids[CY]).paused_until = T0.date() + timedelta(days=3)  # type: ignore[union-attr]
         endorsements.endorse(s, T1, ANA, [BEN, CY], "kubernetes, terraform", T0)
+        endorsements.endorse(s, T1, BEN, [ANA], "go", T0)
+
+    def plan(at: datetime) -> list[tuple[int, int | None]]:
+        with any_db.write() as s:
+            nudges.plan(s, T1, at)
+            rows = s.execute(select(Nudge.recipient_id, Nudge.subject_id).where(Nudge.kind == "endorsed"))
+            return sorted((r, subject) for r, subject in rows)
+
+    assert plan(T0) == [(ids[ANA], ids[BEN]), (ids[BEN], ids[ANA])]  # one each; CY is paused
+    assert plan(T0 + timedelta(minutes=2)) == [(ids[ANA], ids[BEN]), (ids[BEN], ids[ANA])]  # claimed once
+    with any_db.read() as s:
+        waiting = s.scalars(select(Endorsement.endorsee_id).where(Endorsement.notified_at.is_(None)))
+        assert set(waiting) == {ids[CY]}  # kept for after the pause
+    assert (ids[CY], ids[ANA]) in plan(T0 + timedelta(days=4))  # paused through Thursday
+
+
+def test_an_endorsement_counts_as_contact_for_keeping_in_touch(any_db: Database) -> None:
+    team(any_db)
     with any_db.write() as s:
-        notices = endorsements.claim_notices(s, T1, ANA, T0)
-    assert sorted((n.endorsee, n.skills) for n in notices) == [
-        (BEN, ["Kubernetes", "Terraform"]),
-        (CY, ["Kubernetes", "Terraform"]),
-    ]
-    with any_db.write() as s:
-        assert endorsements.claim_notices(s, T1, ANA, T0) == []
-        endorsements.release(s, notices[0])
-    with any_db.write() as s:
-        (again,) = endorsements.claim_notices(s, T1, ANA, T0)
-    assert again.endorsee == notices[0].endorsee
+        ana, ben = (people.find_member(s, T1, u) for u in (ANA, BEN))
+        assert ana is not None
+        assert ben is not None
+        cadence = cadences.keep_in_touch(s, T1, ana, ben, 30, T0 - timedelta(days=40))
+        assert cadence.next_due_on < T0.date()
+        endorsements.endorse(s, T1, ANA, [BEN], "kubernetes", T0)
+        s.refresh(cadence)
+        assert (cadence.last_contact_at, cadence.next_due_on) == (T0, T0.date() + timedelta(days=30))
 
 
 def test_other_processes_notice_new_skills_through_the_version(any_db: Database) -> None:

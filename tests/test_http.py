@@ -45,7 +45,9 @@ def test_help_answers_ephemerally_within_three_seconds(rapport: Served) -> None:
 
 @pytest.mark.parametrize("command", [c.name for c in COMMANDS])
 @pytest.mark.parametrize(
-    "text", ["", "frobnicate", "<!channel> '; DROP TABLE member; --", "🎉" * 500, "x" * 5000]
+    "text",
+    # "payload" once made Bolt read a command as an interactive payload (a 404).
+    ["", "frobnicate", "payload api", "<!channel> '; DROP TABLE member; --", "🎉" * 500, "x" * 5000],
 )
 def test_unknown_input_gets_usage_never_a_500(rapport: Served, command: str, text: str) -> None:
     if (command, text) == ("/log", ""):

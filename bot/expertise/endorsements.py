@@ -1,4 +1,8 @@
-"""Colleagues vouching for each other's skills, and telling the endorsed person about it."""
+"""Colleagues vouching for each other's skills.
+
+The endorsed person hears of it in their next daily digest (`bot.nudges.received`), which
+claims each endorsement once through its `notified_at`.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from bot import people
+from bot import cadences, people
 from bot.expertise.evidence import refresh, score_at
 from bot.expertise.names import parse_skills
 from bot.expertise.skills import MAX_PER_COMMAND, member_for
 from bot.expertise.vocabulary import ensure_skills, vocabulary
-from bot.models import Member
 from bot.models.expertise import Endorsement
-from bot.models.expertise import Skill as SkillRow
 from bot.storage import insert_many_ignore
 
 MAX_PEOPLE = 10
@@ -86,58 +88,7 @@ def endorse(
         for n in parsed.named:
             seen = (member.id, ids[n.key]) in before
             (result.already if seen else result.stored).setdefault(member.user_id, []).append(n.label)
+    # Vouching for someone is being in touch with them: keep-in-touch cadences start over.
+    contacted = [m.id for m in targets if m.user_id in result.stored]
+    cadences.touch_many(session, team_id, endorser.id, contacted, now)
     return result
-
-
-@dataclass
-class Notice:
-    """Tell `endorsee` that `endorser` vouched for `skills` (the endorsement rows `ids`)."""
-
-    endorsee: str
-    endorser: str
-    skills: list[str]
-    ids: list[int]
-
-
-def claim_notices(session: Session, team_id: str, endorser_user: str, now: datetime) -> list[Notice]:
-    """Claim the endorser's endorsements nobody was told about yet, one notice per endorsed person.
-
-    Claiming marks them told, so a repeated or concurrent claim finds nothing; `release` undoes it
-    when the message could not be sent.
-    """
-    endorser = people.find_member(session, team_id, endorser_user)
-    if endorser is None:
-        return []
-    claimed = list(
-        session.scalars(
-            update(Endorsement)
-            .where(
-                Endorsement.team_id == team_id,
-                Endorsement.endorser_id == endorser.id,
-                Endorsement.notified_at.is_(None),
-            )
-            .values(notified_at=now)
-            .returning(Endorsement.id)
-        )
-    )
-    if not claimed:
-        return []
-    endorsee = aliased(Member)
-    rows = session.execute(
-        select(Endorsement.id, endorsee.user_id, SkillRow.label)
-        .join(endorsee, endorsee.id == Endorsement.endorsee_id)
-        .join(SkillRow, SkillRow.id == Endorsement.skill_id)
-        .where(Endorsement.id.in_(claimed), endorsee.deleted.is_(False), endorsee.is_bot.is_(False))
-        .order_by(Endorsement.id)
-    )
-    notices: dict[str, Notice] = {}
-    for endorsement_id, user_id, label in rows:
-        notice = notices.setdefault(user_id, Notice(user_id, endorser_user, [], []))
-        notice.skills.append(label)
-        notice.ids.append(endorsement_id)
-    return list(notices.values())
-
-
-def release(session: Session, notice: Notice) -> None:
-    """The notice was not delivered: leave it for a later attempt (or the daily digest)."""
-    session.execute(update(Endorsement).where(Endorsement.id.in_(notice.ids)).values(notified_at=None))

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot import blocks
 from bot.blocks import Block, context, ephemeral, escape, mrkdwn
-from bot.expertise.endorsements import Endorsed, Notice
+from bot.expertise.endorsements import Endorsed
 from bot.expertise.ranking import Answer, Person
 from bot.expertise.skills import Changed, Profile
 from bot.textparse import mention
@@ -199,7 +199,7 @@ def endorsed(result: Endorsed) -> dict[str, Any]:
     """The reply to `/endorse`."""
     lines = [f"You endorsed {mention(u)} for {_bold(labels)}." for u, labels in result.stored.items()]
     if result.stored:
-        lines.append("I'll let them know.")
+        lines.append("They'll see it in their next daily digest.")
     lines += [
         f"You had already endorsed {mention(u)} for {_bold(labels)}." for u, labels in result.already.items()
     ]
@@ -211,13 +211,7 @@ def endorsed(result: Endorsed) -> dict[str, Any]:
     return ephemeral("\n".join(lines))
 
 
-def endorsement_dm(notice: Notice) -> dict[str, Any]:
-    """The DM that tells someone a colleague vouched for them."""
-    text = f"{mention(notice.endorser)} endorsed you for {_bold(notice.skills)}. :raised_hands:"
-    return {
-        "text": f"{mention(notice.endorser)} endorsed you for {', '.join(map(escape, notice.skills))}",
-        "blocks": [
-            mrkdwn(text),
-            context("See what colleagues vouch for with `/skills` · Return the favour with `/endorse`"),
-        ],
-    }
+def endorsement_line(endorser_user_id: str, skills: list[str]) -> tuple[str, str]:
+    """How a digest tells someone a colleague vouched for them: the line and its context."""
+    text = f"{mention(endorser_user_id)} endorsed you for {_bold(skills)}. :raised_hands:"
+    return text, "See what colleagues vouch for with `/skills` · Return the favour with `/endorse`"

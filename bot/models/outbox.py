@@ -59,6 +59,8 @@ class Nudge(Base):
     __table_args__ = (
         Index("ix_nudge_due", "team_id", "status", "deliver_after"),
         Index("ix_nudge_recipient_day", "team_id", "recipient_id", "local_date"),
+        # "how often was this follow-up (cadence…) shown already": the planner asks per item.
+        Index("ix_nudge_ref", "ref_id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -54,6 +54,8 @@ class InteractionParticipant(Base):
         # "my history with X", "did I ever talk to X", "whom of these do I know".
         Index("ix_interaction_participant_author_member", "author_id", "member_id", "occurred_at"),
         Index("ix_interaction_participant_member", "member_id"),
+        # "who talked with someone for the first time lately" (the daily digest; migration 0004).
+        Index("ix_interaction_participant_team_occurred", "team_id", "occurred_at"),
     )
 
     interaction_id: Mapped[int] = mapped_column(

@@ -7,6 +7,7 @@ its own, so snoozing twice to the same day plans it once.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -44,12 +45,34 @@ def _mine(session: Session, team_id: str, user_id: str, item_id: int) -> tuple[N
     return None if row is None else (row[0], row[1])
 
 
+def redraw(
+    session: Session, team_id: str, message_ids: Collection[int], now: datetime, note: str = ""
+) -> list[Acted]:
+    """The sent digests among `message_ids` as their nudges now read (for `chat.update`)."""
+    if not message_ids:
+        return []
+    messages = list(
+        session.scalars(
+            select(Outbox)
+            .where(Outbox.team_id == team_id, Outbox.id.in_(list(message_ids)), Outbox.status == SENT)
+            .order_by(Outbox.id)
+        )
+    )
+    views = message_views(session, team_id, [m.id for m in messages], now)
+    return [Acted(note, m.sent_channel, m.sent_ts, views.get(m.id)) for m in messages]
+
+
 def _updated(session: Session, team_id: str, item: Nudge, note: str, now: datetime) -> Acted:
-    message = session.get(Outbox, item.message_id) if item.message_id else None
-    if message is None or message.status != SENT:
-        return Acted(note)
-    view = message_views(session, team_id, [message.id], now).get(message.id)
-    return Acted(note, message.sent_channel, message.sent_ts, view)
+    redrawn = redraw(session, team_id, [item.message_id] if item.message_id else [], now, note)
+    return redrawn[0] if redrawn else Acted(note)
+
+
+def subject_of(session: Session, team_id: str, user_id: str, item_id: int) -> Member | None:
+    """Whom the user's nudge is about ("Log it" opens the log form with them)."""
+    found = _mine(session, team_id, user_id, item_id)
+    if found is None or found[0].subject_id is None:
+        return None
+    return session.get(Member, found[0].subject_id)
 
 
 def done(session: Session, team_id: str, user_id: str, item_id: int, now: datetime) -> Acted:

@@ -287,6 +287,8 @@ def item_blocks(n: Nudge, line: kinds.Line, actions: Sequence[str]) -> list[Bloc
         return [blocks.mrkdwn(f":white_check_mark: ~{_plain(line.text)}~ Done.")]
     if n.status == SNOOZED:
         return [blocks.mrkdwn(f":zzz: ~{_plain(line.text)}~ Snoozed.")]
+    if line.blocks:
+        return list(line.blocks)
     buttons = [b for b in (_button(action, n.id) for action in actions) if b is not None]
     item: list[Block] = [blocks.mrkdwn(text)]
     if buttons:

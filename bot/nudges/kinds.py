@@ -7,12 +7,15 @@ the person left or opted out) is dropped instead of sent (return None for it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.models import Member
 from bot.models.outbox import Nudge
 
 # Digest sections, in the order they appear.
@@ -27,9 +30,13 @@ DONE, SNOOZE, LOG = "done", "snooze", "log"
 class Line:
     """One item as its recipient reads it (mrkdwn, user text already escaped)."""
 
-    text: str
+    text: str  # a few words; also what a done or snoozed item reads as
     context: str | None = None
     subject_user_id: str | None = None  # for "Log it" and links
+    # The item's own blocks (text and buttons), where its feature shows it the same way
+    # everywhere (a follow-up: `bot.blocks_followups.due_item`); else `text`, `context` and
+    # the kind's `actions`.
+    blocks: tuple[dict[str, Any], ...] | None = None
 
 
 Describe = Callable[[Session, str, Sequence[Nudge], datetime], dict[int, Line | None]]
@@ -51,6 +58,22 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {}
+
+
+def members(session: Session, team_id: str, ids: Iterable[int | None]) -> dict[int, Member]:
+    """Members by id (the people a batch of nudges is about, or for)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {
+        m.id: m
+        for m in session.scalars(select(Member).where(Member.team_id == team_id, Member.id.in_(wanted)))
+    }
+
+
+def still_about(member: Member | None) -> bool:
+    """Whether a nudge about this member may still be shown (they are active and did not opt out)."""
+    return member is not None and member.active and member.nudge_others_about_me
 
 
 def register(kind: Kind) -> Kind:

@@ -19,21 +19,11 @@ from bot import blocks, seniority
 from bot.models import Member, TitleChange
 from bot.models.outbox import Nudge
 from bot.nudges import kinds
-from bot.nudges.planning import SOURCES, PlanContext, key
+from bot.nudges.planning import SOURCES, PlanContext, key, nudgeable
 
 BIRTHDAY, ANNIVERSARY, PROMOTION = "birthday", "anniversary", "promotion"
 # Title changes older than this are not news (covers a long weekend and a one-day work week).
 PROMOTION_LOOKBACK = timedelta(days=8)
-
-
-def _about_whom(subject: Any, team_id: str) -> list[Any]:
-    """People one may be nudged about."""
-    return [
-        subject.team_id == team_id,
-        subject.deleted.is_(False),
-        subject.is_bot.is_(False),
-        subject.nudge_others_about_me.is_(True),
-    ]
 
 
 def _yearly(ctx: PlanContext, kind: str, s: Any, on_day: Any, allowed: list[Any]) -> Select[Any]:
@@ -58,7 +48,7 @@ def _yearly(ctx: PlanContext, kind: str, s: Any, on_day: Any, allowed: list[Any]
 def birthdays(ctx: PlanContext) -> Select[Any]:
     s, o = aliased(Member), ctx.occasions.c
     on_day = and_(o.month == s.birthday_month, o.dom == s.birthday_day)
-    allowed = [*_about_whom(s, ctx.team_id), s.show_birthday.is_(True), s.birthday_month.is_not(None)]
+    allowed = [*nudgeable(s, ctx.team_id), s.show_birthday.is_(True), s.birthday_month.is_not(None)]
     return _yearly(ctx, BIRTHDAY, s, on_day, allowed)
 
 
@@ -69,7 +59,7 @@ def anniversaries(ctx: PlanContext) -> Select[Any]:
         o.dom == extract("day", s.start_date),
         o.year > extract("year", s.start_date),
     )
-    return _yearly(ctx, ANNIVERSARY, s, on_day, [*_about_whom(s, ctx.team_id), s.start_date.is_not(None)])
+    return _yearly(ctx, ANNIVERSARY, s, on_day, [*nudgeable(s, ctx.team_id), s.start_date.is_not(None)])
 
 
 def promotions(ctx: PlanContext) -> Select[Any] | None:
@@ -103,7 +93,7 @@ def promotions(ctx: PlanContext) -> Select[Any] | None:
         .join(c, c.c.member_id == r.member_id)
         .join(s, s.id == c.c.other_id)
         .join(TitleChange, TitleChange.member_id == s.id)
-        .where(*_about_whom(s, ctx.team_id), TitleChange.id.in_(list(latest.values())), s.id != r.member_id)
+        .where(*nudgeable(s, ctx.team_id), TitleChange.id.in_(list(latest.values())), s.id != r.member_id)
     )
 
 
@@ -111,18 +101,6 @@ SOURCES.extend([birthdays, anniversaries, promotions])
 
 
 # -- how they read ---------------------------------------------------------------------------
-
-
-def _subjects(session: Session, team_id: str, items: Sequence[Nudge]) -> dict[int, Member]:
-    ids = {n.subject_id for n in items if n.subject_id is not None}
-    if not ids:
-        return {}
-    rows = session.scalars(select(Member).where(Member.team_id == team_id, Member.id.in_(ids)))
-    return {m.id: m for m in rows}
-
-
-def _still_about(member: Member | None) -> bool:
-    return member is not None and member.active and member.nudge_others_about_me
 
 
 def when(occasion: date, local_date: date) -> str:
@@ -138,11 +116,11 @@ def when(occasion: date, local_date: date) -> str:
 def _describe_birthdays(
     session: Session, team_id: str, items: Sequence[Nudge], now: datetime
 ) -> dict[int, kinds.Line | None]:
-    people = _subjects(session, team_id, items)
+    people = kinds.members(session, team_id, (n.subject_id for n in items))
     out: dict[int, kinds.Line | None] = {}
     for n in items:
         m = people.get(n.subject_id or 0)
-        if not _still_about(m) or m is None or not m.show_birthday or n.occasion is None:
+        if not kinds.still_about(m) or m is None or not m.show_birthday or n.occasion is None:
             out[n.id] = None
             continue
         out[n.id] = kinds.Line(
@@ -156,11 +134,11 @@ def _describe_birthdays(
 def _describe_anniversaries(
     session: Session, team_id: str, items: Sequence[Nudge], now: datetime
 ) -> dict[int, kinds.Line | None]:
-    people = _subjects(session, team_id, items)
+    people = kinds.members(session, team_id, (n.subject_id for n in items))
     out: dict[int, kinds.Line | None] = {}
     for n in items:
         m = people.get(n.subject_id or 0)
-        if not _still_about(m) or m is None or m.start_date is None or n.occasion is None:
+        if not kinds.still_about(m) or m is None or m.start_date is None or n.occasion is None:
             out[n.id] = None
             continue
         years = n.occasion.year - m.start_date.year
@@ -176,7 +154,7 @@ def _describe_anniversaries(
 def _describe_promotions(
     session: Session, team_id: str, items: Sequence[Nudge], now: datetime
 ) -> dict[int, kinds.Line | None]:
-    people = _subjects(session, team_id, items)
+    people = kinds.members(session, team_id, (n.subject_id for n in items))
     ids = [n.ref_id for n in items if n.ref_id is not None]
     changes = {
         c.id: c
@@ -188,7 +166,7 @@ def _describe_promotions(
     for n in items:
         m = people.get(n.subject_id or 0)
         change = changes.get(n.ref_id or 0)
-        if not _still_about(m) or m is None or change is None:
+        if not kinds.still_about(m) or m is None or change is None:
             out[n.id] = None
             continue
         out[n.id] = kinds.Line(

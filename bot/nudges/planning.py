@@ -8,8 +8,10 @@ members or fifty thousand.
 A source is a function `(PlanContext) -> Select | None` whose SELECT has the columns of
 `ITEM_COLUMNS` (build them with `PlanContext.item`). Join `ctx.recipients` for the people to
 nudge and their delivery day; `ctx.occasions` for the calendar days their next nudge covers
-(celebrations are announced on the working day before); `ctx.circle(subjects)` for who has
-whom in their circle.
+(celebrations are announced on the working day before); `ctx.day(n)` for the date and the
+starting instant of the local day n days before the delivery day; `ctx.circle(subjects)` for
+who has whom in their circle. `nudgeable` says who may be nudged about, `reminders_left`
+limits how often something left alone comes back.
 """
 
 from __future__ import annotations
@@ -32,18 +34,21 @@ from sqlalchemy import (
     and_,
     cast,
     delete,
+    func,
     literal,
     null,
     or_,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.schema import CreateTable
 
 from bot import circle
 from bot.models import Member
 from bot.models.base import UTCDateTime
 from bot.models.outbox import Nudge
+from bot.nudges.digest import DONE, SNOOZED
+from bot.outbox import PENDING, SENT
 from bot.storage import insert_from_select_ignore, insert_ignore
 from bot.workdays import Workday
 
@@ -63,6 +68,18 @@ SCHEDULES = Table(
     Column("expires_at", UTCDateTime),
     prefixes=["TEMPORARY"],
 )
+# The UTC instant each of a schedule's recent local days began: `back` days before its delivery
+# day (0 is the delivery day itself), so sources compare dates and instants exactly across DST.
+DAYS = Table(
+    "plan_day",
+    _TEMP,
+    Column("schedule_id", Integer),
+    Column("back", SmallInteger),
+    Column("day", Date),
+    Column("starts_at", UTCDateTime),
+    prefixes=["TEMPORARY"],
+)
+DAYS_BACK = 14
 OCCASIONS = Table(
     "plan_occasion",
     _TEMP,
@@ -99,10 +116,20 @@ class PlanContext:
         Any  # subquery: member_id, user_id, schedule_id, local_date, next_day, deliver_after, expires_at
     )
     occasions: Table  # schedule_id, day, month, dom, year: the days a recipient's next nudge covers
+    last_day: date  # the latest delivery day of any schedule (a constant bound for indexes)
+    first_starts: dict[int, datetime]  # back -> the earliest start of that day over schedules
 
     def circle(self, subjects: Any) -> Any:
         """(member_id, other_id) pairs of this team with other_id among `subjects`."""
         return circle.pairs(self.team_id, subjects)
+
+    def day(self, back: int) -> Any:
+        """Per schedule, the local day `back` days before the delivery day: (schedule_id, day,
+        starts_at); join it on `schedule_id`."""
+        if not 0 <= back <= DAYS_BACK:
+            raise ValueError(f"ctx.day() looks back at most {DAYS_BACK} days")
+        d = DAYS.c
+        return select(d.schedule_id, d.day, d.starts_at).where(d.back == back).subquery(f"day_{back}")
 
     def item(
         self,
@@ -143,6 +170,45 @@ def key(*parts: Any) -> Any:
     return out
 
 
+def nudgeable(subject: Any, team_id: str) -> list[Any]:
+    """Conditions on a member (an alias of Member) for anyone to be nudged about them."""
+    return [
+        subject.team_id == team_id,
+        subject.deleted.is_(False),
+        subject.is_bot.is_(False),
+        subject.nudge_others_about_me.is_(True),
+    ]
+
+
+# A nudge still counts as shown (or about to be) in these states; expired, dropped, skipped or
+# failed ones never reached the person, so what they were about may be planned again.
+SHOWN = (PENDING, SENT, DONE, SNOOZED)
+MAX_REMINDERS = 3
+REMIND_EVERY = 7  # days
+
+
+def reminders_left(ctx: PlanContext, kind: str, ref_id: Any, since: Any) -> Any:
+    """Something left alone since `since` (a date) comes back at most every REMIND_EVERY days
+    and MAX_REMINDERS times: the condition, for the recipients of `ctx` and this `kind` of
+    nudge about `ref_id`. Its nudges carry `since` as their `occasion`, so a snooze or a new
+    due date (a new `since`) starts a new series."""
+    r = ctx.recipients.c
+    prior = aliased(Nudge)
+    d = DAYS.c
+    week_before = select(d.day).where(d.schedule_id == r.schedule_id, d.back == REMIND_EVERY)
+    series = [
+        prior.ref_id == ref_id,
+        prior.kind == kind,
+        prior.team_id == ctx.team_id,
+        prior.recipient_id == r.member_id,
+        prior.occasion == since,
+        prior.status.in_(SHOWN),
+    ]
+    recent = select(prior.id).where(*series, prior.local_date > week_before.scalar_subquery())
+    shown = select(func.count(prior.id)).where(*series).scalar_subquery()
+    return and_(~recent.exists(), shown < MAX_REMINDERS)
+
+
 Source = Callable[[PlanContext], Select[Any] | None]
 # Each feature appends its sources; they run in this order.
 SOURCES: list[Source] = []
@@ -150,9 +216,14 @@ SOURCES: list[Source] = []
 
 def plan(session: Session, team_id: str, now: datetime, sources: list[Source] | None = None) -> int:
     """Plan every source's nudges for the team as of `now`; returns how many were new."""
-    if not _fill_schedules(session, team_id, now):
+    days = _fill_schedules(session, team_id, now)
+    if not days:
         return 0
-    ctx = PlanContext(session, team_id, now, _recipients(team_id), OCCASIONS)
+    last_day = max(d["day"] for d in days if d["back"] == 0)
+    first_starts: dict[int, datetime] = {}
+    for d in days:
+        first_starts[d["back"]] = min(first_starts.get(d["back"], d["starts_at"]), d["starts_at"])
+    ctx = PlanContext(session, team_id, now, _recipients(team_id), OCCASIONS, last_day, first_starts)
     planned = 0
     for source in SOURCES if sources is None else sources:
         query = source(ctx)
@@ -217,10 +288,11 @@ def _recipients(team_id: str) -> Any:
     )
 
 
-def _fill_schedules(session: Session, team_id: str, now: datetime) -> bool:
-    """Work out each distinct schedule's delivery day and occasions; False when nobody has one."""
+def _fill_schedules(session: Session, team_id: str, now: datetime) -> list[dict[str, Any]]:
+    """Work out each distinct schedule's delivery day, recent days and occasions; returns the
+    recent days (none when nobody has a working day)."""
     conn = session.connection()
-    for table in (SCHEDULES, OCCASIONS):
+    for table in (SCHEDULES, DAYS, OCCASIONS):
         conn.execute(CreateTable(table, if_not_exists=True))
         conn.execute(delete(table))
     stored = conn.execute(
@@ -229,9 +301,10 @@ def _fill_schedules(session: Session, team_id: str, now: datetime) -> bool:
         .distinct()
     ).all()
     schedules: list[dict[str, Any]] = []
+    recent: list[dict[str, Any]] = []
     occasions: list[dict[str, Any]] = []
-    for tz, start, end, days in stored:
-        wd = Workday.from_values(tz, start, end, days)
+    for tz, start, end, work_days in stored:
+        wd = Workday.from_values(tz, start, end, work_days)
         day = wd.next_morning(now)
         if day is None:
             continue
@@ -243,7 +316,7 @@ def _fill_schedules(session: Session, team_id: str, now: datetime) -> bool:
                 "tz": tz,
                 "delivery_hour": start,
                 "day_end_hour": end,
-                "work_days": days,
+                "work_days": work_days,
                 "local_date": day,
                 "next_day": next_day,
                 "deliver_after": wd.delivery_at(day),
@@ -251,11 +324,17 @@ def _fill_schedules(session: Session, team_id: str, now: datetime) -> bool:
             }
         )
         occasions.extend(_occasion_rows(sid, day, next_day))
+        recent.extend(
+            {"schedule_id": sid, "back": back, "day": earlier, "starts_at": wd.at_hour(earlier, 0)}
+            for back in range(DAYS_BACK + 1)
+            for earlier in [day - timedelta(days=back)]
+        )
     if not schedules:
-        return False
+        return []
     conn.execute(SCHEDULES.insert(), schedules)
+    conn.execute(DAYS.insert(), recent)
     conn.execute(OCCASIONS.insert(), occasions)
-    return True
+    return recent
 
 
 def _occasion_rows(schedule_id: int, day: date, next_day: date) -> list[dict[str, Any]]:

@@ -1,7 +1,9 @@
 """Done, Snooze (1 day, 1 week, a picked date) and Log it on a due item, wherever it is shown.
 
 Each click acks at once; the change, the redrawn message and the Home tab follow in a lazy
-listener. Items are named by their block_id (see `bot.blocks_followups.due_item`).
+listener. Items are named by their block_id (see `bot.blocks_followups.due_item`). The daily
+digest shows follow-ups and cadences with these same buttons: a change redraws every digest
+that shows the item with `chat.update` (the clicked one included).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from slack_sdk import WebClient
 from bot import agenda, blocks_followups
 from bot.blocks import context, mrkdwn
 from bot.core import Core
+from bot.nudges import relationships as due
 from handlers.acks import ack_now
 from handlers.commands.followups import followups_reply
+from handlers.digests import update_message
 from handlers.events.home import refresh_home
 from handlers.views.log_form import open_log_form
 
@@ -51,18 +55,21 @@ def register(app: App, core: Core) -> None:
         team_id, user_id, now = context.team_id or "", body["user"]["id"], core.clock()
         with core.db.write() as session:
             if action.get("action_id") == blocks_followups.DONE:
-                outcome = agenda.done(session, team_id, user_id, ref, now)
+                changed = due.done(session, team_id, user_id, ref, now)
             elif action.get("action_id") == blocks_followups.SNOOZE:
                 span = (action.get("selected_option") or {}).get("value")
-                outcome = agenda.snooze(session, team_id, user_id, ref, now, span=span)
+                changed = due.snooze(session, team_id, user_id, ref, now, span=span)
             else:
                 picked = _date(action.get("selected_date"))
-                outcome = (
-                    agenda.snooze(session, team_id, user_id, ref, now, until=picked)
+                changed = (
+                    due.snooze(session, team_id, user_id, ref, now, until=picked)
                     if picked
-                    else agenda.Outcome(False, "Pick a date to snooze until.")
+                    else due.Changed(agenda.Outcome(False, "Pick a date to snooze until."))
                 )
-        show_outcome(core, body, team_id, respond, block_id, outcome.text)
+        for acted in changed.redrawn:  # the digests showing the item (maybe the one clicked)
+            update_message(client, acted)
+        if not changed.redraws((body.get("container") or {}).get("message_ts")):
+            show_outcome(core, body, team_id, respond, block_id, changed.outcome.text)
         refresh_home(core, client, team_id, user_id)
 
     def log_it(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:

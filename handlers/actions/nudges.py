@@ -1,16 +1,23 @@
-"""The digest DM's buttons: Done, Snooze (1 day / 1 week / pick a date)."""
+"""The digest DM's buttons: Done, Snooze (1 day / 1 week / pick a date), Log it (the log form).
+
+Follow-ups and cadences in a digest carry the relationship log's own buttons instead
+(handlers/actions/followups.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import blocks, people
 from bot.core import Core
 from bot.nudges import acting
 from bot.workdays import Workday
+from handlers.acks import ack_now
+from handlers.digests import update_message
+from handlers.views.log_form import open_log_form
 
 SNOOZE_CALLBACK = "nudge_snooze_date"
 
@@ -40,12 +47,16 @@ def register(app: App, core: Core) -> None:
             acted = acting.snooze(s, team_id, user_id, item_id, until, now)
         update_message(client, acted)
 
-    app.action("nudge_done")(ack=_ack, lazy=[done])
-    app.action("nudge_snooze")(ack=_ack, lazy=[snooze])
+    def log_it(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        with core.db.read() as s:
+            person = acting.subject_of(s, team_id, user_id, _item(action.get("value")))
+        with_user_ids = [person.user_id] if person else None
+        open_log_form(core, client, team_id, user_id, body["trigger_id"], with_user_ids=with_user_ids)
 
-
-def _ack(ack: Ack) -> None:
-    ack()
+    app.action("nudge_done")(ack=ack_now, lazy=[done])
+    app.action("nudge_snooze")(ack=ack_now, lazy=[snooze])
+    app.action("nudge_log")(ack=ack_now, lazy=[log_it])
 
 
 def _item(value: Any) -> int:
@@ -53,11 +64,6 @@ def _item(value: Any) -> int:
         return int(str(value))
     except ValueError:
         return 0
-
-
-def update_message(client: WebClient, acted: acting.Acted) -> None:
-    if acted.channel and acted.ts and acted.message:
-        client.chat_update(channel=acted.channel, ts=acted.ts, **acted.message)
 
 
 def snooze_modal(item_id: int) -> dict[str, Any]:

@@ -1,19 +1,14 @@
-"""`/endorse @colleague skill, …`: vouch for a colleague; they are told in a DM after the ack."""
+"""`/endorse @colleague skill, …`: vouch for a colleague; they hear of it in their next daily digest."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.core import Core
 from bot.expertise import commands, endorsements, render
-
-log = logging.getLogger(__name__)
 
 
 def register(app: App, core: Core) -> None:
@@ -34,16 +29,4 @@ def register(app: App, core: Core) -> None:
             )
         ack(**render.endorsed(result))
 
-    def tell(command: dict[str, Any], client: WebClient) -> None:
-        team_id = command["team_id"]
-        with core.db.write() as session:
-            notices = endorsements.claim_notices(session, team_id, command["user_id"], core.clock())
-        for notice in notices:
-            try:
-                client.chat_postMessage(channel=notice.endorsee, **render.endorsement_dm(notice))
-            except SlackApiError:
-                log.warning("could not tell %s about an endorsement", notice.endorsee, exc_info=True)
-                with core.db.write() as session:
-                    endorsements.release(session, notice)
-
-    app.command("/endorse")(ack=answer, lazy=[tell])
+    app.command("/endorse")(answer)

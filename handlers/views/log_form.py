@@ -14,6 +14,8 @@ from bot.core import Core
 from bot.dates import local_today
 from bot.interactions import Draft
 from bot.models.relationships import GAVE, GOT
+from bot.nudges import relationships as due
+from handlers.digests import update_message
 from handlers.events.home import refresh_home
 
 
@@ -80,7 +82,13 @@ def register(app: App, core: Core) -> None:
             return
         ack(response_action="update", view=blocks_log.logged_modal(logged))
 
-    def after(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    def after(body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        closes = read_form(view).closes
+        if closes:  # "Log it" on a due item: the digests showing it say it is done
+            with core.db.write() as session:
+                redrawn = due.settle(session, context.team_id or "", body["user"]["id"], closes, core.clock())
+            for acted in redrawn:
+                update_message(client, acted)
         refresh_home(core, client, context.team_id, body["user"]["id"])
 
     app.view(blocks_log.MODAL)(ack=submit, lazy=[after])

@@ -11,7 +11,8 @@ from slack_sdk import WebClient
 from bot import preferences
 from bot.core import Core
 from bot.nudges import acting
-from handlers.actions.nudges import SNOOZE_CALLBACK, update_message
+from handlers.actions.nudges import SNOOZE_CALLBACK
+from handlers.digests import update_message
 
 
 def register(app: App, core: Core) -> None:
