@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-
-import pytest
-from sqlalchemy import event
 
 from bot import nudges, people
 from bot.db import Database
@@ -126,36 +120,6 @@ def test_nobody_paused_or_deactivated_is_planned_for(any_db: Database) -> None:
     _set(any_db, cat, birthday_month=11, birthday_day=28)
     with static_circle(any_db, [(ann.id, cat.id), (bob.id, cat.id)]):
         assert _plan(any_db, datetime(2026, 11, 27, 6, 0, tzinfo=UTC)) == 0
-
-
-@contextmanager
-def _counting(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
-@pytest.mark.parametrize("size", [1, 3])
-def test_planning_issues_the_same_statements_for_any_number_of_members(db: Database, size: int) -> None:
-    zones = ["Europe/London", "Asia/Tokyo", "America/New_York", "Asia/Kolkata"]
-    specs = [{"id": f"U{i:04d}", "tz": zones[i % 4]} for i in range(40 * size)]
-    found = add_people(db, FakeSlack(), *specs, now=WEDNESDAY)
-    members = list(found.values())
-    for i, m in enumerate(members):
-        _set(db, m, birthday_month=11, birthday_day=28 + i % 3, start_date=date(2019, 11, 28 + i % 3))
-    pairs = [(a.id, b.id) for a, b in itertools.pairwise(members)]
-    with static_circle(db, pairs), _counting(db) as statements:
-        planned = _plan(db, datetime(2026, 11, 27, 6, 0, tzinfo=UTC))
-    assert planned > 0
-    # Two sizes, one count: recorded for the other size in the bench; here a fixed budget.
-    assert len(statements) <= 20, statements
 
 
 def test_celebrations_arrive_in_a_digest_with_context(db: Database, slack: FakeSlack) -> None:

@@ -195,7 +195,9 @@ def reminders_left(ctx: PlanContext, kind: str, ref_id: Any, since: Any) -> Any:
     r = ctx.recipients.c
     prior = aliased(Nudge)
     d = DAYS.c
-    week_before = select(d.day).where(d.schedule_id == r.schedule_id, d.back == REMIND_EVERY)
+    week_before = (
+        select(d.day).where(d.schedule_id == r.schedule_id, d.back == REMIND_EVERY).correlate(ctx.recipients)
+    )
     series = [
         prior.ref_id == ref_id,
         prior.kind == kind,
