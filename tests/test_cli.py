@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot import interactions
 from bot.cli import main
 from bot.db import Database
 from bot.models import Member, Workspace
+from tests.factories import T0, add_members, slack_user
 from tests.fakeslack import FakeSlack
 
 SLACK_VARS = (
@@ -109,3 +111,31 @@ def test_seed_is_deterministic_and_defaults_to_the_bot_tokens_team(
     assert first == again
     assert len(first) == 50
     db.dispose()
+
+
+def test_jobs_run_nudges_plans_and_sends_once_as_of_now(
+    workdir: Path, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)
+    monkeypatch.setenv("SLACK_API_URL", slack.base_url)
+    assert main(["db", "upgrade"]) == 0
+    db = Database(f"sqlite:///{workdir / 'rapport.db'}")
+    for user_id in ("UANN", "UBOB"):
+        slack.add_user(user_id, tz="Asia/Tokyo")
+    add_members(db, slack.team_id, slack_user("UANN", tz="Asia/Tokyo"), slack_user("UBOB", tz="Asia/Tokyo"))
+    with db.write() as s:  # Monday 23 November in Tokyo, following up on Tuesday
+        interactions.log_text(s, slack.team_id, "UANN", "<@UBOB|bob> 1:1 follow up tomorrow", T0)
+    db.dispose()
+    capsys.readouterr()
+
+    # Tuesday 09:00 in Tokyo is 00:00 UTC: planned the evening before, sent that morning, once.
+    assert main(["jobs", "run", "nudges", "--now", "2026-11-23T20:00:00Z"]) == 0
+    assert f"{slack.team_id}: 1 planned; 0 sent" in capsys.readouterr().out
+    for _ in range(2):
+        assert main(["jobs", "run", "nudges", "--now", "2026-11-24T00:02:00+00:00"]) == 0
+    first, again = capsys.readouterr().out.splitlines()
+    assert f"{slack.team_id}: 0 planned; 1 sent" in first
+    assert f"{slack.team_id}: 0 planned; 0 sent" in again
+    (dm,) = [c for c in slack.calls_to("chat.postMessage") if c.ok]
+    assert dm.params["channel"] == "UANN"
+    assert "Follow up with <@UBOB>" in dm.params["text"]
