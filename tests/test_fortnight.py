@@ -2,11 +2,15 @@
 
 The injected clock ticks the real `nudges` job every 30 minutes (so Kathmandu's 09:00, at
 03:15 UTC, is met at 09:15); the fake Slack stamps each call with the simulated time. The
-oracle is worked out independently, day by day, from the definitions in DESIGN.md.
+oracle for celebrations is worked out independently, day by day, from the definitions in
+DESIGN.md; the relationship log's items (follow-ups, cadences, first talks, endorsements,
+re-nudges, snoozes and Done clicks) are listed by hand below, each with the reason for its days.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -14,10 +18,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot import people
+from bot import cadences, interactions, people
 from bot.db import Database
+from bot.expertise import endorsements
 from bot.models import Member
 from bot.models.outbox import Nudge, Outbox
+from bot.models.relationships import FollowUp
+from bot.nudges import acting
+from bot.nudges import relationships as due
 from bot.seniority import is_promotion
 from jobs.nudges import run_nudges
 from tests.clock import FakeClock
@@ -64,6 +72,84 @@ PROMOTIONS = [
     ("USYD", "Software Engineer", "Software Developer", datetime(2026, 3, 25, 1, 0, tzinfo=UTC)),  # reworded
     ("UNYC", "Engineering Manager", "Director of Engineering", datetime(2026, 4, 1, 20, 0, tzinfo=UTC)),
 ]
+
+
+# The relationship log before the fortnight: (author, text logged, when). Notes are secret-*:
+# each may appear in its own author's DMs only.
+SETUP_LOGS = [
+    ("ULON", "<@UNYC|n> secret-f1 follow up on 2026-03-28", "2026-03-02"),  # Saturday → Monday
+    ("ULON2", "<@USYD|s> secret-f2 follow up on 2026-03-10", "2026-03-02"),  # overdue: 3 Mondays
+    ("USYD2", "<@UKOL|k> secret-f2b follow up on 2026-03-02", "2026-02-23"),  # two reminders before
+    ("UKOL", "<@UTYO|t> secret-f3 follow up on 2026-03-24", "2026-03-02"),  # snoozed a week
+    ("UNYC", "<@ULAX|l> secret-f4 follow up on 2026-03-25", "2026-03-02"),  # done at once
+    ("UGONE", "<@UNYC|n> secret-f5 follow up on 2026-03-24", "2026-03-02"),  # author deactivated
+    ("ULON", "<@UGONE|g> secret-f6 follow up on 2026-03-24", "2026-03-02"),  # about the deactivated
+    ("UKOL", "<@USHY|s> secret-f7 follow up on 2026-03-24", "2026-03-02"),  # about an opt-out
+    ("UTYO", "<@UKOL|k> secret-f8 follow up on 2026-03-25", "2026-03-02"),  # paused until 31 March
+    ("UQUIT", "<@ULON|l> secret-f9 follow up on 2026-04-01", "2026-03-02"),  # author leaves first
+    ("ULON", "<@UQUIT|q> secret-f10 follow up on 2026-03-26", "2026-03-02"),  # they leave after it
+    ("UKTM", "<@ULON|l> secret-f11 follow up on 2026-03-27", "2026-03-02"),  # Friday → Sunday
+    ("ULON2", "<@UNYC|n> secret-old lunch", "2026-03-02"),  # so a later talk is not a first
+]
+# Keep in touch: (author, contact, every N days, created on): due N days after creation.
+CADENCES = [
+    ("ULAX", "USCL", 14, "2026-03-15"),  # due Sunday 29 March, a working day in Los Angeles
+    ("UKTM", "UKOL", 30, "2026-02-25"),  # due Friday 27 March → Sunday in Kathmandu, again a week on
+    ("USYD", "UGONE", 7, "2026-03-10"),  # about the deactivated
+    ("USCL", "USHY", 7, "2026-03-10"),  # about an opt-out
+    ("USYD2", "ULON", 7, "2026-03-17"),  # due Tuesday 24 March; a talk on the 25th resets it
+    ("UQUIT", "UNYC", 30, "2026-03-01"),  # due after the author leaves
+]
+# During the fortnight: (instant, author, what they do).
+EVENTS = [
+    (datetime(2026, 3, 23, 6, 0, tzinfo=UTC), "UKOL", "log <@USHY|s> secret-n5 chat"),  # opt-out: never
+    (
+        datetime(2026, 3, 24, 10, 0, tzinfo=UTC),
+        "ULON",
+        "log <@UKTM|k> secret-n3 intro follow up on 2026-04-02",
+    ),
+    (datetime(2026, 3, 24, 11, 0, tzinfo=UTC), "ULON2", "log <@UNYC|n> secret-n4 again"),  # not a first talk
+    (datetime(2026, 3, 24, 14, 0, tzinfo=UTC), "UNYC", "endorse UKOL"),
+    (datetime(2026, 3, 24, 15, 0, tzinfo=UTC), "ULAX", "endorse UTYO"),  # paused: told on 1 April
+    (datetime(2026, 3, 25, 1, 0, tzinfo=UTC), "USYD2", "log <@ULON|l> secret-n1 first coffee"),
+    (datetime(2026, 3, 26, 3, 0, tzinfo=UTC), "UTYO", "log <@UKTM|k> secret-n6 first call"),
+    (datetime(2026, 3, 26, 18, 0, tzinfo=UTC), "USCL", "log <@UNYC|n> secret-n2 first lunch"),
+]
+# Buttons clicked on an item the day it arrives: (recipient, kind, subject, local day) → action.
+CLICKS = {
+    ("UKOL", "follow_up", "UTYO", date(2026, 3, 24)): "snooze 1w",
+    ("UNYC", "follow_up", "ULAX", date(2026, 3, 25)): "done",
+    ("USCL", "fresh_contact", "UNYC", date(2026, 3, 30)): "snooze 1d",
+}
+# Every relationship item, on the local day it must arrive.
+EXPECTED_RELATIONSHIPS = {
+    ("ULON", "follow_up", "UNYC", date(2026, 3, 30)),  # due Saturday: Monday
+    ("ULON", "follow_up", "UNYC", date(2026, 4, 6)),  # left alone: a week later
+    ("ULON2", "follow_up", "USYD", date(2026, 3, 23)),
+    ("ULON2", "follow_up", "USYD", date(2026, 3, 30)),
+    ("ULON2", "follow_up", "USYD", date(2026, 4, 6)),  # the third time
+    ("USYD2", "follow_up", "UKOL", date(2026, 3, 23)),  # the third time: never again
+    ("UKOL", "follow_up", "UTYO", date(2026, 3, 24)),
+    ("UKOL", "follow_up", "UTYO", date(2026, 3, 31)),  # back once when the snooze ends
+    ("UNYC", "follow_up", "ULAX", date(2026, 3, 25)),  # done: never again
+    ("UTYO", "follow_up", "UKOL", date(2026, 4, 1)),  # the first morning after the pause
+    ("ULON", "follow_up", "UQUIT", date(2026, 3, 26)),  # not again: they left
+    ("UKTM", "follow_up", "ULON", date(2026, 3, 29)),  # Friday's: Sunday in Kathmandu
+    ("UKTM", "follow_up", "ULON", date(2026, 4, 5)),
+    ("ULON", "follow_up", "UKTM", date(2026, 4, 2)),  # a follow-up set: no "while it is fresh"
+    ("ULAX", "keep_in_touch", "USCL", date(2026, 3, 29)),
+    ("ULAX", "keep_in_touch", "USCL", date(2026, 4, 5)),  # Sunday again: Los Angeles works it
+    ("UKTM", "keep_in_touch", "UKOL", date(2026, 3, 29)),
+    ("UKTM", "keep_in_touch", "UKOL", date(2026, 4, 5)),
+    ("USYD2", "keep_in_touch", "ULON", date(2026, 3, 24)),
+    ("USYD2", "keep_in_touch", "ULON", date(2026, 4, 1)),  # a week after the talk that reset it
+    ("USYD2", "fresh_contact", "ULON", date(2026, 3, 27)),  # two days after a first talk
+    ("USCL", "fresh_contact", "UNYC", date(2026, 3, 30)),  # Saturday's: Monday
+    ("USCL", "fresh_contact", "UNYC", date(2026, 3, 31)),  # snoozed a day: back once
+    ("UTYO", "fresh_contact", "UKTM", date(2026, 4, 1)),  # after the pause, still fresh
+    ("UKOL", "endorsed", "UNYC", date(2026, 3, 25)),
+    ("UTYO", "endorsed", "ULAX", date(2026, 4, 1)),
+}
 
 
 def _local(user: dict[str, Any], at: datetime) -> datetime:
@@ -130,6 +216,7 @@ def _simulate(db: Database, slack: FakeSlack, clock: FakeClock) -> None:
         *[{"id": u, "tz": v["tz"], "title": titles.get(u, "")} for u, v in users.items()],
         now=START,
     )
+    _log_before(db)
     with db.write() as s:
         for uid, settings in users.items():
             m = s.get(Member, found[uid].id)
@@ -142,8 +229,11 @@ def _simulate(db: Database, slack: FakeSlack, clock: FakeClock) -> None:
             m.start_date = STARTS.get(uid)
     ids = {uid: m.id for uid, m in found.items()}
     by_id = {v: k for k, v in ids.items()}
+    _relationships(db, ids)
     everyone = [(a, b) for a in ids.values() for b in ids.values() if a != b]
     pending_promotions = sorted(PROMOTIONS, key=lambda p: p[3])
+    events = sorted(EVENTS)
+    clicked: set[tuple[str, str, str, date]] = set()
     left = False
     with static_circle(db, everyone):
         while clock() < END:
@@ -157,8 +247,12 @@ def _simulate(db: Database, slack: FakeSlack, clock: FakeClock) -> None:
                     people.upsert_members(
                         s, TEAM, [slack_user(LEAVES[0], tz="Europe/Berlin", deleted=True)], clock()
                     )
+            while events and events[0][0] <= clock():
+                _act(db, *events.pop(0), ids)
             run_nudges(core, clock())
+            _click(db, clock(), by_id, clicked)
             clock.advance(TICK)
+    assert clicked == set(CLICKS)
 
     posts = [c for c in slack.calls_to("chat.postMessage") if c.ok]
     assert posts
@@ -180,14 +274,21 @@ def _simulate(db: Database, slack: FakeSlack, clock: FakeClock) -> None:
         rows = s.execute(
             select(Nudge.recipient_id, Nudge.kind, Nudge.subject_id, Outbox.local_date, Nudge.status)
             .join(Outbox, Outbox.id == Nudge.message_id)
-            .where(Outbox.status == "sent", Nudge.status == "sent")
+            .where(Outbox.status == "sent", Nudge.status.in_(("sent", "done", "snoozed")))
         ).all()
     delivered = [(by_id[r], kind, by_id.get(s or 0, "?"), day) for r, kind, s, day, _ in rows]
     assert len(delivered) == len(set(delivered))  # nothing twice
     celebrations = {d for d in delivered if d[1] in ("birthday", "anniversary")}
     assert celebrations == _expected_celebrations(users)
     assert len(celebrations) > 50
-    assert all(d[2] not in ("UGONE", "UQUIT", "USHY") for d in delivered)
+    relationships = {d for d in delivered if d[1] not in ("birthday", "anniversary", "promotion")}
+    assert relationships == EXPECTED_RELATIONSHIPS
+    assert all(d[2] not in ("UGONE", "USHY") for d in delivered)
+    assert all(d[3] < LEAVES[1].date() for d in delivered if d[2] == "UQUIT")
+    # A private note is read in its own author's DMs only.
+    for m in slack.messages:
+        for secret in re.findall(r"secret-\w+", json.dumps(m["blocks"])):
+            assert m["channel"] == f"D{_author_of(secret)}", (secret, m["channel"])
 
     promotions = [d for d in delivered if d[1] == "promotion"]
     promoted = {p[0] for p in PROMOTIONS if is_promotion(p[1], p[2])}
@@ -213,3 +314,84 @@ def _simulate(db: Database, slack: FakeSlack, clock: FakeClock) -> None:
     # Each DM names the people it is about.
     texts = {(m["channel"], m["ts"]): str(m["blocks"]) for m in slack.messages}
     assert all("<@U" in t for t in texts.values())
+
+
+def _author_of(secret: str) -> str:
+    notes = [(a, t) for a, t, _ in SETUP_LOGS] + [(a, w) for _, a, w in EVENTS]
+    (author,) = [a for a, text in notes if f"{secret} " in f"{text} "]
+    return author
+
+
+def _at_noon(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
+
+
+def _log_before(db: Database) -> None:
+    """The relationship log as it stood before the fortnight (before anyone left or paused)."""
+    with db.write() as s:
+        for author, text, day in SETUP_LOGS:
+            assert interactions.log_text(s, TEAM, author, text, _at_noon(day)).saved, text
+        for author, contact, every, day in CADENCES:
+            a, c = people.find_member(s, TEAM, author), people.find_member(s, TEAM, contact)
+            assert a is not None
+            assert c is not None
+            cadences.keep_in_touch(s, TEAM, a, c, every, _at_noon(day))
+
+
+def _relationships(db: Database, ids: dict[str, int]) -> None:
+    """Two reminders of USYD2's follow-up went out before the fortnight."""
+    with db.write() as s:
+        follow_up = s.scalar(select(FollowUp).where(FollowUp.author_id == ids["USYD2"]))
+        assert follow_up is not None
+        for day in (date(2026, 3, 9), date(2026, 3, 16)):
+            s.add(
+                Nudge(
+                    dedupe_key=f"{TEAM}:{ids['USYD2']}:history:{day}",
+                    team_id=TEAM,
+                    recipient_id=ids["USYD2"],
+                    kind="follow_up",
+                    subject_id=follow_up.about_id,
+                    ref_id=follow_up.id,
+                    occasion=follow_up.due_on,
+                    local_date=day,
+                    deliver_after=_at_noon(day.isoformat()),
+                    expires_at=_at_noon(day.isoformat()),
+                    status="sent",
+                    created_at=_at_noon(day.isoformat()),
+                    updated_at=_at_noon(day.isoformat()),
+                )
+            )
+
+
+def _act(db: Database, at: datetime, author: str, what: str, ids: dict[str, int]) -> None:
+    verb, _, rest = what.partition(" ")
+    with db.write() as s:
+        if verb == "log":
+            assert interactions.log_text(s, TEAM, author, rest, at).saved
+        else:
+            assert endorsements.endorse(s, TEAM, author, [rest], "python", at).stored
+
+
+def _click(
+    db: Database, now: datetime, by_id: dict[int, str], clicked: set[tuple[str, str, str, date]]
+) -> None:
+    """Click what CLICKS says on items that just arrived, through the functions the buttons call."""
+    with db.write() as s:
+        sent = s.execute(
+            select(
+                Nudge.id, Nudge.recipient_id, Nudge.kind, Nudge.subject_id, Nudge.ref_id, Nudge.local_date
+            ).where(Nudge.status == "sent")
+        ).all()
+        for nudge_id, recipient, kind, subject, ref_id, day in sent:
+            item = (by_id[recipient], kind, by_id[subject or 0], day)
+            action = CLICKS.get(item)
+            if action is None or item in clicked:
+                continue
+            clicked.add(item)
+            user_id = item[0]
+            if kind == "fresh_contact":  # the digest's own buttons
+                acting.snooze(s, TEAM, user_id, nudge_id, day + timedelta(days=1), now)
+            elif action == "done":  # the relationship log's buttons on a follow-up
+                assert due.done(s, TEAM, user_id, f"f:{ref_id}", now).redrawn
+            else:
+                assert due.snooze(s, TEAM, user_id, f"f:{ref_id}", now, span="1w").redrawn
