@@ -9,14 +9,14 @@ from sqlalchemy import select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
 
 def _insert(session: Session, model: Any) -> Any:
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(model)
-    if dialect == "sqlite":
-        return sqlite.insert(model)
-    raise NotImplementedError(f"unsupported database {dialect}")
+    if dialect not in _INSERTS:
+        raise NotImplementedError(f"unsupported database {dialect}")
+    return _INSERTS[dialect](model)
 
 
 def insert_ignore(session: Session, model: Any, values: dict[str, Any], conflict: Sequence[str]) -> bool:
@@ -55,15 +55,13 @@ def after_explicit_ids(session: Session, model: Any) -> None:
     session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {largest})"))
 
 
-def insert_from_select_ignore(
-    session: Session, model: Any, columns: Sequence[str], query: Any, conflict: Sequence[str]
-) -> int:
-    """INSERT INTO model (columns) SELECT … ON CONFLICT DO NOTHING; returns how many rows went in."""
+def insert_from_select_ignore_statement(
+    dialect: str, model: Any, columns: Sequence[str], query: Any, conflict: Sequence[str]
+) -> Any:
+    """INSERT INTO model (columns) SELECT … ON CONFLICT DO NOTHING, for `dialect` (to build once)."""
     # SQLite reads "ON CONFLICT" after a join as the join's constraint unless a WHERE clause ends
     # the SELECT, so wrap the query in one that always has a WHERE.
     inner = query.subquery()
     wrapped = select(*[inner.c[name] for name in columns]).where(true())
-    stmt = _insert(session, model).from_select(list(columns), wrapped)
-    stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict))
-    result = session.connection().execute(stmt, execution_options={"preserve_rowcount": True})
-    return int(getattr(result, "rowcount", 0) or 0)
+    stmt = _INSERTS[dialect](model).from_select(list(columns), wrapped)
+    return stmt.on_conflict_do_nothing(index_elements=list(conflict))

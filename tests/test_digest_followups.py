@@ -34,7 +34,9 @@ def _morning(rapport: Served, at: datetime) -> None:
 def _digest(rapport: Served) -> dict[str, Any]:
     """Ann logs a talk with Bob on Monday asking to follow up on Tuesday; her Tuesday digest."""
     people(rapport.core.db, rapport.slack, {"id": "UANN"}, {"id": "UBOB"}, now=MONDAY)
-    logged = rapport.http.command("/log", "<@UBOB|bob> roadmap chat #infra follow up tomorrow", user_id="UANN")
+    logged = rapport.http.command(
+        "/log", "<@UBOB|bob> roadmap chat #infra follow up tomorrow", user_id="UANN"
+    )
     assert "Logged privately" in logged.json()["text"]
     rapport.slack.wait_for("views.publish")  # the Home tab refresh that follows /log
     _morning(rapport, TUESDAY_9)

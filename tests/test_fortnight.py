@@ -284,11 +284,11 @@ def _simulate(db: Database, slack: FakeSlack, clock: FakeClock) -> None:
     relationships = {d for d in delivered if d[1] not in ("birthday", "anniversary", "promotion")}
     assert relationships == EXPECTED_RELATIONSHIPS
     assert all(d[2] not in ("UGONE", "USHY") for d in delivered)
-    assert all(d[3] < LEAVES[1].date() for d in delivered if d[2] == "UQUIT")
+    assert all(d[3] is not None and d[3] < LEAVES[1].date() for d in delivered if d[2] == "UQUIT")
     # A private note is read in its own author's DMs only.
-    for m in slack.messages:
-        for secret in re.findall(r"secret-\w+", json.dumps(m["blocks"])):
-            assert m["channel"] == f"D{_author_of(secret)}", (secret, m["channel"])
+    for dm in slack.messages:
+        for secret in re.findall(r"secret-\w+", json.dumps(dm["blocks"])):
+            assert dm["channel"] == f"D{_author_of(secret)}", (secret, dm["channel"])
 
     promotions = [d for d in delivered if d[1] == "promotion"]
     promoted = {p[0] for p in PROMOTIONS if is_promotion(p[1], p[2])}

@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, extract, select
+from sqlalchemy import Select, and_, bindparam, extract, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import blocks, seniority
 from bot.models import Member, TitleChange
 from bot.models.outbox import Nudge
 from bot.nudges import kinds
-from bot.nudges.planning import SOURCES, PlanContext, key, nudgeable
+from bot.nudges.planning import SOURCES, PlanContext, Source, key, nudgeable
 
 BIRTHDAY, ANNIVERSARY, PROMOTION = "birthday", "anniversary", "promotion"
 # Title changes older than this are not news (covers a long weekend and a one-day work week).
@@ -62,24 +62,30 @@ def anniversaries(ctx: PlanContext) -> Select[Any]:
     return _yearly(ctx, ANNIVERSARY, s, on_day, [*nudgeable(s, ctx.team_id), s.start_date.is_not(None)])
 
 
-def promotions(ctx: PlanContext) -> Select[Any] | None:
-    changes = ctx.session.execute(
+def recent_promotions(
+    session: Session, team_id: str, now: datetime, ctx: PlanContext
+) -> dict[str, Any] | None:
+    """The newest promotion of each person whose title moved up lately (the ladder is Python's)."""
+    changes = session.execute(
         select(TitleChange.id, TitleChange.member_id, TitleChange.old_title, TitleChange.new_title)
         .where(
-            TitleChange.team_id == ctx.team_id,
-            TitleChange.changed_at > ctx.now - PROMOTION_LOOKBACK,
-            TitleChange.changed_at <= ctx.now,
+            TitleChange.team_id == team_id,
+            TitleChange.changed_at > now - PROMOTION_LOOKBACK,
+            TitleChange.changed_at <= now,
         )
         .order_by(TitleChange.changed_at, TitleChange.id)
     ).all()
-    latest: dict[int, int] = {}  # the newest promotion of each person
+    latest: dict[int, int] = {}
     for change_id, member_id, old, new in changes:
         if seniority.is_promotion(old, new):
             latest[member_id] = change_id
-    if not latest:
-        return None
+    return {"promotions": list(latest.values())} if latest else None
+
+
+def promotions(ctx: PlanContext) -> Select[Any]:
     s, r = aliased(Member), ctx.recipients.c
-    c = ctx.circle(select(s.id).where(s.id.in_(list(latest))))
+    promoted: Any = bindparam("promotions", expanding=True)
+    c = ctx.circle(select(TitleChange.member_id).where(TitleChange.id.in_(promoted)))
     return (
         select(
             *ctx.item(
@@ -93,11 +99,11 @@ def promotions(ctx: PlanContext) -> Select[Any] | None:
         .join(c, c.c.member_id == r.member_id)
         .join(s, s.id == c.c.other_id)
         .join(TitleChange, TitleChange.member_id == s.id)
-        .where(*nudgeable(s, ctx.team_id), TitleChange.id.in_(list(latest.values())), s.id != r.member_id)
+        .where(*nudgeable(s, ctx.team_id), TitleChange.id.in_(promoted), s.id != r.member_id)
     )
 
 
-SOURCES.extend([birthdays, anniversaries, promotions])
+SOURCES.extend([Source(birthdays), Source(anniversaries), Source(promotions, prepare=recent_promotions)])
 
 
 # -- how they read ---------------------------------------------------------------------------

@@ -3,15 +3,17 @@
 The planner works out each distinct working-day schedule in Python (time zones are Python's
 job), writes the few schedules into temporary tables, and runs each *source* as one
 `INSERT … SELECT … ON CONFLICT DO NOTHING`. The number of statements is the same for ten
-members or fifty thousand.
+members or fifty thousand, and the statements are built once per process: a source's SELECT
+sees the run's team and instant as bind parameters (`ctx.team_id`, `ctx.now`).
 
-A source is a function `(PlanContext) -> Select | None` whose SELECT has the columns of
-`ITEM_COLUMNS` (build them with `PlanContext.item`). Join `ctx.recipients` for the people to
-nudge and their delivery day; `ctx.occasions` for the calendar days their next nudge covers
-(celebrations are announced on the working day before); `ctx.day(n)` for the date and the
-starting instant of the local day n days before the delivery day; `ctx.circle(subjects)` for
-who has whom in their circle. `nudgeable` says who may be nudged about, `reminders_left`
-limits how often something left alone comes back.
+A source (`Source`) has a `build` function `(PlanContext) -> Select | None` whose SELECT has the
+columns of `ITEM_COLUMNS` (build them with `PlanContext.item`). Join `ctx.recipients` for the
+people to nudge and their delivery day; `ctx.occasions` for the calendar days their next nudge
+covers (celebrations are announced on the working day before); `ctx.day(n)` for the date and
+the starting instant of the local day n days before the delivery day; `ctx.circle(subjects)`
+for who has whom in their circle. `nudgeable` says who may be nudged about, `reminders_left`
+limits how often something left alone comes back. Work a source must do at each run (read
+something in Python, claim rows) goes in its `prepare`, which may add bind parameters.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -32,6 +35,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     cast,
     delete,
     func,
@@ -49,7 +53,7 @@ from bot.models.base import UTCDateTime
 from bot.models.outbox import Nudge
 from bot.nudges.digest import DONE, SNOOZED
 from bot.outbox import PENDING, SENT
-from bot.storage import insert_from_select_ignore, insert_ignore
+from bot.storage import insert_from_select_ignore_statement, insert_ignore
 from bot.workdays import Workday
 
 # Temporary tables: per connection, never migrated, emptied at every planning run.
@@ -107,17 +111,23 @@ ITEM_COLUMNS = (
 
 @dataclass
 class PlanContext:
-    """What a source needs to write its SELECT."""
+    """What a source needs to write its SELECT: SQL expressions, bound at each run."""
 
-    session: Session
-    team_id: str
-    now: datetime
+    team_id: Any  # a bind parameter: the team planned for
+    now: Any  # a bind parameter: the run's instant
     recipients: (
         Any  # subquery: member_id, user_id, schedule_id, local_date, next_day, deliver_after, expires_at
     )
     occasions: Table  # schedule_id, day, month, dom, year: the days a recipient's next nudge covers
-    last_day: date  # the latest delivery day of any schedule (a constant bound for indexes)
-    first_starts: dict[int, datetime]  # back -> the earliest start of that day over schedules
+
+    @property
+    def last_day(self) -> Any:
+        """The latest delivery day of any schedule (a constant bound, for indexes)."""
+        return select(func.max(DAYS.c.day)).where(DAYS.c.back == 0).scalar_subquery()
+
+    def earliest_start(self, back: int) -> Any:
+        """The earliest instant any schedule's day `back` days before delivery began (an index bound)."""
+        return select(func.min(DAYS.c.starts_at)).where(DAYS.c.back == back).scalar_subquery()
 
     def circle(self, subjects: Any) -> Any:
         """(member_id, other_id) pairs of this team with other_id among `subjects`."""
@@ -170,7 +180,7 @@ def key(*parts: Any) -> Any:
     return out
 
 
-def nudgeable(subject: Any, team_id: str) -> list[Any]:
+def nudgeable(subject: Any, team_id: Any) -> list[Any]:
     """Conditions on a member (an alias of Member) for anyone to be nudged about them."""
     return [
         subject.team_id == team_id,
@@ -211,36 +221,77 @@ def reminders_left(ctx: PlanContext, kind: str, ref_id: Any, since: Any) -> Any:
     return and_(~recent.exists(), shown < MAX_REMINDERS)
 
 
-Source = Callable[[PlanContext], Select[Any] | None]
+# At each run, before a source's statement: extra bind parameters, or None to skip it this time.
+Prepare = Callable[[Session, str, datetime, PlanContext], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A kind of thing worth a nudge: its SELECT, built once, and what to do at each run first."""
+
+    build: Callable[[PlanContext], Select[Any] | None]
+    prepare: Prepare | None = None
+
+
 # Each feature appends its sources; they run in this order.
 SOURCES: list[Source] = []
+
+_TEAM_ID = bindparam("plan_team", type_=String)
+_NOW = bindparam("plan_now", type_=UTCDateTime)
+# INSERT … SELECT statements by dialect, sources and circle parts, built at first use.
+_BUILT: dict[tuple[Any, ...], list[tuple[Source, Any]]] = {}
 
 
 def plan(session: Session, team_id: str, now: datetime, sources: list[Source] | None = None) -> int:
     """Plan every source's nudges for the team as of `now`; returns how many were new."""
-    days = _fill_schedules(session, team_id, now)
-    if not days:
+    if not _fill_schedules(session, team_id, now):
         return 0
-    last_day = max(d["day"] for d in days if d["back"] == 0)
-    first_starts: dict[int, datetime] = {}
-    for d in days:
-        first_starts[d["back"]] = min(first_starts.get(d["back"], d["starts_at"]), d["starts_at"])
-    ctx = PlanContext(session, team_id, now, _recipients(team_id), OCCASIONS, last_day, first_starts)
+    connection = session.connection()
+    params = bind(team_id, now)
     planned = 0
-    for source in SOURCES if sources is None else sources:
-        query = source(ctx)
-        if query is not None:
-            planned += _insert(session, team_id, now, query)
+    for source, statement in _statements(connection.dialect.name, SOURCES if sources is None else sources):
+        extra = source.prepare(session, team_id, now, _context()) if source.prepare else {}
+        if extra is None:
+            continue
+        result = connection.execute(
+            statement, {**params, **extra}, execution_options={"preserve_rowcount": True}
+        )
+        planned += int(getattr(result, "rowcount", 0) or 0)
     return planned
 
 
-def _insert(session: Session, team_id: str, now: datetime, query: Select[Any]) -> int:
+def bind(team_id: str, now: datetime) -> dict[str, Any]:
+    """The values of `ctx.team_id` and `ctx.now`, for a statement a `prepare` runs itself."""
+    return {_TEAM_ID.key: team_id, _NOW.key: now}
+
+
+@cache
+def _context() -> PlanContext:
+    return PlanContext(_TEAM_ID, _NOW, _recipients(), OCCASIONS)
+
+
+def _statements(dialect: str, sources: list[Source]) -> list[tuple[Source, Any]]:
+    """Each source's INSERT … SELECT, built once (again only when sources or circle parts change)."""
+    cache_key = (dialect, tuple(sources), tuple(circle.PARTS))
+    built = _BUILT.get(cache_key)
+    if built is None:
+        ctx = _context()
+        built = []
+        for source in sources:
+            query = source.build(ctx)
+            if query is not None:
+                built.append((source, _insert(dialect, query)))
+        _BUILT[cache_key] = built
+    return built
+
+
+def _insert(dialect: str, query: Select[Any]) -> Any:
     src = query.subquery("items")
     rows = select(
-        (literal(f"{team_id}:") + cast(src.c.recipient_id, String) + literal(":") + src.c.occurrence).label(
+        (_TEAM_ID + literal(":") + cast(src.c.recipient_id, String) + literal(":") + src.c.occurrence).label(
             "dedupe_key"
         ),
-        literal(team_id).label("team_id"),
+        _TEAM_ID.label("team_id"),
         src.c.recipient_id,
         src.c.kind,
         src.c.subject_id,
@@ -251,14 +302,14 @@ def _insert(session: Session, team_id: str, now: datetime, query: Select[Any]) -
         src.c.deliver_after,
         src.c.expires_at,
         literal("pending").label("status"),
-        literal(now, UTCDateTime).label("created_at"),
-        literal(now, UTCDateTime).label("updated_at"),
+        _NOW.label("created_at"),
+        _NOW.label("updated_at"),
     )
     columns = [c.name for c in rows.selected_columns]
-    return insert_from_select_ignore(session, Nudge, columns, rows, ["dedupe_key"])
+    return insert_from_select_ignore_statement(dialect, Nudge, columns, rows, ["dedupe_key"])
 
 
-def _recipients(team_id: str) -> Any:
+def _recipients() -> Any:
     """Active, unpaused members with the delivery day their schedule gives."""
     s = SCHEDULES.c
     return (
@@ -281,7 +332,7 @@ def _recipients(team_id: str) -> Any:
             ),
         )
         .where(
-            Member.team_id == team_id,
+            Member.team_id == _TEAM_ID,
             Member.deleted.is_(False),
             Member.is_bot.is_(False),
             or_(Member.paused_until.is_(None), Member.paused_until < s.local_date),
@@ -290,9 +341,9 @@ def _recipients(team_id: str) -> Any:
     )
 
 
-def _fill_schedules(session: Session, team_id: str, now: datetime) -> list[dict[str, Any]]:
-    """Work out each distinct schedule's delivery day, recent days and occasions; returns the
-    recent days (none when nobody has a working day)."""
+def _fill_schedules(session: Session, team_id: str, now: datetime) -> bool:
+    """Work out each distinct schedule's delivery day, recent days and occasions; False when
+    nobody has a working day."""
     conn = session.connection()
     for table in (SCHEDULES, DAYS, OCCASIONS):
         conn.execute(CreateTable(table, if_not_exists=True))
@@ -332,11 +383,11 @@ def _fill_schedules(session: Session, team_id: str, now: datetime) -> list[dict[
             for earlier in [day - timedelta(days=back)]
         )
     if not schedules:
-        return []
+        return False
     conn.execute(SCHEDULES.insert(), schedules)
     conn.execute(DAYS.insert(), recent)
     conn.execute(OCCASIONS.insert(), occasions)
-    return recent
+    return True
 
 
 def _occasion_rows(schedule_id: int, day: date, next_day: date) -> list[dict[str, Any]]:

@@ -23,25 +23,32 @@ from bot.models import Member
 from bot.models.expertise import Endorsement, Skill
 from bot.models.outbox import Nudge
 from bot.nudges import kinds
-from bot.nudges.planning import SOURCES, PlanContext, key
+from bot.nudges.planning import SOURCES, PlanContext, Source, bind, key
 
 ENDORSED = "endorsed"
 
 
-def endorsements(ctx: PlanContext) -> Select[Any]:
-    """Claim the endorsements of people with a delivery day, one nudge per endorser."""
-    r, e, endorser = ctx.recipients.c, Endorsement, aliased(Member)
-    ctx.session.execute(
+def claim(session: Session, team_id: str, now: datetime, ctx: PlanContext) -> dict[str, Any]:
+    """Claim the endorsements nobody was told about yet, for endorsees with a delivery day."""
+    e = Endorsement
+    session.execute(
         update(Endorsement)
         .where(
             e.team_id == ctx.team_id,
             e.notified_at.is_(None),
             e.created_at <= ctx.now,
-            e.endorsee_id.in_(select(r.member_id)),
+            e.endorsee_id.in_(select(ctx.recipients.c.member_id)),
         )
         .values(notified_at=ctx.now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
+        bind(team_id, now),
     )
+    return {}
+
+
+def endorsements(ctx: PlanContext) -> Select[Any]:
+    """The endorsements claimed in this run, one nudge per endorser and endorsee."""
+    r, e, endorser = ctx.recipients.c, Endorsement, aliased(Member)
     first = func.min(e.id)
     return (
         select(
@@ -65,7 +72,7 @@ def endorsements(ctx: PlanContext) -> Select[Any]:
     )
 
 
-SOURCES.append(endorsements)
+SOURCES.append(Source(endorsements, prepare=claim))
 
 
 def _describe(

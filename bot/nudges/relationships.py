@@ -29,7 +29,7 @@ from bot.models.relationships import Cadence, FollowUp, Interaction, Interaction
 from bot.nudges import kinds
 from bot.nudges.acting import Acted, redraw
 from bot.nudges.digest import DONE, SNOOZED
-from bot.nudges.planning import SHOWN, SOURCES, PlanContext, key, nudgeable, reminders_left
+from bot.nudges.planning import SHOWN, SOURCES, PlanContext, Source, key, nudgeable, reminders_left
 from bot.outbox import SENT
 from bot.textparse import mention
 
@@ -126,7 +126,7 @@ def fresh_contacts(ctx: PlanContext) -> Select[Any]:
         .join(person, person.id == p.member_id)
         .where(
             p.team_id == ctx.team_id,
-            p.occurred_at >= ctx.first_starts[FRESH_UNTIL],  # a constant bound, for the index
+            p.occurred_at >= ctx.earliest_start(FRESH_UNTIL),  # a constant bound, for the index
             p.occurred_at >= oldest.c.starts_at,
             p.occurred_at < newest.c.starts_at,
             person.id != r.member_id,
@@ -138,7 +138,7 @@ def fresh_contacts(ctx: PlanContext) -> Select[Any]:
     )
 
 
-SOURCES.extend([follow_ups, keep_in_touch, fresh_contacts])
+SOURCES.extend([Source(follow_ups), Source(keep_in_touch), Source(fresh_contacts)])
 
 
 # -- how they read ---------------------------------------------------------------------------
