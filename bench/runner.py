@@ -218,9 +218,15 @@ def prepare(scenario: Scenario, slack: FakeSlack, path: Path) -> str:
 
 
 def cache_key(scenario: Scenario) -> str:
-    """Changes when the scenario's module, the seeder or the migrations change."""
+    """Changes when the scenario's module, the seeders or the migrations change."""
     prepare_fn = getattr(scenario.prepare, "func", scenario.prepare)  # functools.partial
-    sources = [inspect.getsourcefile(prepare_fn), seed.__file__, *sorted(MIGRATIONS.glob("versions/*.py"))]
+    seeders = [inspect.getsourcefile(getattr(s, "func", s)) for s in seed.SEEDERS]
+    sources = [
+        inspect.getsourcefile(prepare_fn),
+        seed.__file__,
+        *seeders,
+        *sorted(MIGRATIONS.glob("versions/*.py")),
+    ]
     digest = hashlib.sha256(scenario.name.encode())
     for source in sources:
         if source is not None:

@@ -59,12 +59,13 @@ def keep_in_touch(team_id: str, subjects: Any) -> Any:
 PARTS: list[CirclePart] = [logged_with, logged_with_me, endorsed, keep_in_touch]
 
 
-def pairs(team_id: str, subjects: Any) -> Any:
-    """Who has whom in their circle, among `subjects`: a subquery of (member_id, other_id)."""
-    selects = [part(team_id, subjects) for part in PARTS]
+def pairs(team_id: Any, subjects: Any) -> Any:
+    """Who has whom in their circle, among `subjects` (a SELECT of member ids): a subquery of
+    (member_id, other_id). The subjects are worked out once for all the parts."""
+    who = subjects.cte("subjects", nesting=True).prefix_with("MATERIALIZED")
+    among = select(*who.c)
+    selects = [part(team_id, among) for part in PARTS]
     if not selects:
         nobody = select(literal(0).label("member_id"), literal(0).label("other_id")).where(false())
         return nobody.subquery("circle")
-    if len(selects) == 1:
-        return selects[0].distinct().subquery("circle")
-    return union(*selects).subquery("circle")
+    return union(*selects).add_cte(who, nest_here=True).subquery("circle")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -120,8 +120,17 @@ SEEDERS.append(seed_expertise)
 SEEDERS.append(seed_relationships)
 
 
-def seed(db: Database, team_id: str, members: int, *, seed: int, now: datetime) -> list[str]:
-    """Replace `team_id`'s members with `members` synthetic people; returns one line per seeder."""
+def seed(
+    db: Database,
+    team_id: str,
+    members: int,
+    *,
+    seed: int,
+    now: datetime,
+    seeders: Sequence[Seeder] | None = None,
+) -> list[str]:
+    """Replace `team_id`'s members with `members` synthetic people, then run the domain seeders
+    (`SEEDERS` unless given); returns one line per seeder."""
     rng = random.Random(seed)
     with db.write() as s:
         people.ensure_workspace(s, team_id, now, name="Seeded workspace")
@@ -153,7 +162,7 @@ def seed(db: Database, team_id: str, members: int, *, seed: int, now: datetime) 
         ids = list(s.scalars(select(Member.id).where(Member.team_id == team_id).order_by(Member.id)))
     lines = [f"{members} members in {team_id}"]
     seeded = Seeded(db=db, team_id=team_id, member_ids=ids, rng=rng, now=now)
-    for seeder in SEEDERS:
+    for seeder in SEEDERS if seeders is None else seeders:
         lines.append(seeder(seeded))
     db.optimize()
     return lines

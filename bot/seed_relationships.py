@@ -1,4 +1,5 @@
-"""`rapport seed`: a synthetic relationship log, 20 interactions per member, with follow-ups and cadences.
+"""`rapport seed`: a synthetic relationship log, 20 interactions per member, with follow-ups and cadences
+(the proportions are parameters: benchmarks may ask for others).
 
 People mostly log with colleagues near them in the directory (teams), over the last two years.
 Everything comes from the seeder's `rng`, so the same seed gives the same log. Rows go in by
@@ -73,15 +74,22 @@ def _participants(seeded: Seeded, people: list[int], author: int) -> list[int]:
     return chosen or [people[(author + 1) % len(people)]]
 
 
-def seed_relationships(seeded: Seeded) -> str:
-    """Interactions, their participants, follow-ups and cadences for the seeded members."""
+def seed_relationships(
+    seeded: Seeded,
+    *,
+    per_member: float = INTERACTIONS_PER_MEMBER,
+    follow_up_share: float = FOLLOW_UP_SHARE,
+    cadences_per_member: float = CADENCES_PER_MEMBER,
+) -> str:
+    """Interactions (`per_member` each), their participants, follow-ups (for `follow_up_share` of
+    the interactions) and cadences (`cadences_per_member` each) for the seeded members."""
     people = seeded.member_ids
     if len(people) < 2:
         return "relationship log: needs at least two members"
     rng, now, team_id = seeded.rng, seeded.now, seeded.team_id
     with seeded.db.read() as s:
         active = set(s.scalars(select(Member.id).where(Member.team_id == team_id, Member.deleted.is_(False))))
-    total = INTERACTIONS_PER_MEMBER * len(people)
+    total = round(per_member * len(people))
     counts = {"participants": 0, "follow_ups": 0}
     last_contact: dict[tuple[int, int], Any] = {}
     for start in range(0, total, CHUNK):
@@ -111,7 +119,7 @@ def seed_relationships(seeded: Seeded) -> str:
                 for m in members:
                     key = (row["author_id"], m)
                     last_contact[key] = max(last_contact.get(key, row["occurred_at"]), row["occurred_at"])
-                if rng.random() < FOLLOW_UP_SHARE:
+                if rng.random() < follow_up_share:
                     due = (row["occurred_at"] + timedelta(days=rng.choice((3, 7, 14, 30)))).date()
                     done = due < now.date() and rng.random() < 0.8
                     follow_ups.append(
@@ -136,7 +144,7 @@ def seed_relationships(seeded: Seeded) -> str:
 
     pairs = sorted(k for k in last_contact if k[0] in active and k[1] in active)
     cadences = []
-    for author_id, contact_id in rng.sample(pairs, min(len(pairs), int(CADENCES_PER_MEMBER * len(people)))):
+    for author_id, contact_id in rng.sample(pairs, min(len(pairs), int(cadences_per_member * len(people)))):
         every = rng.choice((14, 30, 42, 91))
         last = last_contact[(author_id, contact_id)]
         cadences.append(

@@ -91,8 +91,8 @@ _CIRCLE = Table(
 
 @contextmanager
 def static_circle(db: Database, pairs: Sequence[tuple[int, int]]) -> Iterator[None]:
-    """A circle of fixed (member_id, other_id) pairs in a test-only table, standing in for the
-    features' own tables (interactions, endorsements, kudos, cadences)."""
+    """A circle of fixed (member_id, other_id) pairs in a test-only table, beside the features'
+    own parts (interactions, endorsements, cadences; kudos to come)."""
     with db.engine.begin() as conn:
         _CIRCLE.create(conn, checkfirst=True)
         conn.execute(delete(_CIRCLE))
@@ -107,6 +107,8 @@ def static_circle(db: Database, pairs: Sequence[tuple[int, int]]) -> Iterator[No
         yield
     finally:
         circle.PARTS.remove(part)
+        with db.engine.begin() as conn:  # the schema stays what the migrations make
+            _CIRCLE.drop(conn, checkfirst=True)
 
 
 def local(day: date) -> str:

@@ -69,6 +69,8 @@ class Endorsement(Base):
         # /whoknows: endorsements of a few skills in one workspace, answered from the index alone.
         Index("ix_endorsement_lookup", "team_id", "skill_id", "endorsee_id", "score"),
         Index("ix_endorsement_endorsee", "endorsee_id"),
+        # The daily digest claims the endorsements nobody was told about yet (migration 0004).
+        Index("ix_endorsement_notified", "team_id", "notified_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

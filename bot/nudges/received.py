@@ -28,17 +28,22 @@ from bot.nudges.planning import SOURCES, PlanContext, Source, bind, key
 ENDORSED = "endorsed"
 
 
+def _endorsements(ctx: PlanContext, *, claimed: bool) -> Any:
+    """This team's endorsements waiting to be told, or claimed by this run: found first from
+    their index (the database would otherwise start from every recipient)."""
+    e = aliased(Endorsement)
+    when = [e.notified_at == ctx.now] if claimed else [e.notified_at.is_(None), e.created_at <= ctx.now]
+    found = select(e.id, e.endorser_id, e.endorsee_id).where(e.team_id == ctx.team_id, *when)
+    return found.cte("claimed" if claimed else "waiting", nesting=True).prefix_with("MATERIALIZED")
+
+
 def claim(session: Session, team_id: str, now: datetime, ctx: PlanContext) -> dict[str, Any]:
     """Claim the endorsements nobody was told about yet, for endorsees with a delivery day."""
-    e = Endorsement
+    waiting = _endorsements(ctx, claimed=False)
+    for_recipients = select(waiting.c.id).where(waiting.c.endorsee_id.in_(select(ctx.recipients.c.member_id)))
     session.execute(
         update(Endorsement)
-        .where(
-            e.team_id == ctx.team_id,
-            e.notified_at.is_(None),
-            e.created_at <= ctx.now,
-            e.endorsee_id.in_(select(ctx.recipients.c.member_id)),
-        )
+        .where(Endorsement.id.in_(for_recipients))
         .values(notified_at=ctx.now)
         .execution_options(synchronize_session=False),
         bind(team_id, now),
@@ -48,27 +53,24 @@ def claim(session: Session, team_id: str, now: datetime, ctx: PlanContext) -> di
 
 def endorsements(ctx: PlanContext) -> Select[Any]:
     """The endorsements claimed in this run, one nudge per endorser and endorsee."""
-    r, e, endorser = ctx.recipients.c, Endorsement, aliased(Member)
-    first = func.min(e.id)
+    r, endorser = ctx.recipients.c, aliased(Member)
+    claimed = _endorsements(ctx, claimed=True)
+    c = claimed.c
+    first = func.min(c.id)
     return (
         select(
             *ctx.item(
                 ENDORSED,
-                occurrence=key(ENDORSED, e.endorser_id, first),
-                subject_id=e.endorser_id,
+                occurrence=key(ENDORSED, c.endorser_id, first),
+                subject_id=c.endorser_id,
                 ref_id=first,
             )
         )
-        .select_from(e)
-        .join(ctx.recipients, r.member_id == e.endorsee_id)
-        .join(endorser, endorser.id == e.endorser_id)
-        .where(
-            e.team_id == ctx.team_id,
-            e.notified_at == ctx.now,
-            endorser.deleted.is_(False),
-            endorser.is_bot.is_(False),
-        )
-        .group_by(r.member_id, e.endorser_id, r.local_date, r.deliver_after, r.expires_at)
+        .select_from(claimed)
+        .join(ctx.recipients, r.member_id == c.endorsee_id)
+        .join(endorser, endorser.id == c.endorser_id)
+        .where(endorser.deleted.is_(False), endorser.is_bot.is_(False))
+        .group_by(r.member_id, c.endorser_id, r.local_date, r.deliver_after, r.expires_at)
     )
 
 

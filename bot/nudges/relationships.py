@@ -98,40 +98,47 @@ def fresh_contacts(ctx: PlanContext) -> Select[Any]:
     day, with no follow-up about that person and no such nudge about them before."""
     r, p = ctx.recipients.c, InteractionParticipant
     earlier, person, prior = aliased(InteractionParticipant), aliased(Member), aliased(Nudge)
-    newest, oldest = ctx.day(FRESH_AFTER - 1), ctx.day(FRESH_UNTIL)
-    first = (
-        ~select(earlier.interaction_id)
+    # The few first talks of the last days, found first (from the index by time), so that the
+    # planner does not start from everyone's whole log.
+    firsts = (
+        select(p.author_id, p.member_id, p.interaction_id, p.occurred_at)
         .where(
-            earlier.author_id == p.author_id,
-            earlier.member_id == p.member_id,
-            earlier.occurred_at < p.occurred_at,
+            p.team_id == ctx.team_id,
+            p.occurred_at >= ctx.earliest_start(FRESH_UNTIL),
+            ~select(earlier.interaction_id)
+            .where(
+                earlier.author_id == p.author_id,
+                earlier.member_id == p.member_id,
+                earlier.occurred_at < p.occurred_at,
+            )
+            .exists(),
         )
-        .exists()
+        .cte("first_talks", nesting=True)
+        .prefix_with("MATERIALIZED")
     )
-    followed = select(FollowUp.id).where(FollowUp.about_id == p.member_id, FollowUp.author_id == p.author_id)
+    f = firsts.c
+    newest, oldest = ctx.day(FRESH_AFTER - 1), ctx.day(FRESH_UNTIL)
+    followed = select(FollowUp.id).where(FollowUp.about_id == f.member_id, FollowUp.author_id == f.author_id)
     told = select(prior.id).where(
-        prior.subject_id == p.member_id,
+        prior.subject_id == f.member_id,
         prior.kind == FRESH,
         prior.team_id == ctx.team_id,
         prior.recipient_id == r.member_id,
         prior.status.in_(SHOWN),
     )
-    occurrence = key(FRESH, p.member_id, r.local_date)
+    occurrence = key(FRESH, f.member_id, r.local_date)
     return (
-        select(*ctx.item(FRESH, occurrence=occurrence, subject_id=p.member_id, ref_id=p.interaction_id))
-        .select_from(p)
-        .join(ctx.recipients, r.member_id == p.author_id)
+        select(*ctx.item(FRESH, occurrence=occurrence, subject_id=f.member_id, ref_id=f.interaction_id))
+        .select_from(firsts)
+        .join(ctx.recipients, r.member_id == f.author_id)
         .join(newest, newest.c.schedule_id == r.schedule_id)
         .join(oldest, oldest.c.schedule_id == r.schedule_id)
-        .join(person, person.id == p.member_id)
+        .join(person, person.id == f.member_id)
         .where(
-            p.team_id == ctx.team_id,
-            p.occurred_at >= ctx.earliest_start(FRESH_UNTIL),  # a constant bound, for the index
-            p.occurred_at >= oldest.c.starts_at,
-            p.occurred_at < newest.c.starts_at,
+            f.occurred_at >= oldest.c.starts_at,
+            f.occurred_at < newest.c.starts_at,
             person.id != r.member_id,
             *nudgeable(person, ctx.team_id),
-            first,
             ~followed.exists(),
             ~told.exists(),
         )
