@@ -31,6 +31,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python -m bench $(ARGS)
+	$(BIN)/python -m bench.plan_day --keep .bench-cache $(PLAN_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

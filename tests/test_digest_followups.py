@@ -121,3 +121,28 @@ def test_log_it_from_the_digest_logs_the_talk_and_marks_the_item_done(rapport: S
     rapport.slack.wait_for("chat.update")
     assert "~Follow up with <@UBOB>~ Done." in _shown(rapport.slack, dm)
     assert _follow_up(rapport).done_at is not None
+
+
+def test_a_first_talk_comes_back_two_days_later_and_log_it_opens_the_form(rapport: Served) -> None:
+    people(rapport.core.db, rapport.slack, {"id": "UANN"}, {"id": "UCAT"}, now=MONDAY)
+    rapport.http.command("/log", "<@UCAT|cat> met at the offsite #design", user_id="UANN")
+    rapport.slack.wait_for("views.publish")
+    _morning(rapport, TUESDAY_9)
+    assert dms(rapport.slack, "UANN") == []  # a day later: not yet
+    _morning(rapport, TUESDAY_9 + timedelta(days=1))
+    (dm,) = dms(rapport.slack, "UANN")
+    text = json.dumps(dm["blocks"], ensure_ascii=False)
+    assert "Follow up with <@UCAT> while it is fresh" in text
+    assert "“met at the offsite”" in text
+    with rapport.core.db.read() as s:
+        (item,) = s.scalars(select(Nudge.id))
+    log_it = block_actions("UANN", "nudge_log", str(item), message=dm, block_id=f"nudge:{item}")
+    assert rapport.http.interact(log_it).status == 200
+    (opened,) = rapport.slack.wait_for("views.open")
+    assert "UCAT" in json.dumps(opened.params["view"])
+    done = block_actions("UANN", "nudge_done", str(item), message=dm, block_id=f"nudge:{item}")
+    assert rapport.http.interact(done).status == 200
+    rapport.slack.wait_for("chat.update")
+    assert "~Follow up with <@UCAT> while it is fresh~ Done." in _shown(rapport.slack, dm)
+    _morning(rapport, TUESDAY_9 + timedelta(days=2))
+    assert len(dms(rapport.slack, "UANN")) == 1  # once

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from bot import nudges, people
 from bot.db import Database
-from bot.models import Member
+from bot.models import Member, TitleChange
+from bot.nudges.planning import PlanContext, key
 from tests.clock import FakeClock
 from tests.factories import slack_user
 from tests.fakeslack import FakeSlack
-from tests.nudgekit import TEAM, deliver, dms, make_core, nudge_rows, static_circle
+from tests.nudgekit import NOTE, TEAM, deliver, dms, make_core, nudge_rows, static_circle
 from tests.nudgekit import people as add_people
 
 # Wednesday 25 November 2026, 12:00 UTC.
@@ -138,3 +141,30 @@ def test_celebrations_arrive_in_a_digest_with_context(db: Database, slack: FakeS
     assert "<@UBOB>'s birthday tomorrow" in text
     assert "celebrates 1 year here on Monday, November 30" in text
     assert "Celebrate" in text
+
+
+def test_a_source_built_once_compares_with_instants_of_each_run(db: Database) -> None:
+    """A bare builder function is a source; `ctx.ago` is bound anew at every run."""
+    found = add_people(db, FakeSlack(), {"id": "UANN"}, {"id": "UBOB"}, now=WEDNESDAY)
+    with db.write() as s:
+        for user, hours in (("UANN", 2), ("UBOB", 30)):
+            changed = WEDNESDAY - timedelta(hours=hours)
+            s.add(
+                TitleChange(
+                    team_id=TEAM, member_id=found[user].id, old_title="", new_title="", changed_at=changed
+                )
+            )
+
+    def lately(ctx: PlanContext) -> Any:
+        r = ctx.recipients.c
+        return (
+            select(*ctx.item(NOTE, occurrence=key("t", TitleChange.id), ref_id=TitleChange.id))
+            .select_from(ctx.recipients)
+            .join(TitleChange, TitleChange.member_id == r.member_id)
+            .where(TitleChange.changed_at > ctx.ago(timedelta(days=1)))
+        )
+
+    for at, planned in ((WEDNESDAY, 1), (WEDNESDAY + timedelta(days=1), 0)):
+        with db.write() as s:
+            assert nudges.plan(s, TEAM, at, sources=[lately]) == planned
+    assert [n.recipient_id for n in nudge_rows(db)] == [found["UANN"].id]

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from bot.models import Member
 from bot.models.outbox import Nudge, Outbox
-from bot.nudges import kinds
 from bot.nudges.digest import DONE, SNOOZED, message_views
 from bot.nudges.planning import plan_one
 from bot.outbox import SENT
@@ -80,9 +79,6 @@ def done(session: Session, team_id: str, user_id: str, item_id: int, now: dateti
     if found is None:
         return Acted("That nudge is not yours, or it is gone.")
     item, _ = found
-    kind = kinds.KINDS.get(item.kind)
-    if kind is not None and kind.on_done is not None:
-        kind.on_done(session, team_id, item, now)
     item.status, item.updated_at = DONE, now
     session.flush()
     return _updated(session, team_id, item, "Done.", now)
@@ -101,23 +97,19 @@ def snooze(session: Session, team_id: str, user_id: str, item_id: int, until: da
     today = Workday.of(member).local_date(now)
     if until <= today:
         return Acted("Pick a day after today to snooze to.")
-    kind = kinds.KINDS.get(item.kind)
-    if kind is not None and kind.on_snooze is not None:
-        kind.on_snooze(session, team_id, item, until, now)
-    else:
-        plan_one(
-            session,
-            team_id,
-            member,
-            item.kind,
-            f"{item.dedupe_key.split(':', 2)[2]}:snoozed:{until.isoformat()}",
-            now,
-            on_or_after=until,
-            subject_id=item.subject_id,
-            ref_id=item.ref_id,
-            occasion=item.occasion,
-            payload=item.payload,
-        )
+    plan_one(
+        session,
+        team_id,
+        member,
+        item.kind,
+        f"{item.dedupe_key.split(':', 2)[2]}:snoozed:{until.isoformat()}",
+        now,
+        on_or_after=until,
+        subject_id=item.subject_id,
+        ref_id=item.ref_id,
+        occasion=item.occasion,
+        payload=item.payload,
+    )
     item.status, item.updated_at = SNOOZED, now
     session.flush()
     return _updated(session, team_id, item, f"Snoozed until {until:%A, %B} {until.day}.", now)

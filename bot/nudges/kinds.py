@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -42,19 +42,17 @@ class Line:
 Describe = Callable[[Session, str, Sequence[Nudge], datetime], dict[int, Line | None]]
 
 
-# Optional hooks for kinds whose Done/Snooze belong to their feature (a follow-up's own done).
-OnDone = Callable[[Session, str, Nudge, datetime], None]
-OnSnooze = Callable[[Session, str, Nudge, date, datetime], None]
-
-
 @dataclass(frozen=True)
 class Kind:
+    """A kind of nudge. Its `actions` are the digest's own buttons (`bot.nudges.acting`: Done
+    settles the nudge, Snooze brings it back once on the chosen day); a feature whose items have
+    buttons of their own shows them with `Line.blocks` and settles the digest itself (follow-ups:
+    `bot.nudges.relationships.settle`)."""
+
     name: str
     section: str
     describe: Describe
     actions: tuple[str, ...] = (DONE,)
-    on_done: OnDone | None = None
-    on_snooze: OnSnooze | None = None  # default: the item comes back once on that day
 
 
 KINDS: dict[str, Kind] = {}

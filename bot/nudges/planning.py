@@ -19,8 +19,8 @@ something in Python, claim rows) goes in its `prepare`, which may add bind param
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -119,6 +119,14 @@ class PlanContext:
         Any  # subquery: member_id, user_id, schedule_id, local_date, next_day, deliver_after, expires_at
     )
     occasions: Table  # schedule_id, day, month, dom, year: the days a recipient's next nudge covers
+    offsets: dict[str, timedelta] = field(default_factory=dict)  # the `ago` parameters asked for
+
+    def ago(self, delta: timedelta) -> Any:
+        """The instant `delta` before the run's (a bind parameter; `ctx.now - delta` would be
+        arithmetic on a parameter, which SQLite does not do on datetimes)."""
+        name = f"plan_ago_{int(delta.total_seconds())}"
+        self.offsets[name] = delta
+        return bindparam(name, type_=UTCDateTime)
 
     @property
     def last_day(self) -> Any:
@@ -225,16 +233,20 @@ def reminders_left(ctx: PlanContext, kind: str, ref_id: Any, since: Any) -> Any:
 Prepare = Callable[[Session, str, datetime, PlanContext], dict[str, Any] | None]
 
 
+Builder = Callable[[PlanContext], Select[Any] | None]
+
+
 @dataclass(frozen=True)
 class Source:
     """A kind of thing worth a nudge: its SELECT, built once, and what to do at each run first."""
 
-    build: Callable[[PlanContext], Select[Any] | None]
+    build: Builder
     prepare: Prepare | None = None
 
 
-# Each feature appends its sources; they run in this order.
-SOURCES: list[Source] = []
+# Each feature appends its sources (a bare builder function is a source without `prepare`);
+# they run in this order.
+SOURCES: list[Source | Builder] = []
 
 _TEAM_ID = bindparam("plan_team", type_=String)
 _NOW = bindparam("plan_now", type_=UTCDateTime)
@@ -242,15 +254,19 @@ _NOW = bindparam("plan_now", type_=UTCDateTime)
 _BUILT: dict[tuple[Any, ...], list[tuple[Source, Any]]] = {}
 
 
-def plan(session: Session, team_id: str, now: datetime, sources: list[Source] | None = None) -> int:
+def plan(
+    session: Session, team_id: str, now: datetime, sources: Sequence[Source | Builder] | None = None
+) -> int:
     """Plan every source's nudges for the team as of `now`; returns how many were new."""
     if not _fill_schedules(session, team_id, now):
         return 0
     connection = session.connection()
-    params = bind(team_id, now)
+    built = _statements(connection.dialect.name, SOURCES if sources is None else sources)
+    ctx = _context()
+    params = {**bind(team_id, now), **{name: now - delta for name, delta in ctx.offsets.items()}}
     planned = 0
-    for source, statement in _statements(connection.dialect.name, SOURCES if sources is None else sources):
-        extra = source.prepare(session, team_id, now, _context()) if source.prepare else {}
+    for source, statement in built:
+        extra = source.prepare(session, team_id, now, ctx) if source.prepare else {}
         if extra is None:
             continue
         result = connection.execute(
@@ -270,14 +286,15 @@ def _context() -> PlanContext:
     return PlanContext(_TEAM_ID, _NOW, _recipients(), OCCASIONS)
 
 
-def _statements(dialect: str, sources: list[Source]) -> list[tuple[Source, Any]]:
+def _statements(dialect: str, sources: Sequence[Source | Builder]) -> list[tuple[Source, Any]]:
     """Each source's INSERT … SELECT, built once (again only when sources or circle parts change)."""
     cache_key = (dialect, tuple(sources), tuple(circle.PARTS))
     built = _BUILT.get(cache_key)
     if built is None:
         ctx = _context()
         built = []
-        for source in sources:
+        for given in sources:
+            source = given if isinstance(given, Source) else Source(given)
             query = source.build(ctx)
             if query is not None:
                 built.append((source, _insert(dialect, query)))
