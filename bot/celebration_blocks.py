@@ -16,7 +16,8 @@ from bot.kudos import people_list
 from bot.occasions import ANNIVERSARY, BIRTHDAY, PROMOTION, years_phrase
 
 Payload = dict[str, Any]
-MESSAGE_MAX_BLOCKS = 50
+# A post stays readable (and far inside Slack's 50 blocks): beyond this, "…and N more".
+MAX_LINES = 150
 
 
 @dataclass(frozen=True)
@@ -119,13 +120,10 @@ def celebration_post(post_date: date, items: Sequence[Celebrated]) -> Payload | 
     ]
     if not lines:
         return None
+    if len(lines) > MAX_LINES:
+        lines = [*lines[: MAX_LINES - 1], f"…and {len(lines) - MAX_LINES + 1} more. Congratulations, everyone!"]
     body = [blocks.mrkdwn(_INTROS[post_date.toordinal() % len(_INTROS)])]
-    room = MESSAGE_MAX_BLOCKS - len(body) - 1
-    sections = _pack(lines)
-    if len(sections) > room:
-        hidden = sum(s.count("\n") + 1 for s in sections[room - 1 :])
-        sections = [*sections[: room - 1], f"…and {hidden} more. Congratulations, everyone!"]
-    body += [blocks.mrkdwn(text) for text in sections]
+    body += [blocks.mrkdwn(text) for text in _pack(lines)]
     body.append(blocks.context("Celebrations you'd rather skip? `/rapport settings` lets you opt out."))
     names = ", ".join(f"<@{i.user_id}>" for i in items[:10])
     return {"text": f"Today we celebrate {names}", "blocks": body}

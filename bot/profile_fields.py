@@ -129,10 +129,11 @@ def sync_profiles(
     now: datetime,
     *,
     per_run: int = PER_RUN,
-    pause: float = PAUSE,
+    pause: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> SyncReport:
-    """Read the next `per_run` people's custom fields, `pause` seconds apart."""
+    """Read the next `per_run` people's custom fields, `pause` seconds apart (default PAUSE)."""
+    pause = PAUSE if pause is None else pause
     report = SyncReport()
     with db.read() as session:
         workspace = session.get(Workspace, team_id)
