@@ -121,7 +121,8 @@ def celebration_post(post_date: date, items: Sequence[Celebrated]) -> Payload | 
     if not lines:
         return None
     if len(lines) > MAX_LINES:
-        lines = [*lines[: MAX_LINES - 1], f"…and {len(lines) - MAX_LINES + 1} more. Congratulations, everyone!"]
+        hidden = len(lines) - MAX_LINES + 1
+        lines = [*lines[: MAX_LINES - 1], f"…and {hidden} more. Congratulations, everyone!"]
     body = [blocks.mrkdwn(_INTROS[post_date.toordinal() % len(_INTROS)])]
     body += [blocks.mrkdwn(text) for text in _pack(lines)]
     body.append(blocks.context("Celebrations you'd rather skip? `/rapport settings` lets you opt out."))

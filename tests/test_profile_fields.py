@@ -29,7 +29,8 @@ def test_the_birthday_field_is_found_by_label_or_id_and_the_start_date_by_slack(
     assert find_fields(definitions, "date of birth") == Fields("Xf02", "Xf03")
     assert find_fields(definitions, "Xf02") == Fields("Xf02", "Xf03")
     assert find_fields(definitions, None) == Fields(None, "Xf03")
-    assert find_fields([{"id": "Xf09", "label": "Joined us", "field_name": "start_date"}], None).start_date == "Xf09"
+    slacks_own = {"id": "Xf09", "label": "Joined us", "field_name": "start_date"}
+    assert find_fields([slacks_own], None).start_date == "Xf09"
     assert not find_fields([], "Birthday")
 
 
