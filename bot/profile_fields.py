@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -49,7 +49,7 @@ class Fields:
         return bool(self.birthday or self.start_date)
 
 
-def find_fields(definitions: list[Mapping[str, Any]], birthday_field: str | None) -> Fields:
+def find_fields(definitions: Sequence[Mapping[str, Any]], birthday_field: str | None) -> Fields:
     """Which fields hold birthdays and start dates, from `team.profile.get`'s definitions."""
     wanted = (birthday_field or "").strip().casefold()
     birthday = start = None
