@@ -1,0 +1,38 @@
+"""`/kudos @bob for …`: thank a colleague in the celebrations channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot import celebration_blocks as render
+from bot import kudos, kudos_posts
+from bot.core import Core
+
+
+def register(app: App, core: Core) -> None:
+    def answer(ack: Ack, command: dict[str, Any]) -> None:
+        try:
+            with core.db.write() as session:
+                accepted = kudos_posts.accept(
+                    session,
+                    core.settings,
+                    command["team_id"],
+                    command["user_id"],
+                    command.get("text") or "",
+                    core.clock(),
+                    request_id=command.get("trigger_id"),
+                )
+        except kudos.Refused as refused:
+            ack(**render.kudos_refused(refused.message, show_usage=refused.show_usage))
+            return
+        given = accepted.given
+        receivers = [m.user_id for m in given.receivers]
+        if given.status == kudos.REPEAT:
+            ack(**render.kudos_repeated(receivers, given.kudos.created_at, core.clock()))
+            return
+        channel = accepted.channel.channel_id if accepted.channel else None
+        ack(**render.kudos_accepted(receivers, channel))
+
+    app.command("/kudos")(answer)
