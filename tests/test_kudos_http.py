@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.conftest import Served
@@ -27,7 +29,7 @@ def team(rapport: Served) -> Served:
     return rapport
 
 
-def kudos(served: Served, text: str, *, user: str = "UALICE", trigger: str = "trig.1", **kw: object) -> str:
+def kudos(served: Served, text: str, *, user: str = "UALICE", trigger: str = "trig.1", **kw: Any) -> str:
     response = served.http.command(
         "/kudos", text, user_id=user, team_id=served.slack.team_id, trigger_id=trigger, **kw
     )
