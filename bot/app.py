@@ -31,6 +31,7 @@ BOT_SCOPES = (
     "chat:write",
     "channels:read",
     "channels:join",
+    "groups:read",
     "im:write",
     "users:read",
     "users:read.email",

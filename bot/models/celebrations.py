@@ -69,6 +69,7 @@ class CelebrationItem(Base):
     occasion: Mapped[date] = mapped_column(Date)  # the day it is about
     years: Mapped[int | None] = mapped_column(SmallInteger)  # anniversaries
     title: Mapped[str | None] = mapped_column(String(255))  # promotions: the new title
+    title_change_id: Mapped[int | None] = mapped_column(Integer)  # promotions: the latest change announced
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("occasion", sa.Date(), nullable=False),
         sa.Column("years", sa.SmallInteger(), nullable=True),
         sa.Column("title", sa.String(length=255), nullable=True),
+        sa.Column("title_change_id", sa.Integer(), nullable=True),
         sa.Column("created_at", bot.models.base.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"],
