@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot import events
 from bot.db import Database
+from bot.expertise.titles import index_titles
 from bot.models import Member, TitleChange, Workspace
 from bot.personal_dates import Birthday
 
@@ -101,6 +102,8 @@ def upsert_members(session: Session, team_id: str, users: Iterable[SlackUser], n
         else:
             _apply(session, member, fields, now)
     session.flush()
+    # Titles are evidence of skills; indexing every batch also backfills members stored earlier.
+    index_titles(session, team_id, [(existing[u["id"]].id, existing[u["id"]].title) for u in batch], now)
     return len(batch)
 
 

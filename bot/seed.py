@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select
 
 from bot import people
 from bot.db import Database
+from bot.expertise.seed import seed_expertise
 from bot.models import Member
 
 FIRST = [
@@ -114,6 +115,7 @@ class Seeded:
 # Each capability adds a seeder for its own data; they run in this order after the members.
 Seeder = Callable[[Seeded], str]
 SEEDERS: list[Seeder] = []
+SEEDERS.append(seed_expertise)
 
 
 def seed(db: Database, team_id: str, members: int, *, seed: int, now: datetime) -> list[str]:

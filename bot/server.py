@@ -69,7 +69,12 @@ def stop_server(server: BaseWSGIServer | MultiSocketServer) -> None:
                 channel.close()
 
     # The loop only notices a closed socket on its next wake-up; the trigger wakes it now.
-    trigger.pull_trigger(close_all)
+    # Hold the trigger's lock from queueing the thunk to writing the wake-up byte: otherwise a
+    # wake-up already under way can run close_all (closing the trigger) before the write, which
+    # then hits a closed (or reused) file descriptor.
+    with trigger.lock:
+        trigger.thunks.append(close_all)
+        trigger._physical_pull()
     server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
 
 

@@ -1,3 +1,100 @@
-"""expertise models: filled in by its issue."""
+"""Who knows what: each workspace's skills, what members declare or show, and endorsements."""
 
 from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base, UTCDateTime
+
+# Kinds of MemberSkill evidence (`source`).
+DECLARED = "declared"  # the member said so with /skills add
+TITLE = "title"  # their Slack title names the skill
+
+
+class Skill(Base):
+    """A skill of one workspace, stored once under its canonical key ("k8s" is `kubernetes`)."""
+
+    __tablename__ = "skill"
+    __table_args__ = (UniqueConstraint("team_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspace.team_id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))  # bot.expertise.vocab.normalise() of the name
+    label: Mapped[str] = mapped_column(String(80))  # how it is shown: "Kubernetes", "C++"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SkillVocabulary(Base):
+    """A workspace's vocabulary version: bumped whenever a skill is added or removed, so every
+    process's in-memory vocabulary notices changes made elsewhere with one primary-key read."""
+
+    __tablename__ = "skill_vocabulary"
+
+    team_id: Mapped[str] = mapped_column(
+        ForeignKey("workspace.team_id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MemberSkill(Base):
+    """Evidence that a member has a skill, from one source: `declared` (/skills add) or `title`
+    (their Slack title names it); later sources may add their own kinds."""
+
+    __tablename__ = "member_skill"
+    __table_args__ = (
+        UniqueConstraint("member_id", "skill_id", "source"),
+        # /whoknows: the holders of a few skills in one workspace, answered from the index alone.
+        Index("ix_member_skill_lookup", "team_id", "skill_id", "source", "member_id", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(20))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(16))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    score: Mapped[float] = mapped_column(Float)  # weight, decay-ready: see bot.expertise.evidence
+
+
+class Endorsement(Base):
+    """A colleague vouches for a member's skill; once per endorser, person and skill."""
+
+    __tablename__ = "endorsement"
+    __table_args__ = (
+        UniqueConstraint("endorser_id", "endorsee_id", "skill_id"),
+        # /whoknows: endorsements of a few skills in one workspace, answered from the index alone.
+        Index("ix_endorsement_lookup", "team_id", "skill_id", "endorsee_id", "score"),
+        Index("ix_endorsement_endorsee", "endorsee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(20))
+    endorser_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    endorsee_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    score: Mapped[float] = mapped_column(Float)  # decay-ready: see bot.expertise.evidence
+    # When the endorsed person was told; None until then (a digest may pick unsent ones up).
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SkillScore(Base):
+    """How strongly all the evidence together says a member knows a skill: the sum of every
+    source's decay-ready scores (bot.expertise.evidence), rewritten whenever evidence changes,
+    so `/whoknows` reads the strongest few people straight off an index."""
+
+    __tablename__ = "skill_score"
+    __table_args__ = (
+        UniqueConstraint("member_id", "skill_id"),
+        Index("ix_skill_score_top", "team_id", "skill_id", "score", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(20))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)

@@ -1,11 +1,13 @@
-"""Actions listeners (filled in by the capabilities that need them)."""
+"""Actions listeners (buttons and menus in messages)."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.core import Core
+from handlers.actions import whoknows
 
 
 def register(app: App, core: Core) -> None:
-    """Nothing to register yet."""
+    for module in (whoknows,):
+        module.register(app, core)

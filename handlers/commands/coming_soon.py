@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from bot import blocks
 from bot.core import Core
 
-COMING_SOON = ("/whoknows", "/skills", "/endorse", "/log", "/followups")
+COMING_SOON = ("/log", "/followups")
 
 
 def register(app: App, core: Core) -> None:

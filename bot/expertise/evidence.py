@@ -1,0 +1,223 @@
+"""Evidence that someone knows a skill, from pluggable sources, weighted and decaying with age.
+
+Time decay without computing it per row at query time: every piece of evidence stores a
+*score*, its weight × 2^(days since EPOCH / HALF_LIFE_DAYS). Today's strength is the score ×
+2^(−days from EPOCH to now / HALF_LIFE_DAYS), the same factor for every row, so sums of scores
+rank people exactly as decayed strengths would, whatever the day.
+
+Each source describes its evidence as a SELECT of `(member_id, skill_id, score)`; `refresh()`
+sums all sources into `skill_score` whenever evidence changes, and the ranker reads that table.
+For the few people shown, a source returns the evidence itself and says in words what it shows.
+Nothing else knows any source, so another kind of evidence (kudos reasons, say) needs only:
+
+    class KudosSource:
+        name = "kudos"
+        def scores(self, team_id, member_ids, skill_ids): ...        # Select (member_id, skill_id, score)
+        def gather(self, session, team_id, skill_ids, member_ids): ...  # -> Iterable[Evidence]
+        def explain(self, evidence, words): ...                         # -> "kudos from <@U1> for …"
+
+    evidence.register(KudosSource())
+    # …and after storing a kudos that names skills: evidence.refresh(session, team_id, pairs)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy import Select, String, bindparam, delete, func, insert, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from bot.models import Member
+from bot.models.expertise import DECLARED, TITLE, Endorsement, MemberSkill, SkillScore
+
+Ids = Sequence[int] | None
+
+EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+HALF_LIFE_DAYS = 730.0  # evidence two years old counts half
+
+
+def score_at(weight: float, at: datetime) -> float:
+    """The stored score of evidence of `weight` dated `at` (see the module docstring)."""
+    return float(weight * 2 ** ((at - EPOCH).total_seconds() / 86400 / HALF_LIFE_DAYS))
+
+
+def strength(score: float, now: datetime) -> float:
+    """What a stored score is worth at `now`: its weight, halved every HALF_LIFE_DAYS of age."""
+    return float(score * 2 ** (-(now - EPOCH).total_seconds() / 86400 / HALF_LIFE_DAYS))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reason to think `member_id` knows `skill_id`."""
+
+    member_id: int
+    skill_id: int
+    source: str
+    score: float  # see score_at
+    at: datetime
+    by: int | None = None  # the member who vouched, when someone did
+    note: str = ""  # what to quote (a title, a kudos reason)
+
+
+@dataclass(frozen=True)
+class Words:
+    """What an explanation may name: people's Slack ids and the skills' labels."""
+
+    people: Mapping[int, str]  # member id → Slack user id
+    skills: Mapping[int, str]  # skill id → label
+    several: bool  # the question named several skills, so say which
+
+
+class EvidenceSource(Protocol):
+    name: str
+
+    def scores(self, team_id: str, member_ids: Ids, skill_ids: Ids) -> Select[int, int, float]:
+        """`(member_id, skill_id, score)` for each piece of evidence, of these members and skills
+        only when given (None: all of the workspace's)."""
+        ...
+
+    def gather(
+        self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
+    ) -> Iterable[Evidence]:
+        """The evidence itself, for the few people about to be shown."""
+        ...
+
+    def explain(self, evidence: Sequence[Evidence], words: Words) -> str:
+        """A few words on one person's evidence from this source."""
+        ...
+
+
+def _which(evidence: Sequence[Evidence], words: Words) -> str:
+    """ " Kubernetes, Terraform" when the question named several skills, else nothing."""
+    if not words.several:
+        return ""
+    return " " + ", ".join(dict.fromkeys(words.skills.get(e.skill_id, "?") for e in evidence))
+
+
+class MemberSkillSource:
+    """Evidence stored as `member_skill` rows of one kind: declared skills, or Slack titles."""
+
+    def __init__(self, name: str, weight: float) -> None:
+        self.name = name
+        self.weight = weight
+        self._gather = (
+            select(
+                MemberSkill.member_id,
+                MemberSkill.skill_id,
+                MemberSkill.score,
+                MemberSkill.updated_at,
+                Member.title,
+            )
+            .join(Member, Member.id == MemberSkill.member_id)
+            .where(
+                MemberSkill.team_id == bindparam("team_id"),
+                MemberSkill.source == name,
+                MemberSkill.skill_id.in_(bindparam("skill_ids", expanding=True)),
+                MemberSkill.member_id.in_(bindparam("member_ids", expanding=True)),
+            )
+        )
+
+    def scores(self, team_id: str, member_ids: Ids, skill_ids: Ids) -> Select[int, int, float]:
+        score = (MemberSkill.score * literal(self.weight)).label("score")
+        stmt = select(MemberSkill.member_id, MemberSkill.skill_id, score).where(
+            MemberSkill.team_id == team_id, MemberSkill.source == self.name
+        )
+        if member_ids is not None:
+            stmt = stmt.where(MemberSkill.member_id.in_(member_ids))
+        return stmt if skill_ids is None else stmt.where(MemberSkill.skill_id.in_(skill_ids))
+
+    def gather(
+        self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
+    ) -> Iterable[Evidence]:
+        params = {"team_id": team_id, "skill_ids": list(skill_ids), "member_ids": list(member_ids)}
+        for member_id, skill_id, score, at, title in session.connection().execute(self._gather, params):
+            yield Evidence(member_id, skill_id, self.name, score * self.weight, at, note=title)
+
+    def explain(self, evidence: Sequence[Evidence], words: Words) -> str:
+        if self.name == TITLE:
+            return f"title “{evidence[0].note}”"
+        return f"{self.name}{_which(evidence, words)}"
+
+
+class EndorsementSource:
+    """Colleagues vouching: each distinct endorser counts, and more than a person's own word."""
+
+    name = "endorsed"
+    named = 3  # endorsers named in an explanation, latest first
+
+    def __init__(self, weight: float) -> None:
+        self.weight = weight
+        self._gather = select(
+            Endorsement.endorsee_id,
+            Endorsement.skill_id,
+            Endorsement.score,
+            Endorsement.created_at,
+            Endorsement.endorser_id,
+        ).where(
+            Endorsement.team_id == bindparam("team_id"),
+            Endorsement.skill_id.in_(bindparam("skill_ids", expanding=True)),
+            Endorsement.endorsee_id.in_(bindparam("member_ids", expanding=True)),
+        )
+
+    def scores(self, team_id: str, member_ids: Ids, skill_ids: Ids) -> Select[int, int, float]:
+        score = (Endorsement.score * literal(self.weight)).label("score")
+        member = Endorsement.endorsee_id.label("member_id")
+        stmt = select(member, Endorsement.skill_id, score).where(Endorsement.team_id == team_id)
+        if member_ids is not None:
+            stmt = stmt.where(Endorsement.endorsee_id.in_(member_ids))
+        return stmt if skill_ids is None else stmt.where(Endorsement.skill_id.in_(skill_ids))
+
+    def gather(
+        self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
+    ) -> Iterable[Evidence]:
+        params = {"team_id": team_id, "skill_ids": list(skill_ids), "member_ids": list(member_ids)}
+        for member_id, skill_id, score, at, endorser_id in session.connection().execute(self._gather, params):
+            yield Evidence(member_id, skill_id, self.name, score * self.weight, at, by=endorser_id)
+
+    def explain(self, evidence: Sequence[Evidence], words: Words) -> str:
+        latest_first = sorted(evidence, key=lambda e: (e.at, e.by or 0), reverse=True)
+        endorsers = list(dict.fromkeys(e.by for e in latest_first if e.by is not None))
+        names = [f"<@{words.people[m]}>" for m in endorsers[: self.named] if m in words.people]
+        more = len(endorsers) - len(names)
+        listed = ", ".join(names) + (f" and {more} more" if more and names else "")
+        for_what = f" for{_which(evidence, words)}" if words.several else ""
+        return f"endorsed{for_what} by {len(endorsers)}" + (f" ({listed})" if names else "")
+
+
+SOURCES: list[EvidenceSource] = [
+    MemberSkillSource(DECLARED, weight=1.0),
+    EndorsementSource(weight=1.5),  # per distinct colleague: stronger than one's own word
+    MemberSkillSource(TITLE, weight=0.6),
+]
+
+
+def register(source: EvidenceSource) -> None:
+    """Add a kind of evidence to every ranking from now on (idempotent by name)."""
+    if all(s.name != source.name for s in SOURCES):
+        SOURCES.append(source)
+
+
+def refresh(session: Session, team_id: str, pairs: Iterable[tuple[int, int]] | None = None) -> None:
+    """Recompute `skill_score` for these `(member_id, skill_id)` pairs after their evidence
+    changed (None: the whole workspace, as after seeding)."""
+    member_ids: list[int] | None = None
+    skill_ids: list[int] | None = None
+    scope = delete(SkillScore).where(SkillScore.team_id == team_id)
+    if pairs is not None:
+        pairs = set(pairs)
+        if not pairs:
+            return
+        # Every member × skill combination is recomputed: a few extra pairs cost less than a tuple IN.
+        member_ids = sorted({m for m, _ in pairs})
+        skill_ids = sorted({s for _, s in pairs})
+        scope = scope.where(SkillScore.member_id.in_(member_ids), SkillScore.skill_id.in_(skill_ids))
+    parts = union_all(*(source.scores(team_id, member_ids, skill_ids) for source in SOURCES)).subquery()
+    totals = select(
+        literal(team_id, String), parts.c.member_id, parts.c.skill_id, func.sum(parts.c.score)
+    ).group_by(parts.c.member_id, parts.c.skill_id)
+    session.execute(scope)
+    columns = ["team_id", "member_id", "skill_id", "score"]
+    session.execute(insert(SkillScore).from_select(columns, totals))

@@ -1,0 +1,90 @@
+"""Skills a Slack title names ("Senior Site Reliability Engineer" → Site reliability engineering).
+
+The directory calls `index_titles` whenever it stores members, so title evidence is an indexed
+lookup at query time like every other kind. Only curated names count: a title is short, and
+team-made skill names would make it depend on what was declared first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.orm import Session
+
+from bot.expertise.evidence import refresh, score_at
+from bot.expertise.names import MAX_TOPIC_WORDS, catalog, normalise
+from bot.expertise.vocabulary import ensure_skills
+from bot.models.expertise import TITLE, MemberSkill
+from bot.storage import insert_many_ignore
+
+CHUNK = 500
+
+
+def title_skills(title: str) -> list[str]:
+    """Canonical keys of the curated skills a title names, longest names first, left to right."""
+    table = catalog()
+    words = normalise(title).split()[:MAX_TOPIC_WORDS]
+    found: list[str] = []
+    start = 0
+    while start < len(words):
+        for end in range(min(len(words), start + 4), start, -1):
+            key = table.canonical(" ".join(words[start:end]))
+            if key:
+                if key not in found:
+                    found.append(key)
+                start = end
+                break
+        else:
+            start += 1
+    return found
+
+
+def index_titles(session: Session, team_id: str, members: Iterable[tuple[int, str]], now: datetime) -> None:
+    """Make `member_skill` title rows match the given `(member id, title)` pairs."""
+    wanted = {member_id: title_skills(title) for member_id, title in members}
+    if not wanted:
+        return
+    table = catalog()
+    keys = {key for keys in wanted.values() for key in keys}
+    ids = ensure_skills(session, team_id, ((k, table.label(k) or k) for k in keys), now)
+    member_ids = list(wanted)
+    for start in range(0, len(member_ids), CHUNK):
+        _sync_chunk(session, team_id, {m: wanted[m] for m in member_ids[start : start + CHUNK]}, ids, now)
+
+
+def _sync_chunk(
+    session: Session, team_id: str, wanted: dict[int, list[str]], ids: dict[str, int], now: datetime
+) -> None:
+    want = {(member_id, ids[key]) for member_id, keys in wanted.items() for key in keys}
+    found = session.execute(
+        select(MemberSkill.member_id, MemberSkill.skill_id).where(
+            MemberSkill.team_id == team_id,
+            MemberSkill.source == TITLE,
+            MemberSkill.member_id.in_(list(wanted)),
+        )
+    )
+    have = {(member_id, skill_id) for member_id, skill_id in found}
+    stale: Sequence[tuple[int, int]] = sorted(have - want)
+    if stale:
+        session.execute(
+            delete(MemberSkill).where(
+                MemberSkill.source == TITLE,
+                tuple_(MemberSkill.member_id, MemberSkill.skill_id).in_(stale),
+            )
+        )
+    rows = [
+        {
+            "team_id": team_id,
+            "member_id": member_id,
+            "skill_id": skill_id,
+            "source": TITLE,
+            "weight": 1.0,
+            "updated_at": now,
+            "score": score_at(1.0, now),
+        }
+        for member_id, skill_id in sorted(want - have)
+    ]
+    insert_many_ignore(session, MemberSkill, rows, ["member_id", "skill_id", "source"])
+    refresh(session, team_id, set(stale) | (want - have))

@@ -1,0 +1,119 @@
+"""A workspace's skill vocabulary in the database, and each process's cached copy of it.
+
+Skills are stored once per workspace under their canonical key. Adding one bumps the workspace's
+vocabulary version, so a cached `Vocabulary` is checked with one primary-key read per request
+and reloaded only when some process (any worker, any replica) changed it.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from bot.expertise.names import Skill, Vocabulary
+from bot.models import Member
+from bot.models.expertise import Skill as SkillRow
+from bot.models.expertise import SkillScore, SkillVocabulary
+from bot.storage import insert_ignore, insert_many_ignore
+
+_VERSION = select(SkillVocabulary.version).where(SkillVocabulary.team_id == bindparam("team_id"))
+
+
+class VocabularyCache:
+    """Each workspace's `Vocabulary`, per database, valid while its version row is unchanged."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        # Keyed by connection pool: the reader and writer engines of one Database share it,
+        # and a test's database never sees another's cache.
+        self._by_pool: weakref.WeakKeyDictionary[Any, dict[str, Vocabulary]] = weakref.WeakKeyDictionary()
+
+    def get(self, session: Session, team_id: str) -> Vocabulary:
+        """The workspace's vocabulary; call it before writing skills in the same transaction."""
+        version = session.connection().execute(_VERSION, {"team_id": team_id}).scalar()
+        pool = session.get_bind().engine.pool
+        with self._lock:
+            cached = self._by_pool.setdefault(pool, {}).get(team_id)
+        if cached is not None and cached.version == (version or 0):
+            return cached
+        rows = session.execute(
+            select(SkillRow.id, SkillRow.key, SkillRow.label).where(SkillRow.team_id == team_id)
+        )
+        vocab = Vocabulary((Skill(*row) for row in rows), version or 0)
+        with self._lock:
+            self._by_pool.setdefault(pool, {})[team_id] = vocab
+        return vocab
+
+
+_cache = VocabularyCache()
+
+
+def vocabulary(session: Session, team_id: str) -> Vocabulary:
+    return _cache.get(session, team_id)
+
+
+def bump_version(session: Session, team_id: str) -> None:
+    """Tell every process that the workspace's skills changed."""
+    bumped = session.execute(
+        update(SkillVocabulary)
+        .where(SkillVocabulary.team_id == team_id)
+        .values(version=SkillVocabulary.version + 1)
+    )
+    if not bumped.rowcount and not insert_ignore(  # type: ignore[attr-defined]
+        session, SkillVocabulary, {"team_id": team_id, "version": 1}, ["team_id"]
+    ):
+        bump_version(session, team_id)  # another writer created the row first
+
+
+def ensure_skills(
+    session: Session, team_id: str, names: Iterable[tuple[str, str]], now: datetime
+) -> dict[str, int]:
+    """Skill ids for `(key, label)` pairs, creating the skills the workspace does not have yet."""
+    labels = dict(names)
+    if not labels:
+        return {}
+    ids = _skill_ids(session, team_id, labels)
+    missing = [key for key in labels if key not in ids]
+    if missing:
+        rows = [{"team_id": team_id, "key": k, "label": labels[k], "created_at": now} for k in missing]
+        if insert_many_ignore(session, SkillRow, rows, ["team_id", "key"]):
+            bump_version(session, team_id)
+        ids.update(_skill_ids(session, team_id, missing))
+    return ids
+
+
+def _skill_ids(session: Session, team_id: str, keys: Collection[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    keys = list(keys)
+    for start in range(0, len(keys), 500):
+        rows = session.execute(
+            select(SkillRow.key, SkillRow.id).where(
+                SkillRow.team_id == team_id, SkillRow.key.in_(keys[start : start + 500])
+            )
+        )
+        for key, skill_id in rows:  # (a Result has keys(): dict.update would misread it)
+            ids[key] = skill_id
+    return ids
+
+
+def held(session: Session, team_id: str, skill_ids: Collection[int]) -> set[int]:
+    """Which of `skill_ids` at least one active person has evidence for."""
+    if not skill_ids:
+        return set()
+    holder = (
+        select(SkillScore.id)
+        .join(Member, Member.id == SkillScore.member_id)
+        .where(
+            SkillScore.team_id == team_id,
+            SkillScore.skill_id == SkillRow.id,
+            Member.deleted.is_(False),
+            Member.is_bot.is_(False),
+        )
+    )
+    return set(session.scalars(select(SkillRow.id).where(SkillRow.id.in_(skill_ids), holder.exists())))

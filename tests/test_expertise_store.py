@@ -1,0 +1,321 @@
+"""Expertise storage on SQLite and PostgreSQL: canonical skills, endorsements, titles, the vocabulary
+version, workspace isolation, scores, query plans and the seeder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from bot import people
+from bot.db import Database
+from bot.expertise import endorsements, evidence, ranking, skills
+from bot.expertise.vocabulary import vocabulary
+from bot.models.expertise import Endorsement, MemberSkill, Skill, SkillScore
+from bot.seed import seed
+from tests.factories import T0, add_members, slack_user
+
+T1, T2 = "T0000001", "T0000002"
+ANA, BEN, CY, GONE, BOT = "U0ANA", "U0BEN", "U0CY", "U0GONE", "U0BOT"
+
+
+def team(db: Database, team_id: str = T1) -> None:
+    add_members(
+        db,
+        team_id,
+        slack_user(ANA, title="Site Reliability Engineer"),
+        slack_user(BEN, title="Software Engineer"),
+        slack_user(CY),
+        slack_user(GONE, deleted=True),
+        slack_user(BOT, is_bot=True),
+    )
+
+
+def who(db: Database, topic: str, team_id: str = T1, asker: str = "U0ASKER", **kw: object) -> list[str]:
+    with db.read() as s:
+        answer = ranking.who_knows(s, team_id, asker, topic, T0, page=50, **kw)  # type: ignore[arg-type]
+    return [p.user_id for p in answer.people]
+
+
+def test_a_skill_is_stored_once_under_its_canonical_name(any_db: Database) -> None:
+    team(any_db)
+    with any_db.write() as s:
+        added = skills.add(s, T1, ANA, "K8s", T0)
+        skills.add(s, T1, BEN, "kubernetes", T0)
+        skills.add(s, T1, CY, "Kubernetes, KUBERNETES", T0)
+    assert [(n.typed, n.label) for n in added.done] == [("K8s", "Kubernetes")]
+    with any_db.read() as s:
+        rows = s.execute(select(Skill.key, Skill.label).where(Skill.team_id == T1, Skill.key == "kubernetes"))
+        assert rows.all() == [("kubernetes", "Kubernetes")]
+        declared = s.scalar(
+            select(func.count()).select_from(MemberSkill).where(MemberSkill.source == "declared")
+        )
+        assert declared == 3
+    assert set(who(any_db, "k8s")) == {ANA, BEN, CY}
+
+
+def test_declaring_again_changes_nothing_but_freshness_and_remove_takes_it_back(any_db: Database) -> None:
+    team(any_db)
+    with any_db.write() as s:
+        skills.add(s, T1, ANA, "terraform, go", T0 - timedelta(days=800))
+        skills.add(s, T1, BEN, "terraform", T0 - timedelta(days=10))
+    assert who(any_db, "terraform") == [BEN, ANA]  # the fresher declaration ranks first
+    with any_db.write() as s:
+        again = skills.add(s, T1, ANA, "Terraform", T0)
+    assert [n.label for n in again.unchanged] == ["Terraform"]
+    assert not again.done
+    assert who(any_db, "terraform") == [ANA, BEN]  # declared again today: fresh again
+    with any_db.write() as s:
+        removed = skills.remove(s, T1, ANA, "terraform, rust", T0)
+    assert [n.label for n in removed.done] == ["Terraform"]
+    assert [n.label for n in removed.unchanged] == ["Rust"]
+    assert removed.declared == ["Go"]
+    assert who(any_db, "terraform") == [BEN]
+
+
+def test_someone_not_yet_synced_can_declare_skills(any_db: Database) -> None:
+    with any_db.write() as s:
+        skills.add(s, T1, "U0NEW", "python", T0, name="newbie")
+    assert who(any_db, "python") == ["U0NEW"]
+
+
+def test_one_endorsement_per_endorser_person_and_skill(any_db: Database) -> None:
+    team(any_db)
+    with any_db.write() as s:
+        first = endorsements.endorse(s, T1, ANA, [BEN, ANA, GONE, BOT, "U0NOBODY"], "k8s, go", T0)
+        again = endorsements.endorse(s, T1, ANA, [BEN], "kubernetes", T0)
+        endorsements.endorse(s, T1, CY, [BEN], "kubernetes", T0)
+    assert first.stored == {BEN: ["Kubernetes", "Go"]}
+    assert sorted(first.refused) == sorted(
+        [(ANA, "self"), (GONE, "deactivated"), (BOT, "bot"), ("U0NOBODY", "unknown")]
+    )
+    assert again.already == {BEN: ["Kubernetes"]}
+    assert not again.stored
+    with any_db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Endorsement)) == 3
+        profile = skills.profile(s, T1, BEN)
+    assert profile is not None
+    kubernetes = next(h for h in profile.skills if h.label == "Kubernetes")
+    assert kubernetes.endorsers == [ANA, CY]
+    assert not kubernetes.declared
+    assert who(any_db, "kubernetes") == [BEN]  # endorsed only: still evidence
+
+
+def test_endorsement_notices_are_claimed_once(any_db: Database) -> None:
+    team(any_db)
+    with any_db.write() as s:
+        endorsements.endorse(s, T1, ANA, [BEN, CY], "kubernetes, terraform", T0)
+    with any_db.write() as s:
+        notices = endorsements.claim_notices(s, T1, ANA, T0)
+    assert sorted((n.endorsee, n.skills) for n in notices) == [
+        (BEN, ["Kubernetes", "Terraform"]),
+        (CY, ["Kubernetes", "Terraform"]),
+    ]
+    with any_db.write() as s:
+        assert endorsements.claim_notices(s, T1, ANA, T0) == []
+        endorsements.release(s, notices[0])
+    with any_db.write() as s:
+        (again,) = endorsements.claim_notices(s, T1, ANA, T0)
+    assert again.endorsee == notices[0].endorsee
+
+
+def test_other_processes_notice_new_skills_through_the_version(any_db: Database) -> None:
+    team(any_db)
+    other = Database(any_db.url.render_as_string(hide_password=False))  # another worker's engine
+    try:
+        with other.read() as s:
+            before = vocabulary(s, T1)
+            assert vocabulary(s, T1) is before  # cached while nothing changed
+        with any_db.write() as s:
+            skills.add(s, T1, ANA, "Acme billing", T0)
+        with other.read() as s:
+            after = vocabulary(s, T1)
+            assert after.version > before.version
+            assert "acme billing" in after.by_key
+            answer = ranking.who_knows(s, T1, BEN, "acme billing", T0)
+        assert [p.user_id for p in answer.people] == [ANA]
+    finally:
+        other.dispose()
+
+
+def test_titles_are_evidence_and_follow_title_changes(any_db: Database) -> None:
+    team(any_db)
+    assert who(any_db, "sre") == [ANA]
+    assert who(any_db, "site reliability engineering") == [ANA]
+    with any_db.write() as s:
+        people.upsert_members(s, T1, [slack_user(ANA, title="Security Engineer")], T0)
+    assert who(any_db, "sre") == []
+    assert who(any_db, "security") == [ANA]
+    with any_db.read() as s:
+        answer = ranking.who_knows(s, T1, BEN, "security", T0)
+    assert answer.people[0].reasons == ["title “Security Engineer”"]
+
+
+def test_deactivated_people_and_bots_never_appear(any_db: Database) -> None:
+    team(any_db)
+    with any_db.write() as s:
+        for user in (GONE, BOT, CY):
+            skills.add(s, T1, user, "kubernetes", T0)
+        endorsements.endorse(s, T1, ANA, [CY], "kubernetes", T0)
+    assert who(any_db, "kubernetes") == [CY]
+    with any_db.write() as s:
+        people.upsert_members(s, T1, [slack_user(CY, deleted=True)], T0)
+    assert who(any_db, "kubernetes") == []
+    with any_db.read() as s:
+        answer = ranking.who_knows(s, T1, ANA, "kubernetes", T0)
+    assert answer.people == []
+    assert answer.understood.names == ["Kubernetes"]
+
+
+def test_the_asker_is_not_among_the_answers(any_db: Database) -> None:
+    team(any_db)
+    with any_db.write() as s:
+        skills.add(s, T1, ANA, "go", T0)
+        skills.add(s, T1, BEN, "go", T0)
+    assert who(any_db, "go", asker=ANA) == [BEN]
+
+
+def test_a_skill_declared_in_one_workspace_never_shows_in_another(any_db: Database) -> None:
+    team(any_db, T1)
+    team(any_db, T2)  # the same Slack ids, another workspace (Enterprise Grid shares ids)
+    with any_db.write() as s:
+        skills.add(s, T1, ANA, "kubernetes, acme billing", T0)
+        endorsements.endorse(s, T1, BEN, [ANA], "kubernetes", T0)
+    assert who(any_db, "kubernetes", T1) == [ANA]
+    assert who(any_db, "kubernetes", T2) == []
+    assert who(any_db, "acme billing", T2) == []
+    with any_db.read() as s:
+        assert "acme billing" not in vocabulary(s, T2).by_key
+        mine = skills.profile(s, T2, ANA)
+    assert mine is not None
+    assert [h.label for h in mine.skills] == ["Site reliability engineering"]
+
+
+def test_scores_stay_equal_to_a_full_recount(any_db: Database) -> None:
+    team(any_db)
+    with any_db.write() as s:
+        skills.add(s, T1, ANA, "kubernetes, go", T0 - timedelta(days=300))
+        skills.add(s, T1, BEN, "kubernetes", T0)
+        endorsements.endorse(s, T1, CY, [ANA, BEN], "kubernetes, terraform", T0)
+        skills.remove(s, T1, ANA, "go", T0)
+        people.upsert_members(s, T1, [slack_user(BEN, title="Staff SRE")], T0)
+
+    def scores() -> list[tuple[int, int, float]]:
+        with any_db.read() as s:
+            rows = s.execute(select(SkillScore.member_id, SkillScore.skill_id, SkillScore.score))
+            return sorted((m, k, round(v, 6)) for m, k, v in rows)
+
+    incremental = scores()
+    with any_db.write() as s:
+        evidence.refresh(s, T1)
+    assert scores() == incremental
+
+
+class Praise:
+    """A made-up kind of evidence (think kudos): strong praise of Ana's skills, from a table of its own
+    in real life, here simply her declarations counted ten times."""
+
+    name = "praise"
+
+    def __init__(self, ana: int) -> None:
+        self.ana = ana
+
+    def scores(self, team_id: str, members: evidence.Ids, skills: evidence.Ids) -> Select[int, int, float]:
+        score = (MemberSkill.score * 10).label("score")
+        stmt = select(MemberSkill.member_id, MemberSkill.skill_id, score)
+        return stmt.where(MemberSkill.team_id == team_id, MemberSkill.member_id == self.ana)
+
+    def gather(
+        self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
+    ) -> list[evidence.Evidence]:
+        praise = evidence.Evidence(self.ana, skill_ids[0], self.name, 10.0, T0)
+        return [praise] if self.ana in member_ids else []
+
+    def explain(self, items: Sequence[evidence.Evidence], words: evidence.Words) -> str:
+        return "praised by the whole team"
+
+
+def test_a_new_evidence_source_counts_once_registered(
+    any_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members = add_members(any_db, T1, slack_user(ANA), slack_user(BEN))
+    with any_db.write() as s:
+        skills.add(s, T1, ANA, "go", T0 - timedelta(days=1000))
+        skills.add(s, T1, BEN, "go", T0)
+    assert who(any_db, "go") == [BEN, ANA]
+    monkeypatch.setattr(evidence, "SOURCES", list(evidence.SOURCES))
+    evidence.register(Praise(members[ANA].id))
+    evidence.register(Praise(members[ANA].id))  # idempotent by name
+    assert [s.name for s in evidence.SOURCES].count("praise") == 1
+    with any_db.write() as s:
+        evidence.refresh(s, T1)
+    with any_db.read() as s:
+        answer = ranking.who_knows(s, T1, "U0ASKER", "go", T0)
+    assert [p.user_id for p in answer.people] == [ANA, BEN]
+    assert answer.people[0].reasons == ["praised by the whole team", "declared"]
+
+
+def _most_held(db: Database) -> tuple[int, str]:
+    with db.read() as s:
+        holders = func.count(SkillScore.id)
+        top = s.execute(
+            select(Skill.id, Skill.label)
+            .join(SkillScore, SkillScore.skill_id == Skill.id)
+            .group_by(Skill.id, Skill.label)
+            .order_by(holders.desc(), Skill.id)
+            .limit(1)
+        ).one()
+    return top[0], top[1]
+
+
+def _plan(db: Database, stmt: object, params: dict[str, object]) -> str:
+    with db.read() as s:
+        conn = s.connection()
+        compiled = stmt.compile(dialect=conn.dialect)  # type: ignore[attr-defined]
+        state = compiled.construct_expanded_state(params)
+        args = tuple(state.parameters[name] for name in state.positiontup)
+        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + state.statement, args)
+        return "\n".join(row[3] for row in rows)
+
+
+def test_the_whoknows_queries_are_index_lookups(db: Database) -> None:
+    """On a seeded workspace with planner statistics (as `rapport seed` leaves it)."""
+    seed(db, T1, 300, seed=3, now=T0)
+    skill_id = _most_held(db)[0]
+    common = {"team_id": T1, "asker": "U0ANA", "limit": 26}
+    top = _plan(db, ranking._TOP_ONE, {**common, "skill_id": skill_id})
+    assert "COVERING INDEX ix_skill_score_top" in top
+    assert "TEMP B-TREE" not in top
+    several = _plan(db, ranking._TOP_SEVERAL, {**common, "skill_ids": [skill_id, skill_id + 1]})
+    assert "INDEX ix_skill_score_top" in several
+    for source in evidence.SOURCES:
+        plan = _plan(db, source._gather, {"team_id": T1, "skill_ids": [skill_id], "member_ids": [1, 2]})  # type: ignore[attr-defined]
+        assert "SCAN" not in plan, plan
+    assert "SCAN" not in _plan(db, ranking._ASKER, {"team_id": T1, "user_id": "U0ANA"})
+    assert "SCAN" not in _plan(db, ranking._NAMED, {"team_id": T1, "member_ids": [1, 2]})
+
+
+def test_the_seeder_scales_and_is_deterministic(db: Database) -> None:
+    lines = seed(db, T1, 500, seed=5, now=T0)
+    assert lines[1] == "100 skills, 3000 declared skills, 1500 endorsements"
+
+    def snapshot() -> list[tuple[str, str]]:
+        with db.read() as s:
+            rows = s.execute(
+                select(Skill.label, MemberSkill.source)
+                .join(MemberSkill, MemberSkill.skill_id == Skill.id)
+                .where(Skill.team_id == T1)
+                .order_by(MemberSkill.member_id, Skill.label)
+            )
+            return [(label, source) for label, source in rows]
+
+    first = snapshot()
+    assert seed(db, T1, 500, seed=5, now=T0)[1] == lines[1]
+    assert snapshot() == first
+    with db.read() as s:
+        answer = ranking.who_knows(s, T1, "U0ASKER", _most_held(db)[1], T0)
+    assert len(answer.people) == ranking.PAGE
+    assert answer.more
