@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import blocks, people, textparse
+from bot import blocks, kudos_evidence, people, textparse
 from bot.models import Member, Workspace
 from bot.models.celebrations import Kudos, KudosReceiver
 from bot.storage import insert_ignore
@@ -199,6 +199,7 @@ def give(
         for i, m in enumerate(receivers)
     )
     session.flush()
+    kudos_evidence.index(session, kudos, [m.id for m in receivers], now)
     return Given(kudos, giver, receivers, NEW)
 
 

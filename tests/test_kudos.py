@@ -216,3 +216,33 @@ def test_kudos_stay_in_their_workspace(team: Database) -> None:
     with team.read() as s:
         teams = s.scalars(select(Member.team_id).join(Kudos, Kudos.giver_id == Member.id)).all()
         assert sorted(teams) == [TEAM, "T2"]
+
+
+# -- kudos as expertise evidence ---------------------------------------------------------------
+
+
+def test_skills_a_reason_names_are_found_by_curated_name_and_alias() -> None:
+    from bot.kudos_evidence import skill_keys
+
+    assert skill_keys("moving the <@U1> billing jobs to k8s and writing the Terraform modules") == [
+        "kubernetes",
+        "terraform",
+    ]
+    assert skill_keys("the great demo!") == []
+    long = " ".join(["word"] * 30) + " kubernetes " + " ".join(["word"] * 30) + " terraform"
+    assert skill_keys(long) == ["kubernetes", "terraform"]
+
+
+def test_a_kudos_reason_makes_its_receivers_found_by_whoknows(team: Database) -> None:
+    from bot.expertise import ranking, skills
+
+    with team.write() as s:
+        skills.add(s, TEAM, "UCAROL", "churn modelling", NOW)  # a workspace's own skill name
+    give(team, "<@UBOB> for moving the billing jobs to k8s and the churn modelling review", request="t1")
+    with team.read() as s:
+        answer = ranking.who_knows(s, TEAM, "UALICE", "kubernetes", NOW)
+        (bob,) = answer.people
+        assert bob.user_id == "UBOB"
+        assert any("kudos from <@UALICE> for “moving the billing jobs to k8s" in r for r in bob.reasons)
+        churn = ranking.who_knows(s, TEAM, "UALICE", "churn modelling", NOW)
+        assert sorted(p.user_id for p in churn.people) == ["UBOB", "UCAROL"]

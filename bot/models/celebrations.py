@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
@@ -48,6 +48,20 @@ class KudosReceiver(Base):
     team_id: Mapped[str] = mapped_column(String(20))
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the kudos', for "received since"
+
+
+class KudosSkill(Base):
+    """A skill a kudos' reason names, as evidence for one receiver (see bot.kudos_evidence)."""
+
+    __tablename__ = "kudos_skill"
+    __table_args__ = (Index("ix_kudos_skill_lookup", "team_id", "skill_id", "member_id", "score"),)
+
+    kudos_id: Mapped[int] = mapped_column(ForeignKey("kudos.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float] = mapped_column(Float)  # decay-ready: see bot.expertise.evidence
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class CelebrationItem(Base):

@@ -115,9 +115,35 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_kudos_receiver_team_member_created", ["team_id", "member_id", "created_at"], unique=False
         )
+    op.create_table(
+        "kudos_skill",
+        sa.Column("kudos_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("skill_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=20), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("created_at", bot.models.base.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["kudos_id"], ["kudos.id"], name=op.f("fk_kudos_skill_kudos_id_kudos"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["member.id"], name=op.f("fk_kudos_skill_member_id_member"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["skill_id"], ["skill.id"], name=op.f("fk_kudos_skill_skill_id_skill"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("kudos_id", "member_id", "skill_id", name=op.f("pk_kudos_skill")),
+    )
+    with op.batch_alter_table("kudos_skill", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_kudos_skill_lookup", ["team_id", "skill_id", "member_id", "score"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("kudos_skill", schema=None) as batch_op:
+        batch_op.drop_index("ix_kudos_skill_lookup")
+    op.drop_table("kudos_skill")
     with op.batch_alter_table("kudos_receiver", schema=None) as batch_op:
         batch_op.drop_index("ix_kudos_receiver_team_member_created")
     op.drop_table("kudos_receiver")
