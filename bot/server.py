@@ -69,9 +69,8 @@ def stop_server(server: BaseWSGIServer | MultiSocketServer) -> None:
                 channel.close()
 
     # The loop only notices a closed socket on its next wake-up; the trigger wakes it now.
-    # Hold the trigger's lock from queueing the thunk to writing the wake-up byte: otherwise a
-    # wake-up already under way can run close_all (closing the trigger) before the write, which
-    # then hits a closed (or reused) file descriptor.
+    # Holding the trigger's lock while queueing and waking: otherwise a wake-up already
+    # pending from a response can run close_all (closing the pipe) before our own write.
     with trigger.lock:
         trigger.thunks.append(close_all)
         trigger._physical_pull()
