@@ -14,13 +14,17 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 import handlers
-from bot import blocks
+from bot import blocks, known_people
 from bot.core import Core
+from bot.expertise import acquaintances
 from bot.models import installs
 from bot.slack import make_client
 from bot.tokens import Installations
 
 log = logging.getLogger(__name__)
+
+# /whoknows marks the people the asker knows, from the asker's own relationship log.
+acquaintances.use(known_people.acquaintances)
 
 # Bolt reads these from the environment behind our back (and turns OAuth on when the
 # client id and secret merely exist). Settings decide; Bolt gets explicit values only.

@@ -93,12 +93,6 @@ def apology_modal() -> dict[str, Any]:
     return modal("Rapport", [mrkdwn(apology()["text"])])
 
 
-def home_view() -> dict[str, Any]:
-    """The Home tab: what Rapport can do for you."""
-    body = [b for b in help_message()["blocks"] if b["type"] != "context"]
-    return {"type": "home", "blocks": body}
-
-
 def birthday_status(current: Birthday | None) -> dict[str, Any]:
     if current is None:
         return ephemeral(

@@ -7,6 +7,7 @@ import csv
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--threads", type=int, default=8, help="HTTP worker threads (default 8)")
     run.add_argument("--no-scheduler", action="store_true", help="do not run the scheduled jobs here")
     run.set_defaults(func=cmd_run)
+
+    sched = sub.add_parser("scheduler", help="run only the scheduled jobs (no Slack listener)")
+    sched.set_defaults(func=cmd_scheduler)
 
     jobs = sub.add_parser("jobs", help="run scheduled jobs by hand")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
@@ -153,6 +157,30 @@ def _upgrade_embedded(core: Core) -> None:
         from bot.migrate import upgrade
 
         upgrade(core.db)
+
+
+def cmd_scheduler(
+    args: argparse.Namespace, settings: Settings, *, stop: threading.Event | None = None
+) -> int:
+    """The timer alone, e.g. beside `rapport run --no-scheduler`; several may run against PostgreSQL."""
+    from jobs.scheduler import build_scheduler
+
+    settings.require_tokens()
+    core = open_core(settings)
+    _upgrade_embedded(core)
+    stop = stop or threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    scheduler = build_scheduler(core)
+    scheduler.start()
+    log.info("Rapport scheduler running: %s", ", ".join(job.id for job in scheduler.get_jobs()))
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.shutdown(wait=True)
+        core.db.dispose()
+    return 0
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

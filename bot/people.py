@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot import events
@@ -111,12 +111,19 @@ def find_member(session: Session, team_id: str, user_id: str) -> Member | None:
     return session.scalar(select(Member).where(Member.team_id == team_id, Member.user_id == user_id))
 
 
+# Built once: commands look people up on their answer path (building a statement costs more
+# than running it).
+_MEMBERS = select(Member).where(
+    Member.team_id == bindparam("team_id"), Member.user_id.in_(bindparam("user_ids", expanding=True))
+)
+
+
 def find_members(session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, Member]:
     """Members by Slack id; ids Rapport has never seen are simply absent."""
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return {}
-    rows = session.scalars(select(Member).where(Member.team_id == team_id, Member.user_id.in_(ids)))
+    rows = session.scalars(_MEMBERS, {"team_id": team_id, "user_ids": ids})
     return {m.user_id: m for m in rows}
 
 
@@ -172,9 +179,13 @@ class Resolved:
 def resolve(session: Session, team_id: str, user_ids: Iterable[str]) -> Resolved:
     """Sort mentioned Slack ids, keeping their order."""
     ids = list(dict.fromkeys(user_ids))
-    found = find_members(session, team_id, ids)
+    return sort_mentioned(ids, find_members(session, team_id, ids))
+
+
+def sort_mentioned(user_ids: Iterable[str], found: Mapping[str, Member]) -> Resolved:
+    """Sort mentioned Slack ids by what `find_members` found for them, keeping their order."""
     result = Resolved()
-    for uid in ids:
+    for uid in dict.fromkeys(user_ids):
         member = found.get(uid)
         if member is None:
             result.unknown.append(uid)
@@ -183,6 +194,20 @@ def resolve(session: Session, team_id: str, user_ids: Iterable[str]) -> Resolved
         else:
             result.inactive.append(member)
     return result
+
+
+def ensure_member(session: Session, team_id: str, user_id: str, now: datetime, name: str = "") -> Member:
+    """The member row for `user_id`, added bare on first sight (the next sync fills in the rest).
+
+    For people acting before the directory knows them, so what they do is never lost.
+    """
+    member = find_member(session, team_id, user_id)
+    if member is None:
+        ensure_workspace(session, team_id, now)
+        upsert_members(session, team_id, [{"id": user_id, "name": name}], now)
+        member = find_member(session, team_id, user_id)
+        assert member is not None
+    return member
 
 
 def set_birthday(member: Member, birthday: Birthday | None) -> None:

@@ -13,6 +13,7 @@ from bot import people
 from bot.db import Database
 from bot.expertise.seed import seed_expertise
 from bot.models import Member
+from bot.seed_relationships import seed_relationships
 
 FIRST = [
     "Ada",
@@ -116,6 +117,7 @@ class Seeded:
 Seeder = Callable[[Seeded], str]
 SEEDERS: list[Seeder] = []
 SEEDERS.append(seed_expertise)
+SEEDERS.append(seed_relationships)
 
 
 def seed(db: Database, team_id: str, members: int, *, seed: int, now: datetime) -> list[str]:

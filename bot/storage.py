@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -38,5 +39,32 @@ def insert_many_ignore(
     if not rows:
         return 0
     stmt = _insert(session, model).on_conflict_do_nothing(index_elements=list(conflict))
-    result = session.connection().execute(stmt, list(rows))
+    # Without preserve_rowcount, executemany may report -1 (unknown) on PostgreSQL.
+    result = session.connection().execute(stmt, list(rows), execution_options={"preserve_rowcount": True})
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def after_explicit_ids(session: Session, model: Any) -> None:
+    """After inserting rows with explicit integer ids, let the next default id follow them.
+
+    SQLite continues from the largest rowid by itself; PostgreSQL's sequence must be moved.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    table = model.__table__.name
+    largest = f"(SELECT coalesce(max(id), 1) FROM {table})"
+    session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {largest})"))
+
+
+def insert_from_select_ignore(
+    session: Session, model: Any, columns: Sequence[str], query: Any, conflict: Sequence[str]
+) -> int:
+    """INSERT INTO model (columns) SELECT … ON CONFLICT DO NOTHING; returns how many rows went in."""
+    # SQLite reads "ON CONFLICT" after a join as the join's constraint unless a WHERE clause ends
+    # the SELECT, so wrap the query in one that always has a WHERE.
+    inner = query.subquery()
+    wrapped = select(*[inner.c[name] for name in columns]).where(true())
+    stmt = _insert(session, model).from_select(list(columns), wrapped)
+    stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict))
+    result = session.connection().execute(stmt, execution_options={"preserve_rowcount": True})
     return int(getattr(result, "rowcount", 0) or 0)

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.core import Core
-from jobs import directory
+from jobs import directory, nudges
 
 # A job runs once "as of" the instant it is given and returns a one-line summary.
 Job = Callable[[Core, datetime], str]
 
 JOBS: dict[str, Job] = {
     "sync-directory": directory.sync_directory,
+    "nudges": nudges.run_nudges,
 }

@@ -15,8 +15,10 @@ log = logging.getLogger(__name__)
 # How often each job ticks; each run is idempotent, so a missed or extra tick is harmless.
 INTERVALS: dict[str, timedelta] = {
     "sync-directory": timedelta(hours=1),
+    # Deliveries are due on the hour (or half/quarter hour in some zones): a few minutes late at most.
+    "nudges": timedelta(minutes=2),
 }
-RUN_ON_START = ("sync-directory",)
+RUN_ON_START = ("sync-directory", "nudges")
 
 
 def run_job(core: Core, name: str) -> None:

@@ -103,8 +103,11 @@ class Served:
 @contextmanager
 def serve(core: Core) -> Iterator[str]:
     """Serve `core` on 127.0.0.1 in a background thread; yields the base URL."""
-    with serving(RapportWSGI(build_app(core), core.db.ping), threads=4) as url:
+    app = build_app(core)
+    with serving(RapportWSGI(app, core.db.ping), threads=4) as url:
         yield url
+    # Let lazy listeners (Home tab publishes, views.open…) finish while the fake Slack still answers.
+    app.listener_runner.listener_executor.shutdown(wait=True)
 
 
 @pytest.fixture

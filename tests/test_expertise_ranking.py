@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import bot.app  # noqa: F401  (the one place where things are wired)
+from bot import known_people
 from bot.db import Database
 from bot.expertise import acquaintances, endorsements, ranking, skills
 from bot.expertise.acquaintances import Acquaintances
@@ -261,8 +263,8 @@ def test_a_known_person_never_outranks_a_much_stronger_expert(evaluation: Databa
     assert [(p.user_id, p.known) for p in answer.people] == [("U0RUI", False), ("U0QUINN", True)]
 
 
-def test_the_default_hook_knows_nobody(evaluation: Database) -> None:
-    assert acquaintances.current() is acquaintances.nobody
+def test_the_relationship_log_is_wired_in(evaluation: Database) -> None:
+    assert acquaintances.current() is known_people.acquaintances  # wired in bot.app
 
 
 def _ids(session: Session) -> dict[str, int]:

@@ -48,6 +48,11 @@ def test_help_answers_ephemerally_within_three_seconds(rapport: Served) -> None:
     "text", ["", "frobnicate", "<!channel> '; DROP TABLE member; --", "🎉" * 500, "x" * 5000]
 )
 def test_unknown_input_gets_usage_never_a_500(rapport: Served, command: str, text: str) -> None:
+    if (command, text) == ("/log", ""):
+        assert rapport.http.command(command, text).status == 200
+        (call,) = rapport.slack.wait_for("views.open")  # /log with no text opens its form instead
+        assert call.params["view"]["type"] == "modal"
+        return
     body = reply(rapport.http.command(command, text))
     assert body["response_type"] == "ephemeral"
     assert "<!channel>" not in body["text"]

@@ -13,6 +13,7 @@ import yaml
 from bot.app import BOT_SCOPES, build_app
 from bot.catalog import COMMANDS
 from bot.core import Core
+from tests import slackreq
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((Path(__file__).parent / "slack" / "manifest.schema.1.0.0.json").read_text())
@@ -75,6 +76,34 @@ def test_commands_and_events_match_registered_listeners(core: Core) -> None:
         n for n in listened if n in {"app_home_opened", "team_join", "user_change", "message"}
     }
     assert registered_events <= declared_events
+
+
+def _shortcut_kinds(app_listeners: list[Any], callback_id: str) -> set[str]:
+    """Which kinds of shortcut ("message", "global") with `callback_id` some listener answers."""
+    payloads = {
+        "message": slackreq.message_shortcut("U1", callback_id, {"ts": "1.2", "text": "x"}, "C1"),
+        "global": slackreq.global_shortcut("U1", callback_id),
+    }
+    return {
+        kind
+        for kind, body in payloads.items()
+        for listener in app_listeners
+        if all(matcher.func(body) for matcher in listener.matchers)
+    }
+
+
+def test_shortcuts_match_registered_listeners(core: Core) -> None:
+    app = build_app(core)
+    declared = {(s["callback_id"], s["type"]) for s in manifest()["features"]["shortcuts"]}
+    assert declared, "the manifest declares the Log interaction shortcut"
+    for callback_id, kind in declared:
+        assert _shortcut_kinds(app._listeners, callback_id) == {kind}, callback_id
+    registered = {
+        (name, kind)
+        for name in _listened(app._listeners, "callback_id")
+        for kind in _shortcut_kinds(app._listeners, name)
+    }
+    assert registered == declared
 
 
 def test_scopes_are_the_ones_the_oauth_flow_asks_for() -> None:

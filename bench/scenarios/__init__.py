@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from bench.scenario import Scenario
 from bench.scenarios import help as help_
+from bench.scenarios import log as log_
 from bench.scenarios import whoknows as whoknows_
 
 SCENARIOS: list[Scenario] = [
     help_.SCENARIO,
     whoknows_.SCENARIO,
+    log_.SCENARIO,
 ]

@@ -24,13 +24,7 @@ from bot.storage import insert_many_ignore
 
 def member_for(session: Session, team_id: str, user_id: str, now: datetime, name: str = "") -> Member:
     """The member typing a command; someone the directory sync has not reached yet is added."""
-    member = people.find_member(session, team_id, user_id)
-    if member is None:
-        people.ensure_workspace(session, team_id, now)
-        people.upsert_members(session, team_id, [{"id": user_id, "name": name}], now)
-        member = people.find_member(session, team_id, user_id)
-        assert member is not None
-    return member
+    return people.ensure_member(session, team_id, user_id, now, name)
 
 
 # --------------------------------------------------------------------------------------------

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 
 from bot.core import Core
 from bot.expertise import ranking, render
+from handlers.acks import ack_now
 
 
 def register(app: App, core: Core) -> None:
-    def acknowledge(ack: Ack) -> None:
-        ack()
-
     def show_more(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         topic, offset = render.read_more_value(action.get("value") or "")
         if not topic:
@@ -29,4 +27,4 @@ def register(app: App, core: Core) -> None:
             )
         respond(replace_original=True, **render.whoknows(answer))
 
-    app.action(render.SHOW_MORE)(ack=acknowledge, lazy=[show_more])
+    app.action(render.SHOW_MORE)(ack=ack_now, lazy=[show_more])

@@ -1,11 +1,12 @@
-"""Shortcuts listeners (filled in by the capabilities that need them)."""
+"""Shortcuts listeners."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.core import Core
+from handlers.shortcuts import log_message
 
 
 def register(app: App, core: Core) -> None:
-    """Nothing to register yet."""
+    log_message.register(app, core)

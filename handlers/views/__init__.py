@@ -1,11 +1,13 @@
-"""Views listeners (filled in by the capabilities that need them)."""
+"""Views listeners: modal submissions."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.core import Core
+from handlers.views import log_form, nudges
 
 
 def register(app: App, core: Core) -> None:
-    """Nothing to register yet."""
+    for module in (log_form, nudges):
+        module.register(app, core)

@@ -1,0 +1,328 @@
+"""The digest: a person's nudges for one local day travel together as one DM.
+
+The DM is an outbox row keyed by (recipient, local day), so there is never a second one for
+that day. Its nudges are attached only in the transaction that claims it; a nudge that turns
+up after its day's DM was claimed or sent waits for the recipient's next working morning.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session
+
+from bot import blocks
+from bot.blocks import Block
+from bot.models import Member
+from bot.models.outbox import Nudge, Outbox
+from bot.nudges import kinds
+from bot.outbox import EXPIRED, PENDING, Claimed, enqueue_many
+from bot.workdays import Workday
+
+DIGEST = "digest"
+# Two blocks an item, plus headers, within Slack's 50 blocks; the rest waits for tomorrow.
+MAX_ITEMS = 20
+DROPPED, DONE, SNOOZED = "dropped", "done", "snoozed"
+
+
+def digest_key(team_id: str, user_id: str, day: date) -> str:
+    return f"{team_id}:{DIGEST}:{user_id}:{day.isoformat()}"
+
+
+def _due(team_id: str, now: datetime) -> list[Any]:
+    return [
+        Nudge.team_id == team_id,
+        Nudge.status == PENDING,
+        Nudge.message_id.is_(None),
+        Nudge.deliver_after <= now,
+        Nudge.expires_at > now,
+    ]
+
+
+def _digest_of(n: Any) -> Any:
+    """The digest DM (any status) of a nudge's recipient and day."""
+    return select(Outbox.id).where(
+        Outbox.team_id == n.team_id,
+        Outbox.recipient_id == n.recipient_id,
+        Outbox.local_date == n.local_date,
+        Outbox.kind == DIGEST,
+    )
+
+
+def assemble(session: Session, team_id: str, now: datetime) -> int:
+    """Make the digest DMs that due nudges need, and move on nudges whose day's DM has left.
+
+    Returns how many nudges were moved to a later day.
+    """
+    groups = session.execute(
+        select(
+            Nudge.recipient_id,
+            Member.user_id,
+            Nudge.local_date,
+            func.min(Nudge.deliver_after),
+            func.max(Nudge.expires_at),
+        )
+        .join(Member, Member.id == Nudge.recipient_id)
+        .where(*_due(team_id, now), ~_digest_of(Nudge).exists())
+        .group_by(Nudge.recipient_id, Member.user_id, Nudge.local_date)
+    ).all()
+    enqueue_many(
+        session,
+        [
+            {
+                "team_id": team_id,
+                "key": digest_key(team_id, user_id, day),
+                "kind": DIGEST,
+                "channel": user_id,
+                "recipient_id": recipient_id,
+                "local_date": day,
+                "deliver_after": start,
+                "expires_at": end,
+            }
+            for recipient_id, user_id, day, start, end in groups
+        ],
+        now,
+    )
+    return _move_late(session, team_id, now)
+
+
+def _move_late(session: Session, team_id: str, now: datetime) -> int:
+    late = session.execute(
+        select(
+            Nudge.id,
+            Nudge.local_date,
+            Nudge.last_day,
+            Member.tz,
+            Member.delivery_hour,
+            Member.day_end_hour,
+            Member.work_days,
+            Member.paused_until,
+        )
+        .join(Member, Member.id == Nudge.recipient_id)
+        .join(
+            Outbox,
+            and_(
+                Outbox.team_id == Nudge.team_id,
+                Outbox.kind == DIGEST,
+                Outbox.recipient_id == Nudge.recipient_id,
+                Outbox.local_date == Nudge.local_date,
+            ),
+        )
+        .where(*_due(team_id, now), Outbox.status != PENDING)
+    ).all()
+    changes = []
+    for item_id, day, last_day, tz, start, end, days, paused in late:
+        wd = Workday.from_values(tz, start, end, days)
+        after = max(day, paused) if paused else day
+        new_day = wd.next_morning(now, paused_until=after)
+        if new_day is None or (last_day is not None and new_day > last_day):
+            changes.append({"id": item_id, "status": EXPIRED, "updated_at": now})
+            continue
+        changes.append(
+            {
+                "id": item_id,
+                "local_date": new_day,
+                "deliver_after": wd.delivery_at(new_day),
+                "expires_at": wd.expires_at(new_day),
+                "updated_at": now,
+            }
+        )
+    if changes:
+        _bulk_update(session, changes)
+    return len(changes)
+
+
+def _bulk_update(session: Session, changes: list[dict[str, Any]]) -> None:
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for change in changes:
+        by_shape[tuple(sorted(change))].append(change)
+    for rows in by_shape.values():
+        session.execute(update(Nudge), rows)
+
+
+def attach(session: Session, team_id: str, claimed: Sequence[Claimed], now: datetime) -> None:
+    """Put the due nudges of each claimed digest into it (up to MAX_ITEMS)."""
+    digests = [c for c in claimed if c.kind == DIGEST]
+    if not digests:
+        return
+    ids = [c.id for c in digests]
+    rows = session.execute(
+        select(Nudge.id, Nudge.kind, Nudge.message_id, Outbox.id)
+        .join(
+            Outbox,
+            and_(
+                Outbox.id.in_(ids),
+                Outbox.recipient_id == Nudge.recipient_id,
+                Outbox.local_date == Nudge.local_date,
+            ),
+        )
+        .where(
+            Nudge.team_id == team_id,
+            Nudge.status == PENDING,
+            (Nudge.message_id.is_(None) & (Nudge.deliver_after <= now)) | (Nudge.message_id == Outbox.id),
+        )
+    ).all()
+    per_message: dict[int, list[tuple[int, str, int | None]]] = defaultdict(list)
+    for item_id, kind, current, message_id in rows:
+        per_message[message_id].append((item_id, kind, current))
+    changes: list[dict[str, Any]] = []
+    for message_id, items in per_message.items():
+        items.sort(key=lambda i: (i[2] is None, kinds.order(i[1]), i[0]))
+        changes.extend(
+            {"id": item_id, "message_id": message_id, "updated_at": now}
+            for item_id, _, current in items[:MAX_ITEMS]
+            if current is None
+        )
+    if changes:
+        _bulk_update(session, changes)
+
+
+def render(
+    session: Session, team_id: str, claimed: Sequence[Claimed], now: datetime
+) -> dict[int, dict[str, Any] | None]:
+    """The message for each claimed digest; None when it should not go out at all.
+
+    A recipient who left or paused gets nothing; items whose reason went away are dropped.
+    """
+    digests = [c for c in claimed if c.kind == DIGEST]
+    if not digests:
+        return {}
+    recipients = {
+        m.id: m
+        for m in session.scalars(
+            select(Member).where(Member.team_id == team_id, Member.id.in_([c.recipient_id for c in digests]))
+        )
+    }
+    out: dict[int, dict[str, Any] | None] = {}
+    live = []
+    for c in digests:
+        m = recipients.get(c.recipient_id or 0)
+        paused = (
+            m is not None
+            and m.paused_until is not None
+            and c.local_date is not None
+            and m.paused_until >= c.local_date
+        )
+        if m is None or not m.active or paused:
+            out[c.id] = None
+        else:
+            live.append(c.id)
+    views = message_views(session, team_id, live, now, drop_moot=True)
+    for message_id in live:
+        out[message_id] = views.get(message_id)
+    return out
+
+
+def message_views(
+    session: Session, team_id: str, message_ids: Sequence[int], now: datetime, *, drop_moot: bool = False
+) -> dict[int, dict[str, Any]]:
+    """Text and blocks of digests from their nudges as they are now (for sending and chat.update)."""
+    if not message_ids:
+        return {}
+    items = list(
+        session.scalars(
+            select(Nudge)
+            .where(Nudge.team_id == team_id, Nudge.message_id.in_(list(message_ids)), Nudge.status != DROPPED)
+            .order_by(Nudge.id)
+        )
+    )
+    by_kind: dict[str, list[Nudge]] = defaultdict(list)
+    for n in items:
+        by_kind[n.kind].append(n)
+    lines: dict[int, kinds.Line | None] = {}
+    for name, batch in by_kind.items():
+        kind = kinds.KINDS.get(name)
+        lines.update(
+            kind.describe(session, team_id, batch, now) if kind else dict.fromkeys(n.id for n in batch)
+        )
+    moot = [n.id for n in items if lines.get(n.id) is None and n.status == PENDING]
+    if moot and drop_moot:
+        session.execute(
+            update(Nudge)
+            .where(Nudge.id.in_(moot))
+            .values(status=DROPPED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    per_message: dict[int, list[tuple[Nudge, kinds.Line]]] = defaultdict(list)
+    for n in items:
+        line = lines.get(n.id)
+        if line is not None and n.message_id is not None:
+            per_message[n.message_id].append((n, line))
+    return {mid: digest_message(entries) for mid, entries in per_message.items() if entries}
+
+
+# -- rendering (pure) ------------------------------------------------------------------------
+
+
+def digest_message(entries: Sequence[tuple[Nudge, kinds.Line]]) -> dict[str, Any]:
+    """The DM: a short intro, then one section per kind of attention, each item with its buttons."""
+    ordered = sorted(entries, key=lambda e: (kinds.order(e[0].kind), e[0].id))
+    count = len(ordered)
+    intro = f"Good morning! {count} thing{'s' if count != 1 else ''} worth a moment today."
+    out: list[Block] = [blocks.mrkdwn(intro)]
+    section = None
+    for n, line in ordered:
+        kind = kinds.KINDS.get(n.kind)
+        name = kind.section if kind else kinds.FOR_YOU
+        if name != section:
+            section = name
+            out.append(blocks.header(name))
+        out.extend(item_blocks(n, line, kind.actions if kind else ()))
+    out.append(blocks.context("Change your nudge hour, working days or pause them with `/rapport settings`."))
+    summary = "; ".join(_plain(line.text) for _, line in ordered[:5])
+    return {"text": blocks.clip(f"{intro} {summary}", 3000), "blocks": out}
+
+
+def _plain(text: str) -> str:
+    return text.replace("*", "")
+
+
+def item_blocks(n: Nudge, line: kinds.Line, actions: Sequence[str]) -> list[Block]:
+    text = line.text + (f"\n{line.context}" if line.context else "")
+    if n.status == DONE:
+        return [blocks.mrkdwn(f":white_check_mark: ~{_plain(line.text)}~ Done.")]
+    if n.status == SNOOZED:
+        return [blocks.mrkdwn(f":zzz: ~{_plain(line.text)}~ Snoozed.")]
+    buttons = [b for b in (_button(action, n.id) for action in actions) if b is not None]
+    item: list[Block] = [blocks.mrkdwn(text)]
+    if buttons:
+        item.append({"type": "actions", "block_id": f"nudge:{n.id}", "elements": buttons})
+    return item
+
+
+SNOOZE_CHOICES = (("1d", "1 day"), ("1w", "1 week"), ("pick", "Pick a date…"))
+
+
+def _button(action: str, item_id: int) -> Block | None:
+    if action == kinds.DONE:
+        return {
+            "type": "button",
+            "action_id": "nudge_done",
+            "text": {"type": "plain_text", "text": "Done"},
+            "style": "primary",
+            "value": str(item_id),
+        }
+    if action == kinds.SNOOZE:
+        return {
+            "type": "overflow",
+            "action_id": "nudge_snooze",
+            "options": [
+                {
+                    "text": {"type": "plain_text", "text": f"Snooze {label}" if code != "pick" else label},
+                    "value": f"{item_id}:{code}",
+                }
+                for code, label in SNOOZE_CHOICES
+            ],
+        }
+    if action == kinds.LOG:
+        return {
+            "type": "button",
+            "action_id": "nudge_log",
+            "text": {"type": "plain_text", "text": "Log it"},
+            "value": str(item_id),
+        }
+    return None

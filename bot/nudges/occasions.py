@@ -1,0 +1,204 @@
+"""Birthdays, work anniversaries and promotions of people in my circle, as nudges to me.
+
+Birthdays and anniversaries come on my working day before the date (so I can write
+something); promotions on my next working morning after the title changed. Never about
+deactivated people or bots, never about someone who asked not to be nudged about, and a
+birthday only when its owner lets it be shown (the year never is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, extract, select
+from sqlalchemy.orm import Session, aliased
+
+from bot import blocks, seniority
+from bot.models import Member, TitleChange
+from bot.models.outbox import Nudge
+from bot.nudges import kinds
+from bot.nudges.planning import SOURCES, PlanContext, key
+
+BIRTHDAY, ANNIVERSARY, PROMOTION = "birthday", "anniversary", "promotion"
+# Title changes older than this are not news (covers a long weekend and a one-day work week).
+PROMOTION_LOOKBACK = timedelta(days=8)
+
+
+def _about_whom(subject: Any, team_id: str) -> list[Any]:
+    """People one may be nudged about."""
+    return [
+        subject.team_id == team_id,
+        subject.deleted.is_(False),
+        subject.is_bot.is_(False),
+        subject.nudge_others_about_me.is_(True),
+    ]
+
+
+def _yearly(ctx: PlanContext, kind: str, s: Any, on_day: Any, allowed: list[Any]) -> Select[Any]:
+    """A yearly occasion of people in each recipient's circle, within their coming days."""
+    o, r = ctx.occasions.c, ctx.recipients.c
+    subjects = select(s.id).join(ctx.occasions, on_day).where(*allowed).correlate(None)
+    c = ctx.circle(subjects)
+    return (
+        select(
+            *ctx.item(
+                kind, occurrence=key(kind, s.id, o.year), subject_id=s.id, occasion=o.day, last_day=o.day
+            )
+        )
+        .select_from(ctx.recipients)
+        .join(c, c.c.member_id == r.member_id)
+        .join(s, s.id == c.c.other_id)
+        .join(ctx.occasions, and_(o.schedule_id == r.schedule_id, on_day))
+        .where(*allowed, s.id != r.member_id)
+    )
+
+
+def birthdays(ctx: PlanContext) -> Select[Any]:
+    s, o = aliased(Member), ctx.occasions.c
+    on_day = and_(o.month == s.birthday_month, o.dom == s.birthday_day)
+    allowed = [*_about_whom(s, ctx.team_id), s.show_birthday.is_(True), s.birthday_month.is_not(None)]
+    return _yearly(ctx, BIRTHDAY, s, on_day, allowed)
+
+
+def anniversaries(ctx: PlanContext) -> Select[Any]:
+    s, o = aliased(Member), ctx.occasions.c
+    on_day = and_(
+        o.month == extract("month", s.start_date),
+        o.dom == extract("day", s.start_date),
+        o.year > extract("year", s.start_date),
+    )
+    return _yearly(ctx, ANNIVERSARY, s, on_day, [*_about_whom(s, ctx.team_id), s.start_date.is_not(None)])
+
+
+def promotions(ctx: PlanContext) -> Select[Any] | None:
+    changes = ctx.session.execute(
+        select(TitleChange.id, TitleChange.member_id, TitleChange.old_title, TitleChange.new_title)
+        .where(
+            TitleChange.team_id == ctx.team_id,
+            TitleChange.changed_at > ctx.now - PROMOTION_LOOKBACK,
+            TitleChange.changed_at <= ctx.now,
+        )
+        .order_by(TitleChange.changed_at, TitleChange.id)
+    ).all()
+    latest: dict[int, int] = {}  # the newest promotion of each person
+    for change_id, member_id, old, new in changes:
+        if seniority.is_promotion(old, new):
+            latest[member_id] = change_id
+    if not latest:
+        return None
+    s, r = aliased(Member), ctx.recipients.c
+    c = ctx.circle(select(s.id).where(s.id.in_(list(latest))))
+    return (
+        select(
+            *ctx.item(
+                PROMOTION,
+                occurrence=key(PROMOTION, TitleChange.id),
+                subject_id=s.id,
+                ref_id=TitleChange.id,
+            )
+        )
+        .select_from(ctx.recipients)
+        .join(c, c.c.member_id == r.member_id)
+        .join(s, s.id == c.c.other_id)
+        .join(TitleChange, TitleChange.member_id == s.id)
+        .where(*_about_whom(s, ctx.team_id), TitleChange.id.in_(list(latest.values())), s.id != r.member_id)
+    )
+
+
+SOURCES.extend([birthdays, anniversaries, promotions])
+
+
+# -- how they read ---------------------------------------------------------------------------
+
+
+def _subjects(session: Session, team_id: str, items: Sequence[Nudge]) -> dict[int, Member]:
+    ids = {n.subject_id for n in items if n.subject_id is not None}
+    if not ids:
+        return {}
+    rows = session.scalars(select(Member).where(Member.team_id == team_id, Member.id.in_(ids)))
+    return {m.id: m for m in rows}
+
+
+def _still_about(member: Member | None) -> bool:
+    return member is not None and member.active and member.nudge_others_about_me
+
+
+def when(occasion: date, local_date: date) -> str:
+    """'today', 'tomorrow', or the weekday and date, as the recipient reads it that morning."""
+    days = (occasion - local_date).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"on {occasion:%A}, {occasion:%B} {occasion.day}"
+
+
+def _describe_birthdays(
+    session: Session, team_id: str, items: Sequence[Nudge], now: datetime
+) -> dict[int, kinds.Line | None]:
+    people = _subjects(session, team_id, items)
+    out: dict[int, kinds.Line | None] = {}
+    for n in items:
+        m = people.get(n.subject_id or 0)
+        if not _still_about(m) or m is None or not m.show_birthday or n.occasion is None:
+            out[n.id] = None
+            continue
+        out[n.id] = kinds.Line(
+            f":birthday: It's <@{m.user_id}>'s birthday {when(n.occasion, n.local_date)}.",
+            "A short message goes a long way.",
+            m.user_id,
+        )
+    return out
+
+
+def _describe_anniversaries(
+    session: Session, team_id: str, items: Sequence[Nudge], now: datetime
+) -> dict[int, kinds.Line | None]:
+    people = _subjects(session, team_id, items)
+    out: dict[int, kinds.Line | None] = {}
+    for n in items:
+        m = people.get(n.subject_id or 0)
+        if not _still_about(m) or m is None or m.start_date is None or n.occasion is None:
+            out[n.id] = None
+            continue
+        years = n.occasion.year - m.start_date.year
+        label = f"{years} year{'s' if years != 1 else ''}"
+        out[n.id] = kinds.Line(
+            f":tada: <@{m.user_id}> celebrates {label} here {when(n.occasion, n.local_date)}.",
+            f"Started {m.start_date:%B} {m.start_date.year}.",
+            m.user_id,
+        )
+    return out
+
+
+def _describe_promotions(
+    session: Session, team_id: str, items: Sequence[Nudge], now: datetime
+) -> dict[int, kinds.Line | None]:
+    people = _subjects(session, team_id, items)
+    ids = [n.ref_id for n in items if n.ref_id is not None]
+    changes = {
+        c.id: c
+        for c in session.scalars(
+            select(TitleChange).where(TitleChange.team_id == team_id, TitleChange.id.in_(ids))
+        )
+    }
+    out: dict[int, kinds.Line | None] = {}
+    for n in items:
+        m = people.get(n.subject_id or 0)
+        change = changes.get(n.ref_id or 0)
+        if not _still_about(m) or m is None or change is None:
+            out[n.id] = None
+            continue
+        out[n.id] = kinds.Line(
+            f":star2: <@{m.user_id}> is now *{blocks.escape(change.new_title)}*.",
+            f"Previously {blocks.escape(change.old_title)}. Congratulate them?",
+            m.user_id,
+        )
+    return out
+
+
+kinds.register(kinds.Kind(BIRTHDAY, kinds.CELEBRATE, _describe_birthdays))
+kinds.register(kinds.Kind(ANNIVERSARY, kinds.CELEBRATE, _describe_anniversaries))
+kinds.register(kinds.Kind(PROMOTION, kinds.CELEBRATE, _describe_promotions))

@@ -1,0 +1,146 @@
+"""Delivery under failure: 429s and 5xx, a sender killed mid-send, two senders racing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot import delivery
+from bot.db import Database
+from bot.models import Member
+from bot.models.outbox import Nudge
+from bot.storage import insert_many_ignore
+from tests.clock import FakeClock
+from tests.factories import add_members, slack_user
+from tests.fakeslack import FakeSlack
+from tests.nudgekit import NOTE, TEAM, deliver, make_core, outbox_rows
+
+# Monday 23 November 2026, 09:00 in London: digests are due.
+MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _crowd(db: Database, slack: FakeSlack, count: int) -> list[Member]:
+    """`count` London members, each with one nudge due today (one DM each)."""
+    users = [slack_user(f"U{i:05d}", tz="Europe/London") for i in range(count)]
+    for u in users:
+        slack.add_user(u["id"], tz="Europe/London")
+    found = list(add_members(db, TEAM, *users, now=MONDAY_9).values())
+    day = date(2026, 11, 23)
+    rows = [
+        {
+            "dedupe_key": f"{TEAM}:{m.id}:note:{i}",
+            "team_id": TEAM,
+            "recipient_id": m.id,
+            "kind": NOTE,
+            "payload": {"text": m.user_id},
+            "local_date": day,
+            "deliver_after": MONDAY_9,
+            "expires_at": MONDAY_9 + timedelta(hours=9),
+            "status": "pending",
+            "created_at": MONDAY_9,
+            "updated_at": MONDAY_9,
+        }
+        for i, m in enumerate(found)
+    ]
+    with db.write() as s:
+        insert_many_ignore(s, Nudge, rows, ["dedupe_key"])
+    return found
+
+
+def _posted_channels(slack: FakeSlack) -> Counter[str]:
+    return Counter(c.params["channel"] for c in slack.calls_to("chat.postMessage") if c.ok)
+
+
+def test_429s_and_5xx_lose_nothing_and_double_nothing(any_db: Database, slack: FakeSlack) -> None:
+    clock = FakeClock(MONDAY_9)
+    core = make_core(slack, any_db, clock)
+    crowd = _crowd(any_db, slack, 120)
+    slack.fail_ratio("chat.postMessage", status=500, ratio=0.1, seed=7)
+    slack.fail_next("chat.postMessage", status=429, retry_after=2, times=3)
+    for _ in range(40):
+        deliver(core)
+        clock.advance(minutes=1)
+        if all(r.status == "sent" for r in outbox_rows(any_db)) and len(outbox_rows(any_db)) == len(crowd):
+            break
+    failures = [c for c in slack.calls_to("chat.postMessage") if not c.ok]
+    assert len(failures) > 10  # the faults did happen
+    assert _posted_channels(slack) == Counter({f"{m.user_id}": 1 for m in crowd})
+    assert {r.status for r in outbox_rows(any_db)} == {"sent"}
+    assert len(slack.messages) == len(crowd)
+
+
+def test_a_sender_killed_between_claim_and_send_is_taken_over_after_its_lease(
+    db: Database, slack: FakeSlack
+) -> None:
+    clock = FakeClock(MONDAY_9)
+    core = make_core(slack, db, clock)
+    ann = _crowd(db, slack, 1)[0]
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.killed_sender",
+            db.url.render_as_string(hide_password=False),
+            slack.base_url,
+            slack.bot_token,
+            TEAM,
+            clock().isoformat(),
+        ],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == -9, run.stderr  # SIGKILL
+    (row,) = outbox_rows(db)
+    assert (row.status, row.claimed_by) == ("sending", "doomed")
+    assert slack.calls_to("chat.postMessage") == []
+    clock.advance(minutes=4)  # the lease (5 min) still holds
+    assert deliver(core).sent == 0
+    clock.advance(minutes=2)
+    assert deliver(core).sent == 1
+    clock.advance(minutes=10)
+    assert deliver(core).sent == 0
+    assert [m["channel"] for m in slack.messages] == ["D" + ann.user_id]
+    (row,) = outbox_rows(db)
+    assert (row.status, row.attempts) == ("sent", 2)
+
+
+@pytest.mark.parametrize("any_db", ["postgres"], indirect=True)
+def test_two_senders_race_over_2000_digests_each_sent_once(any_db: Database, slack: FakeSlack) -> None:
+    clock = FakeClock(MONDAY_9)
+    core = make_core(slack, any_db, clock)
+    crowd = _crowd(any_db, slack, 2000)
+    pacer = delivery.Pacer(100_000.0)
+    senders = [
+        delivery.Sender(
+            any_db,
+            lambda team: core.client(team),
+            pacer=lambda team: pacer,
+            workers=6,
+            batch=100,
+            worker_id=f"sender-{i}",
+        )
+        for i in range(2)
+    ]
+    reports: list[delivery.Report] = []
+    threads = [threading.Thread(target=lambda s=s: reports.append(s.run(TEAM, clock))) for s in senders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(r.sent for r in reports) != [0, 2000]  # both took part
+    assert sum(r.sent for r in reports) == 2000
+    assert _posted_channels(slack) == Counter({m.user_id: 1 for m in crowd})
+    with any_db.read() as s:
+        assert set(s.scalars(select(Nudge.status))) == {"sent"}
+    assert {r.status for r in outbox_rows(any_db)} == {"sent"}
+    assert len({r.claimed_by for r in outbox_rows(any_db)}) == 2
