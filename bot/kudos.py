@@ -161,23 +161,9 @@ def give(
     receivers = _check_receivers(session, team_id, giver, parsed.receivers)
     print_ = fingerprint(parsed.receivers, parsed.reason)
     key = request_key(team_id, giver_user_id, print_, request_id or time_bucket(now))
-
-    existing = session.scalar(select(Kudos).where(Kudos.request_key == key))
-    if existing is not None:
-        return Given(existing, giver, receivers, RETRY)
-    earlier = session.scalar(
-        select(Kudos)
-        .where(
-            Kudos.team_id == team_id,
-            Kudos.giver_id == giver.id,
-            Kudos.created_at > now - REPEAT_WINDOW,
-            Kudos.fingerprint == print_,
-        )
-        .order_by(Kudos.created_at.desc())
-        .limit(1)
-    )
-    if earlier is not None:
-        return Given(earlier, giver, receivers, REPEAT)
+    found = _existing(session, team_id, giver, key, print_, now)
+    if found is not None:
+        return Given(found[0], giver, receivers, found[1])
     _check_rate(session, team_id, giver, now)
 
     values = {
@@ -201,6 +187,44 @@ def give(
     session.flush()
     kudos_evidence.index(session, kudos, [m.id for m in receivers], now)
     return Given(kudos, giver, receivers, NEW)
+
+
+def given_by(
+    session: Session, team_id: str, giver_user_id: str, text: str, now: datetime, *, request_id: str | None
+) -> Kudos | None:
+    """The kudos a request stored or repeated (for the work after the answer); None if it was refused."""
+    try:
+        parsed = parse(text)
+    except Refused:
+        return None
+    giver = people.find_member(session, team_id, giver_user_id)
+    if giver is None:
+        return None
+    print_ = fingerprint(parsed.receivers, parsed.reason)
+    key = request_key(team_id, giver_user_id, print_, request_id or time_bucket(now))
+    found = _existing(session, team_id, giver, key, print_, now)
+    return found[0] if found else None
+
+
+def _existing(
+    session: Session, team_id: str, giver: Member, key: str, print_: str, now: datetime
+) -> tuple[Kudos, str] | None:
+    """This request's kudos (a retry), or the same thanks from the same giver just before (a repeat)."""
+    same_request = session.scalar(select(Kudos).where(Kudos.request_key == key))
+    if same_request is not None:
+        return same_request, RETRY
+    earlier = session.scalar(
+        select(Kudos)
+        .where(
+            Kudos.team_id == team_id,
+            Kudos.giver_id == giver.id,
+            Kudos.created_at > now - REPEAT_WINDOW,
+            Kudos.fingerprint == print_,
+        )
+        .order_by(Kudos.created_at.desc())
+        .limit(1)
+    )
+    return (earlier, REPEAT) if earlier is not None else None
 
 
 def _check_receivers(session: Session, team_id: str, giver: Member, user_ids: list[str]) -> list[Member]:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 
+from bot import blocks, kudos, kudos_posts
 from bot import celebration_blocks as render
-from bot import kudos, kudos_posts
 from bot.core import Core
 
 
 def register(app: App, core: Core) -> None:
     def answer(ack: Ack, command: dict[str, Any]) -> None:
+        """Check and store the kudos, and plan its post: database only, so the answer is quick."""
         try:
             with core.db.write() as session:
                 accepted = kudos_posts.accept(
@@ -35,4 +36,16 @@ def register(app: App, core: Core) -> None:
         channel = accepted.channel.channel_id if accepted.channel else None
         ack(**render.kudos_accepted(receivers, channel))
 
-    app.command("/kudos")(answer)
+    def post(command: dict[str, Any], respond: Respond) -> None:
+        """Right after the answer: send the post (finding the channel first if need be)."""
+        announced = kudos_posts.announce_request(
+            core,
+            command["team_id"],
+            command["user_id"],
+            command.get("text") or "",
+            request_id=command.get("trigger_id"),
+        )
+        if announced.problem:
+            respond(**blocks.ephemeral(announced.problem))
+
+    app.command("/kudos")(ack=answer, lazy=[post])
