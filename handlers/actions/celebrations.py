@@ -1,0 +1,30 @@
+"""The settings modal's "Celebrations channel (admins)" button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import celebration_settings
+from bot.core import Core
+
+
+def register(app: App, core: Core) -> None:
+    def open_channel_modal(body: dict[str, Any], client: WebClient) -> None:
+        """Admins get the channel picker, everyone else a short explanation (stacked on settings)."""
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        if celebration_settings.is_admin(client, user_id):
+            with core.db.read() as session:
+                current = celebration_settings.current_channel(session, core.settings, team_id)
+            view = celebration_settings.channel_modal(current)
+        else:
+            view = celebration_settings.not_admin_modal()
+        client.views_push(trigger_id=body["trigger_id"], view=view)
+
+    app.action(celebration_settings.CHANGE_CHANNEL)(ack=_ack, lazy=[open_channel_modal])
+
+
+def _ack(ack: Ack) -> None:
+    ack()

@@ -1,0 +1,142 @@
+"""Over real HTTP: consent in `/rapport settings`, and the admins' celebrations channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot import celebration_settings, delivery, kudos_posts
+from bot.models import Member, Workspace
+from bot.models.outbox import Outbox
+from tests.conftest import Served
+from tests.factories import add_members, slack_user
+from tests.slackreq import block_actions, view_submission
+
+
+@pytest.fixture
+def team(rapport: Served) -> Served:
+    slack = rapport.slack
+    slack.add_user("UANN", real_name="Ann")
+    slack.add_user("UADMIN", real_name="Ada Admin", is_admin=True)
+    slack.add_channel("C0WINS", "wins")
+    slack.add_channel("G0SECRET", "secret", is_private=True)
+    slack.private_channels_without_bot.add("G0SECRET")
+    add_members(rapport.core.db, slack.team_id, slack_user("UANN"), slack_user("UADMIN"))
+    return rapport
+
+
+def open_settings(served: Served, user: str) -> dict[str, Any]:
+    opened = len(served.slack.calls_to("views.open"))
+    assert served.http.command("/rapport", "settings", user_id=user).status == 200
+    call = served.slack.wait_for("views.open", opened + 1)[-1]
+    view: dict[str, Any] = served.slack.views[call.response["view"]["id"]]  # type: ignore[index]
+    return view
+
+
+def consent_values(*agreed: str) -> dict[str, Any]:
+    options = [{"value": field} for field in agreed]
+    values: dict[str, Any] = {
+        celebration_settings.CONSENT: {"value": {"type": "checkboxes", "selected_options": options}}
+    }
+    # The nudge section's answers, unchanged.
+    values.update(
+        nudge_hour={"value": {"type": "static_select", "selected_option": {"value": "9"}}},
+        work_days={"value": {"type": "checkboxes", "selected_options": [{"value": d} for d in "12345"]}},
+        pause_until={"value": {"type": "datepicker", "selected_date": None}},
+        resume={"value": {"type": "checkboxes", "selected_options": []}},
+    )
+    return values
+
+
+def member(served: Served, user: str) -> Member:
+    with served.core.db.read() as s:
+        found = s.scalar(select(Member).where(Member.user_id == user))
+    assert found is not None
+    return found
+
+
+def test_consent_is_shown_as_it_is_and_saved_as_ticked(team: Served) -> None:
+    view = open_settings(team, "UANN")
+    (consent,) = [b for b in view["blocks"] if b.get("block_id") == celebration_settings.CONSENT]
+    ticked = [o["value"] for o in consent["element"]["initial_options"]]
+    assert ticked == ["celebrate_publicly", "show_birthday", "nudge_others_about_me"]
+    response = team.http.interact(
+        view_submission("UANN", "rapport_settings", consent_values("show_birthday"), view=view)
+    )
+    assert response.status == 200
+    assert response.body in (b"", b"{}")
+    ann = member(team, "UANN")
+    assert (ann.celebrate_publicly, ann.show_birthday, ann.nudge_others_about_me) == (False, True, False)
+
+
+def test_opting_out_stops_a_kudos_post_already_planned(team: Served) -> None:
+    core = team.core
+    add_members(core.db, team.slack.team_id, slack_user("UBOB"))
+    with core.db.write() as s:
+        accepted = kudos_posts.accept(
+            s,
+            core.settings,
+            team.slack.team_id,
+            "UBOB",
+            "<@UANN> for the launch",
+            core.clock(),
+            request_id="t1",
+        )
+        kudos_posts.plan(s, accepted.given.kudos, "C0WINS", core.clock())
+    view = open_settings(team, "UANN")
+    team.http.interact(view_submission("UANN", "rapport_settings", consent_values(), view=view))
+    report = delivery.deliver(core, team.slack.team_id)
+    assert (report.sent, report.skipped) == (0, 1)
+    assert team.slack.messages_in("C0WINS") == []
+
+
+def test_only_admins_get_the_channel_picker(team: Served) -> None:
+    view = open_settings(team, "UANN")
+    click = block_actions("UANN", celebration_settings.CHANGE_CHANNEL, view=view, trigger_id="trig.ann")
+    assert team.http.interact(click).status == 200
+    (pushed,) = team.slack.wait_for("views.push")
+    assert "Only workspace admins" in str(pushed.params["view"]["blocks"])
+    view = open_settings(team, "UADMIN")
+    click = block_actions("UADMIN", celebration_settings.CHANGE_CHANNEL, view=view, trigger_id="trig.ada")
+    team.http.interact(click)
+    pushed = team.slack.wait_for("views.push", 2)[-1]
+    assert pushed.params["view"]["callback_id"] == celebration_settings.CHANNEL_CALLBACK
+
+
+def pick(served: Served, user: str, channel: str) -> Any:
+    values = {
+        celebration_settings.CHANNEL_BLOCK: {
+            "value": {"type": "conversations_select", "selected_conversation": channel}
+        }
+    }
+    return served.http.interact(view_submission(user, celebration_settings.CHANNEL_CALLBACK, values))
+
+
+def test_an_admin_moves_celebrations_and_the_planned_posts_follow(team: Served) -> None:
+    core, slack = team.core, team.slack
+    with core.db.write() as s:
+        accepted = kudos_posts.accept(
+            s,
+            core.settings,
+            slack.team_id,
+            "UANN",
+            "<@UADMIN> for the offsite",
+            core.clock(),
+            request_id="t1",
+        )
+        kudos_posts.plan(s, accepted.given.kudos, "C0OLD", core.clock())
+    refused = pick(team, "UADMIN", "G0SECRET")
+    assert refused.json()["response_action"] == "errors"
+    assert "/invite @Rapport" in refused.json()["errors"][celebration_settings.CHANNEL_BLOCK]
+    not_admin = pick(team, "UANN", "C0WINS")
+    assert "Only workspace admins" in not_admin.json()["errors"][celebration_settings.CHANNEL_BLOCK]
+    saved = pick(team, "UADMIN", "C0WINS")
+    assert saved.status == 200
+    assert saved.body in (b"", b"{}")
+    with core.db.read() as s:
+        workspace = s.get(Workspace, slack.team_id)
+        assert workspace is not None
+        assert workspace.celebrations_channel == "C0WINS"
+        assert s.scalar(select(Outbox.channel)) == "C0WINS"
