@@ -31,11 +31,7 @@ def observed(day: date) -> date:
 
 def observed_on(post_date: date) -> list[date]:
     """The calendar dates celebrated on `post_date`: itself, and a Friday's weekend; none on a weekend."""
-    if post_date.weekday() > FRIDAY:
-        return []
-    if post_date.weekday() == FRIDAY:
-        return [post_date + timedelta(days=n) for n in range(3)]
-    return [post_date]
+    return [day for n in range(3) if observed(day := post_date + timedelta(days=n)) == post_date]
 
 
 def in_year(month: int, day: int, year: int) -> date:
