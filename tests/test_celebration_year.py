@@ -119,6 +119,10 @@ def year(db: Database, monkeypatch: pytest.MonkeyPatch) -> Any:
     slack.stop()
 
 
+def berlin(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), BERLIN).astimezone(UTC)
+
+
 def set_member(core: Core, team_id: str, uid: str, **fields: Any) -> None:
     with core.db.write() as s:
         m = people.find_member(s, team_id, uid)
@@ -141,29 +145,28 @@ def test_a_year_of_celebrations_posts_each_exactly_once(year: Any) -> None:
     day = FIRST - timedelta(days=1)
     while day < LAST:
         day += timedelta(days=1)
-        local = lambda hour, minute=0: datetime.combine(day, time(hour, minute), BERLIN).astimezone(UTC)  # noqa: E731
         if day == LEFT[1]:
             retire = slack_user(LEFT[0], deleted=True, tz="Asia/Tokyo")
             with core.db.write() as s:
-                people.upsert_members(s, team, [retire], clock.set(local(7)))
+                people.upsert_members(s, team, [retire], clock.set(berlin(day, 7)))
         if day == PROMOTED_ON.date():
             retitle(core, team, "UPROMO", "Senior Engineer", clock.set(PROMOTED_ON))
             retitle(core, team, "USHYPROMO", "Senior Engineer", PROMOTED_ON)
         if day == REWORDED_ON.date():
             retitle(core, team, "UPROMO", "Sr. Engineer", clock.set(REWORDED_ON))
-        clock.set(local(9, 35))
+        clock.set(berlin(day, 9, 35))
         JOBS["celebrations"](core, clock())  # plans the post half an hour ahead
         if day == LATE_OPT_OUT[1]:
-            clock.set(local(9, 45))
+            clock.set(berlin(day, 9, 45))
             set_member(core, team, LATE_OPT_OUT[0], celebrate_publicly=False)
         if day == RATE_LIMITED_DAY:
             slack.fail_next("chat.postMessage", status=429, retry_after=60)
         seen = len(slack.messages_in(CHANNEL))
-        clock.set(local(10, 1))
+        clock.set(berlin(day, 10, 1))
         delivery.deliver(core, team)  # the sender's tick just after the hour
         if day.weekday() == 4 or day == RATE_LIMITED_DAY:
             # Later ticks: planning again adds nothing, and the sender retries what Slack refused.
-            clock.set(local(10, 31))
+            clock.set(berlin(day, 10, 31))
             JOBS["celebrations"](core, clock())
             delivery.deliver(core, team)
         posted += [(day, m) for m in slack.messages_in(CHANNEL)[seen:]]
