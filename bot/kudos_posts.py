@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+import bot.kudos_nudges  # noqa: F401  (wherever kudos are given, digests and circles learn of them)
 from bot import celebration_channel, delivery, kudos, outbox
 from bot.celebration_blocks import KudosPost, Payload, kudos_post
 from bot.config import Settings
