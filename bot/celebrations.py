@@ -84,9 +84,20 @@ def _celebrated(team_id: str) -> list[Any]:
 
 def attach(session: Session, team_id: str, key: str, day: date, now: datetime) -> int:
     """Give the occasions celebrated on `day`, and promotions not yet announced, to post `key`."""
-    rows = _occasion_rows(session, team_id, day) + _promotion_rows(session, team_id, day, now)
-    for row in rows:
-        row.update(team_id=team_id, post_key=key, created_at=now)
+    found = _occasion_rows(session, team_id, day) + _promotion_rows(session, team_id, day, now)
+    # One executemany needs the same columns in every row.
+    rows = [
+        {
+            "years": None,
+            "title": None,
+            "title_change_id": None,
+            **row,
+            "team_id": team_id,
+            "post_key": key,
+            "created_at": now,
+        }
+        for row in found
+    ]
     return insert_many_ignore(session, CelebrationItem, rows, ["occasion_key"])
 
 
