@@ -92,30 +92,42 @@ def test_opting_out_stops_a_kudos_post_already_planned(team: Served) -> None:
     assert team.slack.messages_in("C0WINS") == []
 
 
-def test_only_admins_get_the_channel_picker(team: Served) -> None:
+def test_only_admins_get_the_workspace_settings(team: Served) -> None:
     view = open_settings(team, "UANN")
-    click = block_actions("UANN", celebration_settings.CHANGE_CHANNEL, view=view, trigger_id="trig.ann")
+    click = block_actions("UANN", celebration_settings.CHANGE_WORKSPACE, view=view, trigger_id="trig.ann")
     assert team.http.interact(click).status == 200
     (pushed,) = team.slack.wait_for("views.push")
     assert "Only workspace admins" in str(pushed.params["view"]["blocks"])
     view = open_settings(team, "UADMIN")
-    click = block_actions("UADMIN", celebration_settings.CHANGE_CHANNEL, view=view, trigger_id="trig.ada")
+    click = block_actions("UADMIN", celebration_settings.CHANGE_WORKSPACE, view=view, trigger_id="trig.ada")
     team.http.interact(click)
     pushed = team.slack.wait_for("views.push", 2)[-1]
-    assert pushed.params["view"]["callback_id"] == celebration_settings.CHANNEL_CALLBACK
+    modal = pushed.params["view"]
+    assert modal["callback_id"] == celebration_settings.WORKSPACE_CALLBACK
+    (zone,) = [b for b in modal["blocks"] if b.get("block_id") == celebration_settings.ZONE]
+    assert zone["element"]["initial_option"]["value"] == "auto"
+    assert "America/New_York" in str(zone["element"]["options"])
 
 
-def pick(served: Served, user: str, channel: str) -> Any:
-    values = {
-        celebration_settings.CHANNEL_BLOCK: {
-            "value": {"type": "conversations_select", "selected_conversation": channel}
-        }
+def workspace_values(channel: str, **overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        celebration_settings.CHANNEL: {"type": "conversations_select", "selected_conversation": channel},
+        celebration_settings.HOUR: {"type": "static_select", "selected_option": {"value": "9"}},
+        celebration_settings.ZONE: {"type": "static_select", "selected_option": {"value": "Europe/Berlin"}},
+        celebration_settings.PROMOTIONS: {"type": "checkboxes", "selected_options": []},
+        celebration_settings.BIRTHDAY_FIELD: {"type": "plain_text_input", "value": None},
     }
-    return served.http.interact(view_submission(user, celebration_settings.CHANNEL_CALLBACK, values))
+    values.update(overrides)
+    return {block: {"value": value} for block, value in values.items()}
 
 
-def test_an_admin_moves_celebrations_and_the_planned_posts_follow(team: Served) -> None:
+def save(served: Served, user: str, values: dict[str, Any]) -> Any:
+    return served.http.interact(view_submission(user, celebration_settings.WORKSPACE_CALLBACK, values))
+
+
+def test_an_admin_sets_where_and_when_and_the_planned_posts_follow(team: Served) -> None:
     core, slack = team.core, team.slack
+    slack.add_profile_field("Xf1", "Date of birth")
     with core.db.write() as s:
         accepted = kudos_posts.accept(
             s,
@@ -127,16 +139,27 @@ def test_an_admin_moves_celebrations_and_the_planned_posts_follow(team: Served) 
             request_id="t1",
         )
         kudos_posts.plan(s, accepted.given.kudos, "C0OLD", core.clock())
-    refused = pick(team, "UADMIN", "G0SECRET")
-    assert refused.json()["response_action"] == "errors"
-    assert "/invite @Rapport" in refused.json()["errors"][celebration_settings.CHANNEL_BLOCK]
-    not_admin = pick(team, "UANN", "C0WINS")
-    assert "Only workspace admins" in not_admin.json()["errors"][celebration_settings.CHANNEL_BLOCK]
-    saved = pick(team, "UADMIN", "C0WINS")
+    refused = save(team, "UADMIN", workspace_values("G0SECRET")).json()
+    assert refused["response_action"] == "errors"
+    assert "/invite @Rapport" in refused["errors"][celebration_settings.CHANNEL]
+    not_admin = save(team, "UANN", workspace_values("C0WINS")).json()
+    assert "Only workspace admins" in not_admin["errors"][celebration_settings.CHANNEL]
+    no_field = workspace_values("C0WINS", birthday_field={"type": "plain_text_input", "value": "Birthday"})
+    unknown = save(team, "UADMIN", no_field).json()
+    assert "Date of birth" in unknown["errors"][celebration_settings.BIRTHDAY_FIELD]
+    good = workspace_values(
+        "C0WINS", birthday_field={"type": "plain_text_input", "value": " date of  birth "}
+    )
+    saved = save(team, "UADMIN", good)
     assert saved.status == 200
     assert saved.body in (b"", b"{}")
     with core.db.read() as s:
         workspace = s.get(Workspace, slack.team_id)
         assert workspace is not None
-        assert workspace.celebrations_channel == "C0WINS"
+        assert (workspace.celebrations_channel, workspace.celebration_hour, workspace.tz) == (
+            "C0WINS",
+            9,
+            "Europe/Berlin",
+        )
+        assert (workspace.promotion_posts, workspace.birthday_field) == (False, "date of birth")
         assert s.scalar(select(Outbox.channel)) == "C0WINS"

@@ -1,4 +1,4 @@
-"""The settings modal's "Celebrations channel (admins)" button."""
+"""The settings modal's "Workspace celebrations (admins)" button."""
 
 from __future__ import annotations
 
@@ -12,18 +12,18 @@ from bot.core import Core
 
 
 def register(app: App, core: Core) -> None:
-    def open_channel_modal(body: dict[str, Any], client: WebClient) -> None:
-        """Admins get the channel picker, everyone else a short explanation (stacked on settings)."""
+    def open_workspace_modal(body: dict[str, Any], client: WebClient) -> None:
+        """Admins get the workspace's settings, everyone else a short explanation (stacked on settings)."""
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         if celebration_settings.is_admin(client, user_id):
             with core.db.read() as session:
-                current = celebration_settings.current_channel(session, core.settings, team_id)
-            view = celebration_settings.channel_modal(current)
+                choices = celebration_settings.workspace_choices(session, core.settings, team_id)
+            view = celebration_settings.workspace_modal(choices)
         else:
             view = celebration_settings.not_admin_modal()
         client.views_push(trigger_id=body["trigger_id"], view=view)
 
-    app.action(celebration_settings.CHANGE_CHANNEL)(ack=_ack, lazy=[open_channel_modal])
+    app.action(celebration_settings.CHANGE_WORKSPACE)(ack=_ack, lazy=[open_workspace_modal])
 
 
 def _ack(ack: Ack) -> None:

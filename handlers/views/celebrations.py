@@ -1,4 +1,4 @@
-"""An admin saves the celebrations channel."""
+"""An admin saves the workspace's celebration settings."""
 
 from __future__ import annotations
 
@@ -12,19 +12,13 @@ from bot.core import Core
 
 
 def register(app: App, core: Core) -> None:
-    @app.view(celebration_settings.CHANNEL_CALLBACK)
-    def save_channel(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        # Checking the admin and the channel needs Slack, and the answer depends on it.
-        picked = (view["state"]["values"].get(celebration_settings.CHANNEL_BLOCK) or {}).get("value") or {}
-        problem = celebration_settings.choose_channel(
-            core.db,
-            client,
-            body["team"]["id"],
-            body["user"]["id"],
-            str(picked.get("selected_conversation") or ""),
-            core.clock(),
+    @app.view(celebration_settings.WORKSPACE_CALLBACK)
+    def save_workspace(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        # Who is an admin, and whether Rapport can post in the channel, only Slack knows.
+        errors = celebration_settings.save_workspace(
+            core.db, client, body["team"]["id"], body["user"]["id"], view["state"]["values"], core.clock()
         )
-        if problem:
-            ack(response_action="errors", errors={celebration_settings.CHANNEL_BLOCK: problem[:150]})
+        if errors:
+            ack(response_action="errors", errors=errors)
         else:
             ack()
