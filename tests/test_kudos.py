@@ -246,3 +246,16 @@ def test_a_kudos_reason_makes_its_receivers_found_by_whoknows(team: Database) ->
         assert any("kudos from <@UALICE> for “moving the billing jobs to k8s" in r for r in bob.reasons)
         churn = ranking.who_knows(s, TEAM, "UALICE", "churn modelling", NOW)
         assert sorted(p.user_id for p in churn.people) == ["UBOB", "UCAROL"]
+
+
+def test_the_seeder_adds_kudos_with_their_evidence(db: Database) -> None:
+    from bot.seed import seed
+
+    lines = seed(db, TEAM, 200, seed=4, now=NOW)
+    assert "20 kudos" in lines
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Kudos)) == 20
+        receivers = s.scalar(select(func.count()).select_from(KudosReceiver))
+        assert receivers is not None
+        assert 20 <= receivers <= 40
+    assert seed(db, TEAM, 200, seed=4, now=NOW) == lines  # deterministic, and re-seeding replaces
