@@ -133,16 +133,18 @@ def _gone(channel_id: str) -> str:
 
 def sweep(core: Core, team_id: str, now: datetime) -> int:
     """Plan the posts of recent kudos that have none yet (no channel when they were given)."""
+    recent = [Kudos.team_id == team_id, Kudos.created_at > now - STILL_NEWS]
     with core.db.read() as session:
         waiting = session.scalars(
             select(Kudos.id)
             .outerjoin(Outbox, Outbox.dedupe_key == Kudos.request_key)
-            .where(Kudos.team_id == team_id, Kudos.created_at > now - STILL_NEWS, Outbox.id.is_(None))
+            .where(*recent, Outbox.id.is_(None))
         ).all()
+        # Posts the scheduled sender made (after a failed first try): note where they went.
         sent = session.scalars(
             select(Outbox)
             .join(Kudos, Kudos.request_key == Outbox.dedupe_key)
-            .where(Kudos.team_id == team_id, Kudos.posted_ts.is_(None), Outbox.status == outbox.SENT)
+            .where(*recent, Kudos.posted_ts.is_(None), Outbox.status == outbox.SENT)
         ).all()
     if sent:
         with core.db.write() as session:

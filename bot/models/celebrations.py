@@ -19,7 +19,10 @@ class Kudos(Base):
     """
 
     __tablename__ = "kudos"
-    __table_args__ = (Index("ix_kudos_team_giver_created", "team_id", "giver_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_kudos_team_giver_created", "team_id", "giver_id", "created_at"),
+        Index("ix_kudos_team_created", "team_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(20))

@@ -95,6 +95,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_kudos_team_giver_created", ["team_id", "giver_id", "created_at"], unique=False
         )
+        batch_op.create_index("ix_kudos_team_created", ["team_id", "created_at"], unique=False)
 
     op.create_table(
         "kudos_receiver",
@@ -148,6 +149,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_kudos_receiver_team_member_created")
     op.drop_table("kudos_receiver")
     with op.batch_alter_table("kudos", schema=None) as batch_op:
+        batch_op.drop_index("ix_kudos_team_created")
         batch_op.drop_index("ix_kudos_team_giver_created")
     op.drop_table("kudos")
     with op.batch_alter_table("celebration_item", schema=None) as batch_op:
