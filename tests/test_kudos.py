@@ -259,3 +259,21 @@ def test_the_seeder_adds_kudos_with_their_evidence(db: Database) -> None:
         assert receivers is not None
         assert 20 <= receivers <= 40
     assert seed(db, TEAM, 200, seed=4, now=NOW) == lines  # deterministic, and re-seeding replaces
+
+
+def test_the_same_request_handled_twice_at_once_stores_one_kudos(team: Database) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    start = Barrier(4)
+
+    def attempt(_: int) -> str:
+        start.wait()
+        return give(team, "<@UBOB> for the release", request="trig-race").status
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(attempt, range(4)))
+    assert statuses == [kudos.NEW, kudos.RETRY, kudos.RETRY, kudos.RETRY]
+    with team.read() as s:
+        assert s.scalar(select(func.count()).select_from(Kudos)) == 1
+        assert s.scalar(select(func.count()).select_from(KudosReceiver)) == 1
