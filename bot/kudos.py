@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import blocks, kudos_evidence, people, textparse
+from bot import blocks, cadences, kudos_evidence, people, textparse
 from bot.models import Member, Workspace
 from bot.models.celebrations import Kudos, KudosReceiver
 from bot.storage import insert_ignore
@@ -186,6 +186,8 @@ def give(
     )
     session.flush()
     kudos_evidence.index(session, kudos, [m.id for m in receivers], now)
+    # Thanking someone is being in touch with them: the giver's keep-in-touch clocks start over.
+    cadences.touch_many(session, team_id, giver.id, [m.id for m in receivers], now)
     return Given(kudos, giver, receivers, NEW)
 
 

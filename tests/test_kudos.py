@@ -277,3 +277,18 @@ def test_the_same_request_handled_twice_at_once_stores_one_kudos(team: Database)
     with team.read() as s:
         assert s.scalar(select(func.count()).select_from(Kudos)) == 1
         assert s.scalar(select(func.count()).select_from(KudosReceiver)) == 1
+
+
+def test_a_kudos_counts_as_being_in_touch(team: Database) -> None:
+    from bot import cadences
+    from bot.models.relationships import Cadence
+
+    with team.write() as s:
+        found = people.find_members(s, TEAM, ["UALICE", "UBOB", "UCAROL"])
+        for contact in ("UBOB", "UCAROL"):
+            cadences.keep_in_touch(s, TEAM, found["UALICE"], found[contact], 42, NOW - timedelta(days=40))
+    give(team, "<@UBOB> for the migration", now=NOW)
+    with team.read() as s:
+        due = dict(s.execute(select(Cadence.contact_id, Cadence.last_contact_at)).all())
+        assert due[found["UBOB"].id] == NOW
+        assert due[found["UCAROL"].id] is None  # not thanked, not touched
