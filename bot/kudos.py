@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import blocks, cadences, kudos_evidence, people, textparse
@@ -161,10 +161,11 @@ def give(
     receivers = _check_receivers(session, team_id, giver, parsed.receivers)
     print_ = fingerprint(parsed.receivers, parsed.reason)
     key = request_key(team_id, giver_user_id, print_, request_id or time_bucket(now))
-    found = _existing(session, team_id, giver, key, print_, now)
+    recent = _recent(session, team_id, giver, now)
+    found = _match(recent, key, print_)
     if found is not None:
         return Given(found[0], giver, receivers, found[1])
-    _check_rate(session, team_id, giver, now)
+    _check_rate(recent, now)
 
     values = {
         "team_id": team_id,
@@ -185,10 +186,34 @@ def give(
         for i, m in enumerate(receivers)
     )
     session.flush()
-    kudos_evidence.index(session, kudos, [m.id for m in receivers], now)
-    # Thanking someone is being in touch with them: the giver's keep-in-touch clocks start over.
-    cadences.touch_many(session, team_id, giver.id, [m.id for m in receivers], now)
     return Given(kudos, giver, receivers, NEW)
+
+
+def settle(session: Session, item: Kudos) -> bool:
+    """What a kudos means beyond its post, once (the celebrations job, within minutes): the
+    skills its reason names become evidence for the receivers, and the giver's keep-in-touch
+    clocks with them start over (thanking someone is being in touch)."""
+    claimed = session.execute(
+        update(Kudos)
+        .where(Kudos.id == item.id, Kudos.settled.is_(False))
+        .values(settled=True)
+        .returning(Kudos.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if claimed is None:
+        return False
+    receiver_ids = [m.id for m in receivers_of(session, item)]
+    kudos_evidence.index(session, item, receiver_ids, item.created_at)
+    cadences.touch_many(session, item.team_id, item.giver_id, receiver_ids, item.created_at)
+    return True
+
+
+def unsettled(session: Session, team_id: str, since: datetime) -> list[Kudos]:
+    return list(
+        session.scalars(
+            select(Kudos).where(Kudos.team_id == team_id, Kudos.created_at > since, Kudos.settled.is_(False))
+        )
+    )
 
 
 def given_by(
@@ -204,34 +229,38 @@ def given_by(
         return None
     print_ = fingerprint(parsed.receivers, parsed.reason)
     key = request_key(team_id, giver_user_id, print_, request_id or time_bucket(now))
-    found = _existing(session, team_id, giver, key, print_, now)
+    found = _match(_recent(session, team_id, giver, now), key, print_)
     return found[0] if found else None
 
 
-def _existing(
-    session: Session, team_id: str, giver: Member, key: str, print_: str, now: datetime
-) -> tuple[Kudos, str] | None:
-    """This request's kudos (a retry), or the same thanks from the same giver just before (a repeat)."""
-    same_request = session.scalar(select(Kudos).where(Kudos.request_key == key))
-    if same_request is not None:
-        return same_request, RETRY
-    earlier = session.scalar(
-        select(Kudos)
-        .where(
-            Kudos.team_id == team_id,
-            Kudos.giver_id == giver.id,
-            Kudos.created_at > now - REPEAT_WINDOW,
-            Kudos.fingerprint == print_,
+def _recent(session: Session, team_id: str, giver: Member, now: datetime) -> list[Kudos]:
+    """The giver's kudos of the last hour, oldest first: retries, repeats and the hourly limit."""
+    since = now - max(REPEAT_WINDOW, LIMIT_WINDOW)
+    return list(
+        session.scalars(
+            select(Kudos)
+            .where(Kudos.team_id == team_id, Kudos.giver_id == giver.id, Kudos.created_at > since)
+            .order_by(Kudos.created_at, Kudos.id)
         )
-        .order_by(Kudos.created_at.desc())
-        .limit(1)
     )
-    return (earlier, REPEAT) if earlier is not None else None
+
+
+def _match(recent: list[Kudos], key: str, print_: str) -> tuple[Kudos, str] | None:
+    """This request's kudos (a retry), or the same thanks from the same giver just before (a repeat).
+
+    A retry arriving later than the window still finds its kudos: the insert hits the unique key.
+    """
+    same_request = [k for k in recent if k.request_key == key]
+    if same_request:
+        return same_request[0], RETRY
+    same_thanks = [k for k in recent if k.fingerprint == print_]
+    return (same_thanks[-1], REPEAT) if same_thanks else None
 
 
 def _check_receivers(session: Session, team_id: str, giver: Member, user_ids: list[str]) -> list[Member]:
     """The receivers as members, or Refused naming everyone who cannot be thanked, and why."""
-    bot_user = session.scalar(select(Workspace.bot_user_id).where(Workspace.team_id == team_id))
+    workspace = session.get(Workspace, team_id)  # (the caller reads it again: one query for both)
+    bot_user = workspace.bot_user_id if workspace else None
     found = people.resolve(session, team_id, user_ids)
     problems: list[str] = []
     if giver.user_id in user_ids:
@@ -263,16 +292,11 @@ def _is(user_ids: list[str]) -> str:
     return "is" if len(user_ids) == 1 else "are"
 
 
-def _check_rate(session: Session, team_id: str, giver: Member, now: datetime) -> None:
-    since = now - LIMIT_WINDOW
-    count, oldest = session.execute(
-        select(func.count(), func.min(Kudos.created_at)).where(
-            Kudos.team_id == team_id, Kudos.giver_id == giver.id, Kudos.created_at > since
-        )
-    ).one()
-    if count < HOURLY_LIMIT:
+def _check_rate(recent: list[Kudos], now: datetime) -> None:
+    within = [k.created_at for k in recent if k.created_at > now - LIMIT_WINDOW]
+    if len(within) < HOURLY_LIMIT:
         return
-    minutes = max(1, math.ceil((oldest + LIMIT_WINDOW - now).total_seconds() / 60))
+    minutes = max(1, math.ceil((within[0] + LIMIT_WINDOW - now).total_seconds() / 60))
     raise Refused(
         f"You've given {HOURLY_LIMIT} kudos in the past hour — thank you for spreading so much "
         f"appreciation! You can give more in {minutes} minute{'s' if minutes != 1 else ''}."

@@ -36,6 +36,11 @@ class Accepted:
     given: kudos.Given
     channel: celebration_channel.Resolution | None  # None: not resolved yet (the post will)
 
+    @property
+    def planned(self) -> bool:
+        """Its post is in the outbox already (the channel was known)."""
+        return self.channel is not None and self.channel.channel_id is not None
+
 
 def accept(
     session: Session,
@@ -84,7 +89,7 @@ def announce_request(
     return announce(core, team_id, item.id) if item is not None else Announced(False)
 
 
-def announce(core: Core, team_id: str, kudos_id: int) -> Announced:
+def announce(core: Core, team_id: str, kudos_id: int, *, planned: bool = False) -> Announced:
     """Post a kudos now: plan it if the request could not (no channel known yet), then send it."""
     now = core.clock()
     with core.db.read() as session:
@@ -92,22 +97,22 @@ def announce(core: Core, team_id: str, kudos_id: int) -> Announced:
         if item is None or item.team_id != team_id:
             return Announced(False)
         key = item.request_key
-        planned = outbox.find(session, team_id, key)
-    if planned is None:
+        if not planned:
+            planned = outbox.find(session, team_id, key) is not None
+    if not planned:
         problem = _plan_with_channel(core, team_id, kudos_id, now)
         if problem:
             return Announced(False, problem)
-    delivery.send_now(core, team_id, key)
+    report = delivery.send_now(core, team_id, key)
+    if report.sent:
+        return Announced(True)  # where it went is noted on the kudos by the next sweep
     with core.db.write() as session:
         row = outbox.find(session, team_id, key)
-        if row is not None and row.status == outbox.SENT:
-            _record(session, team_id, [row])
-            return Announced(True)
         if row is not None and row.status == outbox.FAILED and row.last_error in celebration_channel.GONE:
             # The channel went away or the bot was removed: look it up again, then tell the giver.
             celebration_channel.forget(session, team_id)
             return Announced(False, _gone(row.channel))
-    return Announced(False)  # a transient failure: the scheduled sender retries it
+    return Announced(False)  # already sent, or a transient failure the scheduled sender retries
 
 
 def _plan_with_channel(core: Core, team_id: str, kudos_id: int, now: datetime) -> str | None:
@@ -132,7 +137,11 @@ def _gone(channel_id: str) -> str:
 
 
 def sweep(core: Core, team_id: str, now: datetime) -> int:
-    """Plan the posts of recent kudos that have none yet (no channel when they were given)."""
+    """The celebrations job's part for kudos: settle recent ones (evidence, keep-in-touch), note
+    where their posts went, and plan the posts of those that have none yet (no channel then)."""
+    with core.db.write() as session:
+        for item in kudos.unsettled(session, team_id, now - STILL_NEWS):
+            kudos.settle(session, item)
     recent = [Kudos.team_id == team_id, Kudos.created_at > now - STILL_NEWS]
     with core.db.read() as session:
         waiting = session.scalars(
@@ -140,7 +149,7 @@ def sweep(core: Core, team_id: str, now: datetime) -> int:
             .outerjoin(Outbox, Outbox.dedupe_key == Kudos.request_key)
             .where(*recent, Outbox.id.is_(None))
         ).all()
-        # Posts the scheduled sender made (after a failed first try): note where they went.
+        # Posts sent since the last sweep: note where they went.
         sent = session.scalars(
             select(Outbox)
             .join(Kudos, Kudos.request_key == Outbox.dedupe_key)

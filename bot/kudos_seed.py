@@ -57,6 +57,7 @@ def seed_kudos(seeded: Seeded) -> str:
                 "fingerprint": kudos.fingerprint([str(r) for r in receivers], reason),
                 "request_key": "kudos:" + hashlib.sha256(key.encode()).hexdigest()[:40],
                 "created_at": at,
+                "settled": True,
             }
             for giver, receivers, reason, at, key in given
         ]

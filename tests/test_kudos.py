@@ -47,6 +47,13 @@ def give(
         return kudos.give(s, TEAM, giver, text, now, request_id=request)
 
 
+def settle(db: Database, given: kudos.Given) -> bool:
+    with db.write() as s:
+        item = s.get(Kudos, given.kudos.id)
+        assert item is not None
+        return kudos.settle(s, item)
+
+
 def refusal(db: Database, text: str, **kwargs: str) -> str:
     with pytest.raises(Refused) as caught:
         give(db, text, **kwargs)  # type: ignore[arg-type]
@@ -238,7 +245,15 @@ def test_a_kudos_reason_makes_its_receivers_found_by_whoknows(team: Database) ->
 
     with team.write() as s:
         skills.add(s, TEAM, "UCAROL", "churn modelling", NOW)  # a workspace's own skill name
-    give(team, "<@UBOB> for moving the billing jobs to k8s and the churn modelling review", request="t1")
+    given = give(
+        team, "<@UBOB> for moving the billing jobs to k8s and the churn modelling review", request="t1"
+    )
+    with team.read() as s:
+        assert (
+            ranking.who_knows(s, TEAM, "UALICE", "kubernetes", NOW).people == []
+        )  # not yet: after the answer
+    assert settle(team, given)
+    assert not settle(team, given)  # once
     with team.read() as s:
         answer = ranking.who_knows(s, TEAM, "UALICE", "kubernetes", NOW)
         (bob,) = answer.people
@@ -287,7 +302,7 @@ def test_a_kudos_counts_as_being_in_touch(team: Database) -> None:
         found = people.find_members(s, TEAM, ["UALICE", "UBOB", "UCAROL"])
         for contact in ("UBOB", "UCAROL"):
             cadences.keep_in_touch(s, TEAM, found["UALICE"], found[contact], 42, NOW - timedelta(days=40))
-    give(team, "<@UBOB> for the migration", now=NOW)
+    settle(team, give(team, "<@UBOB> for the migration", now=NOW))
     with team.read() as s:
         due = dict(s.execute(select(Cadence.contact_id, Cadence.last_contact_at)).all())
         assert due[found["UBOB"].id] == NOW

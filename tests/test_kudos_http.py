@@ -85,6 +85,11 @@ def posted_ts(db: Database) -> list[str | None]:
         return list(s.scalars(select(Kudos.posted_ts).order_by(Kudos.id)))
 
 
+def outbox_status(db: Database) -> list[str]:
+    with db.read() as s:
+        return list(s.scalars(select(Outbox.status).order_by(Outbox.id)))
+
+
 def posts(slack: FakeSlack) -> list[str]:
     return [json.dumps(m["blocks"]) for m in slack.messages_in(CHANNEL)]
 
@@ -117,7 +122,9 @@ def test_a_kudos_is_posted_in_the_channel_rapport_joined_itself(team: Served) ->
     assert "<@UALICE>" in post
     assert "<@UBOB> and <@UCAROL>" in post
     assert "shipping the churn model" in post
-    eventually(lambda: posted_ts(team.core.db) == [slack.messages_in(CHANNEL)[0]["ts"]])
+    eventually(lambda: outbox_status(team.core.db) == ["sent"])
+    JOBS["celebrations"](team.core, team.core.clock())  # notes where it went
+    assert posted_ts(team.core.db) == [slack.messages_in(CHANNEL)[0]["ts"]]
     with team.core.db.read() as s:
         assert s.scalar(select(Kudos.posted_channel)) == CHANNEL
     # The channel is now known, so the next answer names it and needs no lookup.
@@ -133,7 +140,7 @@ def test_a_slack_retry_of_the_request_never_posts_twice(team: Served) -> None:
     answers += [kudos(team, "<@UBOB> for fixing the build", trigger="trig.same", retry_num=n) for n in (1, 2)]
     assert all(a.startswith(":tada: Thank you for recognising <@UBOB>!") for a in answers)
     slack.wait_for("chat.postMessage")
-    eventually(lambda: posted_ts(team.core.db) != [None])
+    eventually(lambda: outbox_status(team.core.db) == ["sent"])
     # Someone typing the same thanks again is told, not posted twice either.
     assert "won't post them twice" in kudos(team, "<@UBOB|bob> for fixing the build", trigger="trig.new")
     JOBS["nudges"](team.core, team.core.clock())  # the scheduled sender finds nothing more to send
@@ -207,3 +214,13 @@ def test_a_rate_limited_post_is_sent_later_by_the_sender_exactly_once(team: Serv
         row = s.scalar(select(Kudos))
         assert row is not None
         assert row.posted_ts == slack.messages_in(CHANNEL)[0]["ts"]
+
+
+def test_within_minutes_the_reason_counts_for_whoknows(team: Served) -> None:
+    kudos(team, "<@UBOB> for moving the billing jobs to k8s")
+    team.slack.wait_for("chat.postMessage")
+    JOBS["celebrations"](team.core, team.core.clock())  # every five minutes
+    response = team.http.command("/whoknows", "kubernetes", user_id="UCAROL", team_id=team.slack.team_id)
+    answer = json.dumps(response.json())
+    assert "<@UBOB>" in answer
+    assert "kudos from <@UALICE>" in answer

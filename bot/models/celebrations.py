@@ -35,6 +35,8 @@ class Kudos(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     request_key: Mapped[str] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Its evidence and keep-in-touch effects were applied (by the celebrations job: kudos.settle).
+    settled: Mapped[bool] = mapped_column(Boolean, default=False)
     # Where the post went, once Slack took it (copied from its outbox row).
     posted_channel: Mapped[str | None] = mapped_column(String(20))
     posted_ts: Mapped[str | None] = mapped_column(String(32))

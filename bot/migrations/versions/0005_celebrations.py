@@ -83,6 +83,7 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("request_key", sa.String(length=255), nullable=False),
         sa.Column("created_at", bot.models.base.UTCDateTime(), nullable=False),
+        sa.Column("settled", sa.Boolean(), nullable=False),
         sa.Column("posted_channel", sa.String(length=20), nullable=True),
         sa.Column("posted_ts", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(
