@@ -163,3 +163,35 @@ def test_an_admin_sets_where_and_when_and_the_planned_posts_follow(team: Served)
         )
         assert (workspace.promotion_posts, workspace.birthday_field) == (False, "date of birth")
         assert s.scalar(select(Outbox.channel)) == "C0WINS"
+
+
+def test_opting_out_of_reminders_drops_a_nudge_already_planned(team: Served) -> None:
+    from datetime import UTC, datetime
+
+    from bot.models.outbox import Nudge
+    from jobs import JOBS
+
+    core, slack = team.core, team.slack
+    clock: Any = core.clock
+    clock.set(datetime(2026, 11, 24, 15, tzinfo=UTC))  # Tuesday; Ann's birthday is on Thursday
+    slack.add_user("UBOB", real_name="Bob")
+    add_members(core.db, slack.team_id, slack_user("UBOB"), now=clock())
+    with core.db.write() as s:
+        ann = s.scalar(select(Member).where(Member.user_id == "UANN"))
+        assert ann is not None
+        ann.birthday_month, ann.birthday_day = 11, 26
+        kudos_posts.accept(
+            s, core.settings, slack.team_id, "UBOB", "<@UANN> for the demo", clock(), request_id="t"
+        )
+    JOBS["nudges"](core, clock())
+    with core.db.read() as s:
+        planned = {(n.kind, n.recipient_id) for n in s.scalars(select(Nudge))}
+        bob = s.scalar(select(Member.id).where(Member.user_id == "UBOB"))
+        assert ("birthday", bob) in planned  # Bob thanked Ann: she is in his circle
+    view = open_settings(team, "UANN")
+    consent = consent_values("celebrate_publicly", "show_birthday")  # no more reminders about her
+    team.http.interact(view_submission("UANN", "rapport_settings", consent, view=view))
+    clock.set(datetime(2026, 11, 25, 15, tzinfo=UTC))  # Wednesday morning in New York
+    JOBS["nudges"](core, clock())
+    assert "birthday" not in str(slack.messages_in("DUBOB"))
+    assert "<@UBOB> gave you kudos" in str(slack.messages_in("DUANN"))  # her own news still comes
