@@ -155,9 +155,8 @@ def give(
 ) -> Given:
     """Store a kudos (once), or raise Refused with what to fix."""
     parsed = parse(text)
-    giver = people.find_member(session, team_id, giver_user_id)
-    if giver is None or not giver.active:
-        raise Refused("I don't know you yet — try again in a few minutes, after Rapport syncs the directory.")
+    # Someone who joined since the last sync can already thank people.
+    giver = people.ensure_member(session, team_id, giver_user_id, now)
     receivers = _check_receivers(session, team_id, giver, parsed.receivers)
     print_ = fingerprint(parsed.receivers, parsed.reason)
     key = request_key(team_id, giver_user_id, print_, request_id or time_bucket(now))

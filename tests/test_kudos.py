@@ -192,8 +192,10 @@ def test_bots_deactivated_unknown_and_shy_people_are_named_with_the_reason(team:
         assert s.scalar(select(func.count()).select_from(Kudos)) == 0
 
 
-def test_someone_not_in_the_directory_cannot_give_yet(team: Database) -> None:
-    assert "don't know you yet" in refusal(team, "<@UBOB> for the help", giver="UNEW")
+def test_someone_the_directory_does_not_know_yet_can_already_give(team: Database) -> None:
+    assert give(team, "<@UBOB> for the warm welcome", giver="UNEW").status == kudos.NEW
+    with team.read() as s:
+        assert people.find_member(s, TEAM, "UNEW") is not None
 
 
 def test_the_eleventh_kudos_in_an_hour_is_refused_until_the_first_is_an_hour_old(team: Database) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import celebration_settings
 from bot.core import Core
+from handlers.acks import ack_now
 
 
 def register(app: App, core: Core) -> None:
@@ -23,8 +24,4 @@ def register(app: App, core: Core) -> None:
             view = celebration_settings.not_admin_modal()
         client.views_push(trigger_id=body["trigger_id"], view=view)
 
-    app.action(celebration_settings.CHANGE_WORKSPACE)(ack=_ack, lazy=[open_workspace_modal])
-
-
-def _ack(ack: Ack) -> None:
-    ack()
+    app.action(celebration_settings.CHANGE_WORKSPACE)(ack=ack_now, lazy=[open_workspace_modal])
