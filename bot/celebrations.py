@@ -25,15 +25,14 @@ from bot.models.celebrations import CelebrationItem
 from bot.occasions import (
     PROMOTION,
     PersonDates,
-    at_local,
     celebration_hour,
-    local_date,
     month_days,
     occasions_on,
     workspace_tz,
 )
 from bot.outbox import Claimed
 from bot.storage import insert_many_ignore
+from bot.workdays import Workday
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +61,12 @@ def slot(session: Session, team_id: str, now: datetime) -> Slot | None:
     """The post to plan now, if the workspace's today is a weekday and its hour is near or past."""
     workspace = session.get(Workspace, team_id)
     tz = workspace_tz(session, team_id)
-    day = local_date(tz, now)
+    clock = Workday(tz=tz)
+    day = clock.local_date(now)
     if day.weekday() > 4:
         return None
-    deliver_after = at_local(tz, day, celebration_hour(workspace))
-    expires_at = at_local(tz, day + timedelta(days=1), 0)  # the end of the workspace's day
+    deliver_after = clock.at_hour(day, celebration_hour(workspace))
+    expires_at = clock.at_hour(day, 24)  # the end of the workspace's day
     if now < deliver_after - PLAN_AHEAD or now >= expires_at:
         return None
     return Slot(post_key(team_id, day), day, deliver_after, expires_at)

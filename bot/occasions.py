@@ -10,8 +10,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -112,12 +111,3 @@ def workspace_tz(session: Session, team_id: str) -> str:
 def celebration_hour(workspace: Workspace | None) -> int:
     hour = workspace.celebration_hour if workspace is not None else None
     return hour if hour is not None and 0 <= hour <= 23 else DEFAULT_HOUR
-
-
-def local_date(tz: str, at: datetime) -> date:
-    return at.astimezone(ZoneInfo(valid_tz(tz))).date()
-
-
-def at_local(tz: str, day: date, hour: int) -> datetime:
-    """The UTC instant of `hour`:00 on `day` in `tz`."""
-    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(valid_tz(tz))).astimezone(UTC)

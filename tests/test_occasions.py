@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -97,10 +97,3 @@ def test_the_workspace_time_zone_is_its_setting_or_the_most_common_one(db: Datab
     with db.read() as s:
         assert occasions.workspace_tz(s, team) == "Australia/Sydney"
         assert occasions.celebration_hour(s.get(Workspace, team)) == 10
-
-
-def test_the_post_time_is_the_hour_in_the_workspace_zone() -> None:
-    assert occasions.at_local("Asia/Tokyo", date(2027, 3, 5), 10) == datetime(2027, 3, 5, 1, tzinfo=UTC)
-    summer = occasions.at_local("America/New_York", date(2027, 7, 1), 10)
-    assert summer == datetime(2027, 7, 1, 14, tzinfo=UTC)
-    assert occasions.local_date("Asia/Tokyo", datetime(2027, 3, 4, 20, tzinfo=UTC)) == date(2027, 3, 5)
