@@ -35,6 +35,7 @@ BOT_SCOPES = (
     "chat:write",
     "channels:read",
     "channels:join",
+    "groups:read",
     "im:write",
     "users:read",
     "users:read.email",

@@ -55,7 +55,10 @@ COMMANDS: tuple[Command, ...] = (
         "/kudos",
         "Celebrate a colleague's win in the team channel",
         "@colleague [@more] for what they did",
-        ("`/kudos @bob for shipping the churn model` — thank someone in the celebrations channel",),
+        (
+            "`/kudos @bob for shipping the churn model` — thank someone in the celebrations channel",
+            "`/kudos @bob @carol thanks for covering my on-call!` — several people, in your own words",
+        ),
     ),
     Command(
         "/rapport",

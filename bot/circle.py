@@ -55,7 +55,7 @@ def keep_in_touch(team_id: str, subjects: Any) -> Any:
     )
 
 
-# Kudos (issue 6, celebrations) adds its part here: giver → receiver, `other_id IN subjects`.
+# Kudos adds its own part (giver → receiver) from `bot.kudos_nudges`.
 PARTS: list[CirclePart] = [logged_with, logged_with_me, endorsed, keep_in_touch]
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select
 from bot import people
 from bot.db import Database
 from bot.expertise.seed import seed_expertise
+from bot.kudos_seed import seed_kudos
 from bot.models import Member
 from bot.seed_relationships import seed_relationships
 
@@ -118,6 +119,7 @@ Seeder = Callable[[Seeded], str]
 SEEDERS: list[Seeder] = []
 SEEDERS.append(seed_expertise)
 SEEDERS.append(seed_relationships)
+SEEDERS.append(seed_kudos)
 
 
 def seed(

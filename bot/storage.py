@@ -39,7 +39,8 @@ def insert_many_ignore(
     if not rows:
         return 0
     stmt = _insert(session, model).on_conflict_do_nothing(index_elements=list(conflict))
-    result = session.connection().execute(stmt, list(rows))
+    # Without preserve_rowcount, executemany may report -1 (unknown) on PostgreSQL.
+    result = session.connection().execute(stmt, list(rows), execution_options={"preserve_rowcount": True})
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.core import Core
-from jobs import directory, nudges
+from jobs import celebrations, directory, nudges
 
 # A job runs once "as of" the instant it is given and returns a one-line summary.
 Job = Callable[[Core, datetime], str]
@@ -14,4 +14,5 @@ Job = Callable[[Core, datetime], str]
 JOBS: dict[str, Job] = {
     "sync-directory": directory.sync_directory,
     "nudges": nudges.run_nudges,
+    "celebrations": celebrations.run_celebrations,
 }

@@ -1,11 +1,11 @@
-"""`sync-directory`: the directory follows Slack's `users.list`."""
+"""`sync-directory`: the directory follows Slack's `users.list`, and custom profile fields are read."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
-from bot import people
+from bot import people, profile_fields
 from bot.core import Core
 
 log = logging.getLogger(__name__)
@@ -18,5 +18,7 @@ def sync_directory(core: Core, now: datetime) -> str:
         if client is None:
             continue
         count = people.sync_team(core.db, client, team_id, now)
-        results.append(f"{team_id}: {count} members")
+        # Custom profile fields send no event: read some of them each run.
+        profiles = profile_fields.sync_profiles(core.db, client, team_id, now)
+        results.append(f"{team_id}: {count} members" + (f", {profiles}" if profiles.read else ""))
     return "synced " + (", ".join(results) or "no workspaces")

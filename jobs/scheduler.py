@@ -17,8 +17,10 @@ INTERVALS: dict[str, timedelta] = {
     "sync-directory": timedelta(hours=1),
     # Deliveries are due on the hour (or half/quarter hour in some zones): a few minutes late at most.
     "nudges": timedelta(minutes=2),
+    # Plans the daily post up to half an hour ahead; the nudges job's sender posts it on time.
+    "celebrations": timedelta(minutes=5),
 }
-RUN_ON_START = ("sync-directory", "nudges")
+RUN_ON_START = ("sync-directory", "nudges", "celebrations")
 
 
 def run_job(core: Core, name: str) -> None:

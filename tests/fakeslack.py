@@ -765,6 +765,9 @@ class FakeSlack:
         self.clock = clock  # drives rate limiting and Call.at; tests may replace it
         self.wall_clock: Callable[[], datetime] = wall_clock or (lambda: datetime.now(UTC))
         self.private_channels_without_bot: set[str] = set()
+        # Public channels the bot has not joined: posting answers not_in_channel until
+        # conversations.join (opt-in; other public channels behave as if the bot were in them).
+        self.public_channels_without_bot: set[str] = set()
         self.archived_channels: set[str] = set()
         self.expired_trigger_ids: set[str] = set()
         self.profile_field_defs: list[dict[str, Any]] = []
@@ -801,6 +804,7 @@ class FakeSlack:
             "conversations.open": self._conversations_open,
             "conversations.join": self._conversations_join,
             "conversations.info": self._conversations_info,
+            "conversations.list": self._conversations_list,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -1386,13 +1390,18 @@ class FakeSlack:
             raise ApiError("channel_not_found")
         if channel in self.private_channels_without_bot:
             raise ApiError("not_in_channel" if posting else "channel_not_found")
+        if posting and channel in self.public_channels_without_bot:
+            raise ApiError("not_in_channel")
         if posting and channel in self.archived_channels:
             raise ApiError("is_archived")
         return channel
 
     def _channel_object(self, channel: str, team_id: str) -> dict[str, Any]:
+        member = channel not in self.private_channels_without_bot | self.public_channels_without_bot
         if channel in self._channels:
-            return copy.deepcopy(self._channels[channel])
+            stored = copy.deepcopy(self._channels[channel])
+            stored.update(is_member=member, is_archived=channel in self.archived_channels)
+            return stored
         is_im = channel.startswith("D")
         obj: dict[str, Any] = {
             "id": channel,
@@ -1403,7 +1412,7 @@ class FakeSlack:
             "is_im": is_im,
             "is_mpim": False,
             "is_private": not channel.startswith("C"),
-            "is_member": channel not in self.private_channels_without_bot,
+            "is_member": member,
             "context_team_id": team_id,
         }
         if is_im:
@@ -1555,9 +1564,40 @@ class FakeSlack:
             raise ApiError("channel_not_found")
         if channel in self.archived_channels:
             raise ApiError("is_archived")
-        obj = self._channel_object(channel, team.id)
-        obj["is_member"] = True
-        return {"channel": obj}
+        self.public_channels_without_bot.discard(channel)
+        return {"channel": self._channel_object(channel, team.id)}
+
+    def _conversations_list(self, team: Team, p: Json) -> Json:
+        """Channels named with add_channel; private ones only when the bot is in them (as Slack)."""
+        types = {t.strip() for t in str(p.get("types") or "public_channel").split(",")}
+        found = []
+        for channel_id in self._channels:
+            obj = self._channel_object(channel_id, team.id)
+            if obj.get("context_team_id") != team.id or obj.get("is_im"):
+                continue
+            if obj["is_private"] and ("private_channel" not in types or not obj["is_member"]):
+                continue
+            if not obj["is_private"] and "public_channel" not in types:
+                continue
+            if obj["is_archived"] and _truthy(p.get("exclude_archived")):
+                continue
+            found.append(obj)
+        try:
+            limit = min(int(p.get("limit") or 100), 1000)
+        except ValueError as exc:
+            raise ApiError("invalid_limit") from exc
+        start = 0
+        if p.get("cursor"):
+            ids = [c["id"] for c in found]
+            next_id = _decode_cursor(str(p["cursor"]))
+            if next_id not in ids:
+                raise ApiError("invalid_cursor")
+            start = ids.index(next_id)
+        page, rest = found[start : start + limit], found[start + limit :]
+        return {
+            "channels": page,
+            "response_metadata": {"next_cursor": _encode_cursor(rest[0]["id"]) if rest else ""},
+        }
 
     def _conversations_info(self, team: Team, p: Json) -> Json:
         channel = self._resolve_channel(team, p.get("channel"), posting=False)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from bot import events, people
 from bot.db import Database
 from bot.models import Member, ProcessedEvent, TitleChange
+from bot.storage import insert_many_ignore
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -93,3 +94,11 @@ def test_old_event_ids_are_forgotten(any_db: Database) -> None:
         assert events.forget_old(s, NOW) == 1
     with any_db.read() as s:
         assert s.scalars(select(ProcessedEvent.event_id)).all() == ["new"]
+
+
+def test_bulk_insert_ignore_counts_only_new_rows(any_db: Database) -> None:
+    rows = [{"event_id": f"E{i}", "team_id": "T1", "received_at": NOW} for i in range(3)]
+    with any_db.write() as s:
+        assert insert_many_ignore(s, ProcessedEvent, rows[:2], ["event_id"]) == 2
+    with any_db.write() as s:
+        assert insert_many_ignore(s, ProcessedEvent, rows, ["event_id"]) == 1

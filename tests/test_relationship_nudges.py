@@ -19,6 +19,7 @@ from bot.expertise import endorsements
 from bot.models import Member, TitleChange
 from bot.models.outbox import Nudge
 from bot.models.relationships import FollowUp
+from bot.nudges.planning import SOURCES
 from bot.outbox import EXPIRED, SENT
 from tests.fakeslack import FakeSlack
 from tests.nudgekit import TEAM, nudge_rows
@@ -273,5 +274,5 @@ def test_planning_issues_the_same_statements_for_any_number_of_members(db: Datab
 
 # The planner's statements, whatever the team's size: BEGIN; three temporary tables created and
 # emptied; the schedules read and written (schedules, days, occasions); the title changes read;
-# the endorsements claimed; one INSERT … SELECT per source (seven).
-STATEMENTS = 1 + 6 + 4 + 1 + 1 + 7
+# the endorsements claimed; one INSERT … SELECT per source.
+STATEMENTS = 1 + 6 + 4 + 1 + 1 + len(SOURCES)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bench.scenario import Scenario
 from bench.scenarios import help as help_
+from bench.scenarios import kudos as kudos_
 from bench.scenarios import log as log_
 from bench.scenarios import whoknows as whoknows_
 
@@ -14,4 +15,5 @@ SCENARIOS: list[Scenario] = [
     help_.SCENARIO,
     whoknows_.SCENARIO,
     log_.SCENARIO,
+    kudos_.SCENARIO,
 ]

@@ -3,12 +3,13 @@
 `planning` runs the sources, `kinds` says how each kind of nudge reads, `digest` groups a
 person's nudges into one DM a day, `acting` handles its buttons. Importing this package
 registers the built-in sources and kinds: the relationship log's follow-ups, cadences and first
-talks, celebrations of people in one's circle, and endorsements received.
+talks, celebrations of people in one's circle, endorsements and kudos received.
 """
 
+from bot import kudos_nudges as kudos_nudges  # kudos received; givers' circles
 from bot.nudges import occasions as occasions  # birthdays, anniversaries, promotions
 from bot.nudges import received as received  # endorsements received
 from bot.nudges import relationships as relationships  # follow-ups, cadences, first talks
 from bot.nudges.planning import plan as plan
 
-__all__ = ["occasions", "plan", "received", "relationships"]
+__all__ = ["kudos_nudges", "occasions", "plan", "received", "relationships"]

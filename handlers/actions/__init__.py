@@ -1,13 +1,13 @@
-"""Actions listeners: buttons, selects and date pickers on messages, forms and the Home tab."""
+"""Actions listeners (buttons and menus in messages)."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.core import Core
-from handlers.actions import followups, log, nudges, whoknows
+from handlers.actions import celebrations, followups, log, nudges, whoknows
 
 
 def register(app: App, core: Core) -> None:
-    for module in (whoknows, followups, log, nudges):
+    for module in (whoknows, followups, log, nudges, celebrations):
         module.register(app, core)

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from bot import blocks
 from bot.core import Core
 
-COMING_SOON = ("/kudos",)
+COMING_SOON: tuple[str, ...] = ()
 
 
 def register(app: App, core: Core) -> None:

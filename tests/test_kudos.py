@@ -1,0 +1,311 @@
+"""Kudos core: reading `/kudos` text, kind refusals, one row per kudos however often it is asked."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from bot import kudos, people
+from bot.db import Database
+from bot.kudos import Refused, parse
+from bot.models import Member
+from bot.models.celebrations import Kudos, KudosReceiver
+from tests.factories import add_members, slack_user
+
+NOW = datetime(2027, 3, 3, 15, 0, tzinfo=UTC)
+TEAM = "T1"
+
+
+@pytest.fixture
+def team(any_db: Database) -> Database:
+    add_members(
+        any_db,
+        TEAM,
+        slack_user("UALICE"),
+        slack_user("UBOB"),
+        slack_user("UCAROL"),
+        slack_user("UGONE", deleted=True),
+        slack_user("UROBOT", is_bot=True),
+        slack_user("USHY"),
+    )
+    with any_db.write() as s:
+        shy = people.find_member(s, TEAM, "USHY")
+        assert shy is not None
+        shy.celebrate_publicly = False
+        people.ensure_workspace(s, TEAM, NOW, bot_user_id="URAPPORT")
+    return any_db
+
+
+def give(
+    db: Database, text: str, *, giver: str = "UALICE", now: datetime = NOW, request: str | None = None
+) -> kudos.Given:
+    with db.write() as s:
+        return kudos.give(s, TEAM, giver, text, now, request_id=request)
+
+
+def settle(db: Database, given: kudos.Given) -> bool:
+    with db.write() as s:
+        item = s.get(Kudos, given.kudos.id)
+        assert item is not None
+        return kudos.settle(s, item)
+
+
+def refusal(db: Database, text: str, **kwargs: str) -> str:
+    with pytest.raises(Refused) as caught:
+        give(db, text, **kwargs)  # type: ignore[arg-type]
+    return caught.value.message
+
+
+# -- reading the text --------------------------------------------------------------------------
+
+
+def test_receivers_come_first_and_the_reason_after_for() -> None:
+    parsed = parse("<@UBOB|bob>, <@UCAROL|carol> and <@UDAN> for shipping the churn model")
+    assert parsed.receivers == ["UBOB", "UCAROL", "UDAN"]
+    assert parsed.reason == "shipping the churn model"
+    assert parsed.quoted is False
+
+
+def test_free_text_is_quoted_and_keeps_later_mentions_as_part_of_the_reason() -> None:
+    parsed = parse("<@UBOB|bob> thanks for pairing with <@UCAROL|carol> on the outage!")
+    assert parsed.receivers == ["UBOB"]
+    assert parsed.reason == "thanks for pairing with <@UCAROL> on the outage!"
+    assert parsed.quoted is True
+    anywhere = parse("huge thanks to <@UBOB|bob> for the demo")
+    assert anywhere.receivers == ["UBOB"]
+    assert anywhere.reason == "huge thanks to <@UBOB> for the demo"
+
+
+def test_broadcasts_never_reach_a_reason_and_other_markup_is_made_inert() -> None:
+    parsed = parse(
+        "<@UBOB> for <!channel> <!here|here> <!everyone> <!subteam^S123|@eng> fixing <b> & <#C0123|ops>"
+    )
+    assert parsed.reason == "fixing &lt;b&gt; &amp; <#C0123>"
+    assert "<!" not in parsed.reason
+
+
+@pytest.mark.parametrize(
+    "text", ["", "for the demo", "thanks everyone", "<!channel> for the demo", "@bob for x"]
+)
+def test_no_receiver_asks_who(text: str) -> None:
+    with pytest.raises(Refused) as caught:
+        parse(text)
+    assert "Who" in caught.value.message
+    assert caught.value.show_usage
+
+
+@pytest.mark.parametrize(
+    "text", ["<@UBOB>", "<@UBOB> for", "<@UBOB> for <!channel>", "<@UBOB> :", "<@UBOB> for !!!"]
+)
+def test_no_reason_asks_what_for(text: str) -> None:
+    with pytest.raises(Refused) as caught:
+        parse(text)
+    assert "What are the kudos for?" in caught.value.message
+    assert "<!channel>" not in caught.value.message
+
+
+def test_an_essay_and_a_crowd_are_refused() -> None:
+    with pytest.raises(Refused, match="under 1000"):
+        parse("<@UBOB> for " + "x" * 1001)
+    crowd = " ".join(f"<@U{i:04d}>" for i in range(21))
+    with pytest.raises(Refused, match="up to 20"):
+        parse(f"{crowd} for the offsite")
+
+
+@given(st.text(max_size=300))
+def test_hostile_text_is_parsed_or_refused_and_never_pings_a_crowd(text: str) -> None:
+    try:
+        parsed = parse(text)
+    except Refused as refused:
+        message = refused.message
+        assert "<!" not in message
+        return
+    assert parsed.receivers
+    assert "<!" not in parsed.reason
+    for bracket in parsed.reason.split("<")[1:]:
+        assert bracket.startswith(("@U", "@W", "#C", "http", "mailto"))
+
+
+@given(st.sampled_from(["<!channel>", "<!here>", "<!everyone>", "<!here|@here>"]), st.text(max_size=40))
+def test_a_broadcast_anywhere_in_the_reason_is_dropped(broadcast: str, words: str) -> None:
+    try:
+        parsed = parse(f"<@UBOB> for great work {words}{broadcast}{words}")
+    except Refused:
+        return
+    assert "<!" not in parsed.reason
+
+
+# -- giving ------------------------------------------------------------------------------------
+
+
+def test_a_kudos_is_stored_with_its_receivers_in_order(team: Database) -> None:
+    given_ = give(team, "<@UCAROL> <@UBOB> for the migration", request="trig-1")
+    assert given_.status == kudos.NEW
+    assert [m.user_id for m in given_.receivers] == ["UCAROL", "UBOB"]
+    with team.read() as s:
+        row = s.scalar(select(Kudos))
+        assert row is not None
+        assert row.reason == "the migration"
+        assert [m.user_id for m in kudos.receivers_of(s, row)] == ["UCAROL", "UBOB"]
+
+
+def test_the_same_request_again_is_the_same_kudos(team: Database) -> None:
+    first = give(team, "<@UBOB> for the migration", request="trig-1")
+    again = give(team, "<@UBOB> for the migration", request="trig-1", now=NOW + timedelta(seconds=30))
+    assert again.status == kudos.RETRY
+    assert again.kudos.id == first.kudos.id
+    with team.read() as s:
+        assert s.scalar(select(func.count()).select_from(Kudos)) == 1
+        assert s.scalar(select(func.count()).select_from(KudosReceiver)) == 1
+
+
+def test_the_same_thanks_typed_again_is_a_repeat_not_a_second_post(team: Database) -> None:
+    first = give(team, "<@UBOB> for the migration", request="trig-1")
+    again = give(team, "<@UBOB|bob>  for  the   Migration", request="trig-2", now=NOW + timedelta(minutes=5))
+    assert again.status == kudos.REPEAT
+    assert again.kudos.id == first.kudos.id
+    later = give(team, "<@UBOB> for the migration", request="trig-3", now=NOW + timedelta(hours=2))
+    assert later.status == kudos.NEW
+
+
+def test_without_a_request_id_the_hour_stands_in_for_it(team: Database) -> None:
+    first = give(team, "<@UBOB> for the migration")
+    assert give(team, "<@UBOB> for the migration", now=NOW + timedelta(minutes=1)).kudos.id == first.kudos.id
+
+
+def test_yourself_is_refused_kindly(team: Database) -> None:
+    assert "can't give them to yourself" in refusal(team, "<@UALICE> for being me")
+    assert "can't give them to yourself" in refusal(team, "<@UBOB> <@UALICE> for the launch")
+
+
+def test_bots_deactivated_unknown_and_shy_people_are_named_with_the_reason(team: Database) -> None:
+    message = refusal(team, "<@UROBOT> <@URAPPORT> <@USLACKBOT> <@UGONE> <@UNEW> <@USHY> for everything")
+    assert "<@UROBOT>, <@URAPPORT> and <@USLACKBOT> are a bot" in message
+    assert "<@UGONE> is no longer active" in message
+    assert "I don't know <@UNEW> yet" in message
+    assert "<@USHY> prefers not to be celebrated in public" in message
+    with team.read() as s:
+        assert s.scalar(select(func.count()).select_from(Kudos)) == 0
+
+
+def test_someone_the_directory_does_not_know_yet_can_already_give(team: Database) -> None:
+    assert give(team, "<@UBOB> for the warm welcome", giver="UNEW").status == kudos.NEW
+    with team.read() as s:
+        assert people.find_member(s, TEAM, "UNEW") is not None
+
+
+def test_the_eleventh_kudos_in_an_hour_is_refused_until_the_first_is_an_hour_old(team: Database) -> None:
+    for n in range(kudos.HOURLY_LIMIT):
+        give(team, f"<@UBOB> for thing {n}", now=NOW + timedelta(minutes=n), request=f"t{n}")
+    message = refusal(team, "<@UBOB> for thing 11", now=NOW + timedelta(minutes=15))  # type: ignore[arg-type]
+    assert "10 kudos in the past hour" in message
+    assert "in 45 minutes" in message
+    # A retry of an accepted request is still answered, limit or not.
+    assert (
+        give(team, "<@UBOB> for thing 3", now=NOW + timedelta(minutes=16), request="t3").status == kudos.RETRY
+    )
+    # Someone else is not limited by Alice's enthusiasm.
+    assert (
+        give(team, "<@UBOB> for thing 11", giver="UCAROL", now=NOW + timedelta(minutes=15)).status
+        == kudos.NEW
+    )
+    assert give(team, "<@UBOB> for thing 11", now=NOW + timedelta(minutes=60, seconds=1)).status == kudos.NEW
+
+
+def test_kudos_stay_in_their_workspace(team: Database) -> None:
+    add_members(team, "T2", slack_user("UBOB"), slack_user("UALICE"))
+    give(team, "<@UBOB> for the migration", request="trig-1")
+    with team.write() as s:
+        other = kudos.give(s, "T2", "UALICE", "<@UBOB> for the migration", NOW, request_id="trig-1")
+    assert other.status == kudos.NEW
+    with team.read() as s:
+        teams = s.scalars(select(Member.team_id).join(Kudos, Kudos.giver_id == Member.id)).all()
+        assert sorted(teams) == [TEAM, "T2"]
+
+
+# -- kudos as expertise evidence ---------------------------------------------------------------
+
+
+def test_skills_a_reason_names_are_found_by_curated_name_and_alias() -> None:
+    from bot.kudos_evidence import skill_keys
+
+    assert skill_keys("moving the <@U1> billing jobs to k8s and writing the Terraform modules") == [
+        "kubernetes",
+        "terraform",
+    ]
+    assert skill_keys("the great demo!") == []
+    long = " ".join(["word"] * 30) + " kubernetes " + " ".join(["word"] * 30) + " terraform"
+    assert skill_keys(long) == ["kubernetes", "terraform"]
+
+
+def test_a_kudos_reason_makes_its_receivers_found_by_whoknows(team: Database) -> None:
+    from bot.expertise import ranking, skills
+
+    with team.write() as s:
+        skills.add(s, TEAM, "UCAROL", "churn modelling", NOW)  # a workspace's own skill name
+    given = give(
+        team, "<@UBOB> for moving the billing jobs to k8s and the churn modelling review", request="t1"
+    )
+    with team.read() as s:
+        assert (
+            ranking.who_knows(s, TEAM, "UALICE", "kubernetes", NOW).people == []
+        )  # not yet: after the answer
+    assert settle(team, given)
+    assert not settle(team, given)  # once
+    with team.read() as s:
+        answer = ranking.who_knows(s, TEAM, "UALICE", "kubernetes", NOW)
+        (bob,) = answer.people
+        assert bob.user_id == "UBOB"
+        assert any("kudos from <@UALICE> for “moving the billing jobs to k8s" in r for r in bob.reasons)
+        churn = ranking.who_knows(s, TEAM, "UALICE", "churn modelling", NOW)
+        assert sorted(p.user_id for p in churn.people) == ["UBOB", "UCAROL"]
+
+
+def test_the_seeder_adds_kudos_with_their_evidence(db: Database) -> None:
+    from bot.seed import seed
+
+    lines = seed(db, TEAM, 200, seed=4, now=NOW)
+    assert "20 kudos" in lines
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Kudos)) == 20
+        receivers = s.scalar(select(func.count()).select_from(KudosReceiver))
+        assert receivers is not None
+        assert 20 <= receivers <= 40
+    assert seed(db, TEAM, 200, seed=4, now=NOW) == lines  # deterministic, and re-seeding replaces
+
+
+def test_the_same_request_handled_twice_at_once_stores_one_kudos(team: Database) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    start = Barrier(4)
+
+    def attempt(_: int) -> str:
+        start.wait()
+        return give(team, "<@UBOB> for the release", request="trig-race").status
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(attempt, range(4)))
+    assert statuses == [kudos.NEW, kudos.RETRY, kudos.RETRY, kudos.RETRY]
+    with team.read() as s:
+        assert s.scalar(select(func.count()).select_from(Kudos)) == 1
+        assert s.scalar(select(func.count()).select_from(KudosReceiver)) == 1
+
+
+def test_a_kudos_counts_as_being_in_touch(team: Database) -> None:
+    from bot import cadences
+    from bot.models.relationships import Cadence
+
+    with team.write() as s:
+        found = people.find_members(s, TEAM, ["UALICE", "UBOB", "UCAROL"])
+        for contact in ("UBOB", "UCAROL"):
+            cadences.keep_in_touch(s, TEAM, found["UALICE"], found[contact], 42, NOW - timedelta(days=40))
+    settle(team, give(team, "<@UBOB> for the migration", now=NOW))
+    with team.read() as s:
+        due = dict(s.execute(select(Cadence.contact_id, Cadence.last_contact_at)).all())
+        assert due[found["UBOB"].id] == NOW
+        assert due[found["UCAROL"].id] is None  # not thanked, not touched
