@@ -18,6 +18,7 @@ from sqlalchemy import false, literal, select, union
 
 from bot.models.expertise import Endorsement
 from bot.models.relationships import Cadence, InteractionParticipant
+from bot.storage import computed_first
 
 # (team_id, subjects: a SELECT of member ids) -> SELECT member_id, other_id
 CirclePart = Callable[[str, Any], Any]
@@ -62,7 +63,7 @@ PARTS: list[CirclePart] = [logged_with, logged_with_me, endorsed, keep_in_touch]
 def pairs(team_id: Any, subjects: Any) -> Any:
     """Who has whom in their circle, among `subjects` (a SELECT of member ids): a subquery of
     (member_id, other_id). The subjects are worked out once for all the parts."""
-    who = subjects.cte("subjects", nesting=True).prefix_with("MATERIALIZED")
+    who = computed_first(subjects, "subjects")
     among = select(*who.c)
     selects = [part(team_id, among) for part in PARTS]
     if not selects:

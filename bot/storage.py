@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,3 +67,13 @@ def insert_from_select_ignore_statement(
     wrapped = select(*[inner.c[name] for name in columns]).where(true())
     stmt = _INSERTS[dialect](model).from_select(list(columns), wrapped)
     return stmt.on_conflict_do_nothing(index_elements=list(conflict))
+
+
+def computed_first(query: Any, name: str) -> Any:
+    """`query` as a common table expression the database works out once, before the statement
+    around it (AS MATERIALIZED): for a small set the planner would otherwise reach from a big one.
+    Nested where it is used. SQLite before 3.35 knows no such hint and gets a plain one."""
+    cte = query.cte(name, nesting=True).prefix_with("MATERIALIZED", dialect="postgresql")
+    if sqlite3.sqlite_version_info >= (3, 35):
+        cte = cte.prefix_with("MATERIALIZED", dialect="sqlite")
+    return cte

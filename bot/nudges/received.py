@@ -24,6 +24,7 @@ from bot.models.expertise import Endorsement, Skill
 from bot.models.outbox import Nudge
 from bot.nudges import kinds
 from bot.nudges.planning import SOURCES, PlanContext, Source, bind, key
+from bot.storage import computed_first
 
 ENDORSED = "endorsed"
 
@@ -34,7 +35,7 @@ def _endorsements(ctx: PlanContext, *, claimed: bool) -> Any:
     e = aliased(Endorsement)
     when = [e.notified_at == ctx.now] if claimed else [e.notified_at.is_(None), e.created_at <= ctx.now]
     found = select(e.id, e.endorser_id, e.endorsee_id).where(e.team_id == ctx.team_id, *when)
-    return found.cte("claimed" if claimed else "waiting", nesting=True).prefix_with("MATERIALIZED")
+    return computed_first(found, "claimed" if claimed else "waiting")
 
 
 def claim(session: Session, team_id: str, now: datetime, ctx: PlanContext) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from bot.nudges.acting import Acted, redraw
 from bot.nudges.digest import DONE, SNOOZED
 from bot.nudges.planning import SHOWN, SOURCES, PlanContext, Source, key, nudgeable, reminders_left
 from bot.outbox import SENT
+from bot.storage import computed_first
 from bot.textparse import mention
 
 FOLLOW_UP, KEEP_IN_TOUCH, FRESH = "follow_up", "keep_in_touch", "fresh_contact"
@@ -100,9 +101,8 @@ def fresh_contacts(ctx: PlanContext) -> Select[Any]:
     earlier, person, prior = aliased(InteractionParticipant), aliased(Member), aliased(Nudge)
     # The few first talks of the last days, found first (from the index by time), so that the
     # planner does not start from everyone's whole log.
-    firsts = (
-        select(p.author_id, p.member_id, p.interaction_id, p.occurred_at)
-        .where(
+    firsts = computed_first(
+        select(p.author_id, p.member_id, p.interaction_id, p.occurred_at).where(
             p.team_id == ctx.team_id,
             p.occurred_at >= ctx.earliest_start(FRESH_UNTIL),
             ~select(earlier.interaction_id)
@@ -112,9 +112,8 @@ def fresh_contacts(ctx: PlanContext) -> Select[Any]:
                 earlier.occurred_at < p.occurred_at,
             )
             .exists(),
-        )
-        .cte("first_talks", nesting=True)
-        .prefix_with("MATERIALIZED")
+        ),
+        "first_talks",
     )
     f = firsts.c
     newest, oldest = ctx.day(FRESH_AFTER - 1), ctx.day(FRESH_UNTIL)
