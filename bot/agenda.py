@@ -62,7 +62,7 @@ def for_author(session: Session, team_id: str, user_id: str, now: datetime) -> A
 def due_items(
     session: Session, team_id: str, through: date, author_ids: Collection[int]
 ) -> dict[int, list[DueItem]]:
-    """Everything due on or before `through` for these authors, by author id (for the digest)."""
+    """Everything due on or before `through` for these authors, by author id."""
     by_author: dict[int, list[DueItem]] = defaultdict(list)
     found = followups.due_followups(session, team_id, through, author_ids)
     found += cadences.due_cadences(session, team_id, through, author_ids)

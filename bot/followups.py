@@ -102,8 +102,7 @@ def due_followups(
 ) -> list[DueItem]:
     """Open follow-ups due on or before `through` (a local date), for some authors or the workspace.
 
-    The daily digest plans with this: pass each recipient's local date, or the latest local
-    date of the workspace and compare `due_on` per author.
+    (The daily digest plans in SQL, per author's own delivery day: `bot.nudges.relationships`.)
     """
     stmt = _open(team_id).where(
         FollowUp.due_on <= through,

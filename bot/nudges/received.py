@@ -44,7 +44,8 @@ def claim(session: Session, team_id: str, now: datetime, ctx: PlanContext) -> di
     for_recipients = select(waiting.c.id).where(waiting.c.endorsee_id.in_(select(ctx.recipients.c.member_id)))
     session.execute(
         update(Endorsement)
-        .where(Endorsement.id.in_(for_recipients))
+        # Checked again on the row itself: a planner running at once may have claimed it.
+        .where(Endorsement.id.in_(for_recipients), Endorsement.notified_at.is_(None))
         .values(notified_at=ctx.now)
         .execution_options(synchronize_session=False),
         bind(team_id, now),
