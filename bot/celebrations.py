@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import and_, extract, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot import celebration_channel, delivery, outbox, seniority
+from bot import celebration_channel, delivery, outbox, people, seniority
 from bot.celebration_blocks import Celebrated, Payload, celebration_post
 from bot.core import Core
-from bot.models import Member, TitleChange, Workspace
+from bot.models import Member, Workspace
 from bot.models.celebrations import CelebrationItem
 from bot.occasions import (
     PROMOTION,
@@ -136,17 +136,9 @@ def _promotion_rows(session: Session, team_id: str, day: date, now: datetime) ->
     promotions_on = session.scalar(select(Workspace.promotion_posts).where(Workspace.team_id == team_id))
     if promotions_on is False:
         return []
-    changes = session.execute(
-        select(TitleChange.id, TitleChange.member_id, TitleChange.old_title, TitleChange.new_title)
-        .join(Member, Member.id == TitleChange.member_id)
-        .where(
-            *_celebrated(team_id),
-            TitleChange.team_id == team_id,
-            TitleChange.changed_at > now - PROMOTION_LOOKBACK,
-            TitleChange.changed_at <= now,
-        )
-        .order_by(TitleChange.changed_at, TitleChange.id)
-    ).all()
+    changes = people.recent_title_changes(
+        session, team_id, now - PROMOTION_LOOKBACK, now, *_celebrated(team_id)
+    )
     if not changes:
         return []
     announced = dict(

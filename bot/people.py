@@ -215,3 +215,19 @@ def set_birthday(member: Member, birthday: Birthday | None) -> None:
     member.birthday_month = birthday.month if birthday else None
     member.birthday_day = birthday.day if birthday else None
     member.birth_year = birthday.year if birthday else None
+
+
+def recent_title_changes(
+    session: Session, team_id: str, since: datetime, until: datetime, *member_filters: Any
+) -> list[Any]:
+    """Title changes in (since, until], oldest first: id, member_id, old_title, new_title.
+
+    `member_filters` are conditions on `Member` (consent, deactivation) for callers that need them.
+    """
+    query = select(TitleChange.id, TitleChange.member_id, TitleChange.old_title, TitleChange.new_title)
+    if member_filters:
+        query = query.join(Member, Member.id == TitleChange.member_id).where(*member_filters)
+    query = query.where(
+        TitleChange.team_id == team_id, TitleChange.changed_at > since, TitleChange.changed_at <= until
+    ).order_by(TitleChange.changed_at, TitleChange.id)
+    return list(session.execute(query).all())

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, extract, select
 from sqlalchemy.orm import Session, aliased
 
-from bot import blocks, seniority
+from bot import blocks, people, seniority
 from bot.models import Member, TitleChange
 from bot.models.outbox import Nudge
 from bot.nudges import kinds
@@ -66,15 +66,7 @@ def recent_promotions(
     session: Session, team_id: str, now: datetime, ctx: PlanContext
 ) -> dict[str, Any] | None:
     """The newest promotion of each person whose title moved up lately (the ladder is Python's)."""
-    changes = session.execute(
-        select(TitleChange.id, TitleChange.member_id, TitleChange.old_title, TitleChange.new_title)
-        .where(
-            TitleChange.team_id == team_id,
-            TitleChange.changed_at > now - PROMOTION_LOOKBACK,
-            TitleChange.changed_at <= now,
-        )
-        .order_by(TitleChange.changed_at, TitleChange.id)
-    ).all()
+    changes = people.recent_title_changes(session, team_id, now - PROMOTION_LOOKBACK, now)
     latest: dict[int, int] = {}
     for change_id, member_id, old, new in changes:
         if seniority.is_promotion(old, new):
