@@ -8,7 +8,7 @@ birthday only when its owner lets it be shown (the year never is).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -111,48 +111,56 @@ def when(occasion: date, local_date: date) -> str:
     return f"on {occasion:%A}, {occasion:%B} {occasion.day}"
 
 
+def _about_each(
+    session: Session,
+    team_id: str,
+    items: Sequence[Nudge],
+    line: Callable[[Nudge, Member], kinds.Line | None],
+) -> dict[int, kinds.Line | None]:
+    """Each item's line, or None when its subject left, opted out or no longer qualifies."""
+    subjects = kinds.members(session, team_id, (n.subject_id for n in items))
+    out: dict[int, kinds.Line | None] = {}
+    for n in items:
+        m = subjects.get(n.subject_id or 0)
+        out[n.id] = line(n, m) if m is not None and kinds.still_about(m) else None
+    return out
+
+
 def _describe_birthdays(
     session: Session, team_id: str, items: Sequence[Nudge], now: datetime
 ) -> dict[int, kinds.Line | None]:
-    people = kinds.members(session, team_id, (n.subject_id for n in items))
-    out: dict[int, kinds.Line | None] = {}
-    for n in items:
-        m = people.get(n.subject_id or 0)
-        if not kinds.still_about(m) or m is None or not m.show_birthday or n.occasion is None:
-            out[n.id] = None
-            continue
-        out[n.id] = kinds.Line(
+    def line(n: Nudge, m: Member) -> kinds.Line | None:
+        if not m.show_birthday or n.occasion is None:
+            return None
+        return kinds.Line(
             f":birthday: It's <@{m.user_id}>'s birthday {when(n.occasion, n.local_date)}.",
             "A short message goes a long way.",
             m.user_id,
         )
-    return out
+
+    return _about_each(session, team_id, items, line)
 
 
 def _describe_anniversaries(
     session: Session, team_id: str, items: Sequence[Nudge], now: datetime
 ) -> dict[int, kinds.Line | None]:
-    people = kinds.members(session, team_id, (n.subject_id for n in items))
-    out: dict[int, kinds.Line | None] = {}
-    for n in items:
-        m = people.get(n.subject_id or 0)
-        if not kinds.still_about(m) or m is None or m.start_date is None or n.occasion is None:
-            out[n.id] = None
-            continue
+    def line(n: Nudge, m: Member) -> kinds.Line | None:
+        if m.start_date is None or n.occasion is None:
+            return None
         years = n.occasion.year - m.start_date.year
         label = f"{years} year{'s' if years != 1 else ''}"
-        out[n.id] = kinds.Line(
+        return kinds.Line(
             f":tada: <@{m.user_id}> celebrates {label} here {when(n.occasion, n.local_date)}.",
             f"Started {m.start_date:%B} {m.start_date.year}.",
             m.user_id,
         )
-    return out
+
+    return _about_each(session, team_id, items, line)
 
 
 def _describe_promotions(
     session: Session, team_id: str, items: Sequence[Nudge], now: datetime
 ) -> dict[int, kinds.Line | None]:
-    people = kinds.members(session, team_id, (n.subject_id for n in items))
     ids = [n.ref_id for n in items if n.ref_id is not None]
     changes = {
         c.id: c
@@ -160,19 +168,18 @@ def _describe_promotions(
             select(TitleChange).where(TitleChange.team_id == team_id, TitleChange.id.in_(ids))
         )
     }
-    out: dict[int, kinds.Line | None] = {}
-    for n in items:
-        m = people.get(n.subject_id or 0)
+
+    def line(n: Nudge, m: Member) -> kinds.Line | None:
         change = changes.get(n.ref_id or 0)
-        if not kinds.still_about(m) or m is None or change is None:
-            out[n.id] = None
-            continue
-        out[n.id] = kinds.Line(
+        if change is None:
+            return None
+        return kinds.Line(
             f":star2: <@{m.user_id}> is now *{blocks.escape(change.new_title)}*.",
             f"Previously {blocks.escape(change.old_title)}. Congratulate them?",
             m.user_id,
         )
-    return out
+
+    return _about_each(session, team_id, items, line)
 
 
 kinds.register(kinds.Kind(BIRTHDAY, kinds.CELEBRATE, _describe_birthdays))
