@@ -222,8 +222,7 @@ def _due(team_id: str) -> Select[Any]:
         .where(
             Cadence.team_id == team_id,
             ~Cadence.stopped,
-            Member.deleted.is_(False),
-            Member.is_bot.is_(False),
+            Member.active,
         )
     )
 

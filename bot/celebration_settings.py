@@ -119,7 +119,7 @@ def workspace_choices(session: Session, settings: Settings, team_id: str) -> Wor
     found = celebration_channel.cached(session, team_id, want)
     zones = session.scalars(
         select(Member.tz)
-        .where(Member.team_id == team_id, Member.deleted.is_(False), Member.is_bot.is_(False))
+        .where(Member.team_id == team_id, Member.active)
         .distinct()
         .order_by(Member.tz)
         .limit(98)

@@ -76,8 +76,7 @@ def _celebrated(team_id: str) -> list[Any]:
     """Members who may appear in a public post."""
     return [
         Member.team_id == team_id,
-        Member.deleted.is_(False),
-        Member.is_bot.is_(False),
+        Member.active,
         Member.celebrate_publicly.is_(True),
     ]
 

@@ -68,8 +68,7 @@ def _open(team_id: str) -> Select[FollowUp, Member, str, datetime, str]:
         .where(
             FollowUp.team_id == team_id,
             FollowUp.done_at.is_(None),
-            Member.deleted.is_(False),
-            Member.is_bot.is_(False),
+            Member.active,
         )
     )
 

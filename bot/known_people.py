@@ -24,8 +24,7 @@ _CONTACTS = (
     .where(
         InteractionParticipant.team_id == bindparam("team_id"),
         InteractionParticipant.author_id == bindparam("author_id"),
-        Member.deleted.is_(False),
-        Member.is_bot.is_(False),
+        Member.active,
     )
 )
 

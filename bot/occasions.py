@@ -100,7 +100,7 @@ def workspace_tz(session: Session, team_id: str) -> str:
     count = func.count()
     row = session.execute(
         select(Member.tz, count)
-        .where(Member.team_id == team_id, Member.deleted.is_(False), Member.is_bot.is_(False))
+        .where(Member.team_id == team_id, Member.active)
         .group_by(Member.tz)
         .order_by(count.desc(), Member.tz)  # a tie goes to the first name, so it is stable
         .limit(1)

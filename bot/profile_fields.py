@@ -155,8 +155,7 @@ def sync_profiles(
                 select(Member.user_id)
                 .where(
                     Member.team_id == team_id,
-                    Member.deleted.is_(False),
-                    Member.is_bot.is_(False),
+                    Member.active,
                     Member.user_id > after,
                 )
                 .order_by(Member.user_id)

@@ -60,11 +60,10 @@ class Answer:
 
 # Built once and run as Core statements: /whoknows runs them on every request, and building a
 # statement (or the ORM's bookkeeping) costs as much as running it on an index.
-_ACTIVE = (Member.deleted.is_(False), Member.is_bot.is_(False))
 _TOP = (
     select(SkillScore.member_id, SkillScore.score)
     .join(Member, Member.id == SkillScore.member_id)
-    .where(SkillScore.team_id == bindparam("team_id"), Member.user_id != bindparam("asker"), *_ACTIVE)
+    .where(SkillScore.team_id == bindparam("team_id"), Member.user_id != bindparam("asker"), Member.active)
 )
 # One skill: read in index order and stop at the limit, as cheap for 3,000 holders as for 3.
 _TOP_ONE = (

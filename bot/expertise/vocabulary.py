@@ -112,8 +112,7 @@ def held(session: Session, team_id: str, skill_ids: Collection[int]) -> set[int]
         .where(
             SkillScore.team_id == team_id,
             SkillScore.skill_id == SkillRow.id,
-            Member.deleted.is_(False),
-            Member.is_bot.is_(False),
+            Member.active,
         )
     )
     return set(session.scalars(select(SkillRow.id).where(SkillRow.id.in_(skill_ids), holder.exists())))

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
@@ -68,9 +80,15 @@ class Member(Base):
     work_days: Mapped[str] = mapped_column(String(7), default="12345")  # ISO weekdays
     paused_until: Mapped[date | None] = mapped_column(Date)
 
-    @property
+    @hybrid_property
     def active(self) -> bool:
+        """A person Rapport may act on or about: not deactivated, not a bot (also usable in SQL)."""
         return not (self.deleted or self.is_bot)
+
+    @active.inplace.expression
+    @classmethod
+    def _active_sql(cls) -> ColumnElement[bool]:
+        return and_(cls.deleted.is_(False), cls.is_bot.is_(False))
 
     @property
     def label(self) -> str:

@@ -192,8 +192,7 @@ def nudgeable(subject: Any, team_id: Any) -> list[Any]:
     """Conditions on a member (an alias of Member) for anyone to be nudged about them."""
     return [
         subject.team_id == team_id,
-        subject.deleted.is_(False),
-        subject.is_bot.is_(False),
+        subject.active,
         subject.nudge_others_about_me.is_(True),
     ]
 
@@ -350,8 +349,7 @@ def _recipients() -> Any:
         )
         .where(
             Member.team_id == _TEAM_ID,
-            Member.deleted.is_(False),
-            Member.is_bot.is_(False),
+            Member.active,
             or_(Member.paused_until.is_(None), Member.paused_until < s.local_date),
         )
         .subquery("recipients")
@@ -367,7 +365,7 @@ def _fill_schedules(session: Session, team_id: str, now: datetime) -> bool:
         conn.execute(delete(table))
     stored = conn.execute(
         select(Member.tz, Member.delivery_hour, Member.day_end_hour, Member.work_days)
-        .where(Member.team_id == team_id, Member.deleted.is_(False), Member.is_bot.is_(False))
+        .where(Member.team_id == team_id, Member.active)
         .distinct()
     ).all()
     schedules: list[dict[str, Any]] = []

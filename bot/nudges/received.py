@@ -71,7 +71,7 @@ def endorsements(ctx: PlanContext) -> Select[Any]:
         .select_from(claimed)
         .join(ctx.recipients, r.member_id == c.endorsee_id)
         .join(endorser, endorser.id == c.endorser_id)
-        .where(endorser.deleted.is_(False), endorser.is_bot.is_(False))
+        .where(endorser.active)
         .group_by(r.member_id, c.endorser_id, r.local_date, r.deliver_after, r.expires_at)
     )
 
