@@ -19,6 +19,7 @@ from bot import cadences, followups, people, textparse
 from bot.dates import LocalNow, future_date_problem, leading_date
 from bot.models import Member
 from bot.models.relationships import FollowUp, Interaction, InteractionParticipant
+from bot.storage import in_ids
 
 NOTE_LIMIT = 3000  # what a Slack section (and the modal's note field) can hold
 TOPICS_LIMIT = 20
@@ -367,7 +368,7 @@ KNOWN_AMONG = (
     .where(
         InteractionParticipant.team_id == bindparam("team_id"),
         InteractionParticipant.author_id == bindparam("author_id"),
-        InteractionParticipant.member_id.in_(bindparam("candidate_ids", expanding=True)),
+        in_ids(InteractionParticipant.member_id, "candidate_ids"),
     )
     .distinct()
 )

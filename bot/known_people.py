@@ -17,6 +17,7 @@ from bot.interactions import KNOWN_AMONG
 from bot.models import Member
 from bot.models.expertise import Endorsement
 from bot.models.relationships import InteractionParticipant
+from bot.storage import in_ids
 
 _CONTACTS = (
     select(InteractionParticipant.member_id)
@@ -33,7 +34,7 @@ def _tied(candidate: InstrumentedAttribute[int], contact: InstrumentedAttribute[
     """Candidates with an endorsement tie to one of the asker's contacts: (introducer, candidate)."""
     return select(contact.label("introducer"), candidate.label("candidate")).where(
         Endorsement.team_id == bindparam("team_id"),
-        candidate.in_(bindparam("candidate_ids", expanding=True)),
+        in_ids(candidate, "candidate_ids"),
         contact.in_(_CONTACTS),
     )
 

@@ -21,7 +21,7 @@ from bot.expertise.names import MAX_TOPIC_WORDS, catalog, normalise
 from bot.expertise.titles import title_skills
 from bot.expertise.vocabulary import ensure_skills, vocabulary
 from bot.models.celebrations import Kudos, KudosSkill
-from bot.storage import insert_many_ignore
+from bot.storage import in_ids, insert_many_ignore
 
 SOURCE = "kudos"
 WEIGHT = 0.8  # a colleague's thanks for work on a skill: between a title and a declaration
@@ -106,8 +106,9 @@ class KudosSource:
             .join(Kudos, Kudos.id == KudosSkill.kudos_id)
             .where(
                 KudosSkill.team_id == bindparam("team_id"),
+                # The skills as an expanding list: given both as arrays, SQLite's planner scans.
                 KudosSkill.skill_id.in_(bindparam("skill_ids", expanding=True)),
-                KudosSkill.member_id.in_(bindparam("member_ids", expanding=True)),
+                in_ids(KudosSkill.member_id, "member_ids"),
             )
         )
 
@@ -122,7 +123,9 @@ class KudosSource:
         self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
     ) -> Iterable[Evidence]:
         params = {"team_id": team_id, "skill_ids": list(skill_ids), "member_ids": list(member_ids)}
-        for member_id, skill_id, score, at, giver_id, reason in session.execute(self._gather, params):
+        for member_id, skill_id, score, at, giver_id, reason in session.connection().execute(
+            self._gather, params
+        ):
             yield Evidence(member_id, skill_id, self.name, score * self.weight, at, by=giver_id, note=reason)
 
     def explain(self, found: Sequence[Evidence], words: Words) -> str:

@@ -295,7 +295,11 @@ def _plan(db: Database, stmt: object, params: dict[str, object]) -> str:
         conn = s.connection()
         compiled = stmt.compile(dialect=conn.dialect)  # type: ignore[attr-defined]
         state = compiled.construct_expanded_state(params)
-        args = tuple(state.parameters[name] for name in state.positiontup)
+        convert = compiled._bind_processors  # e.g. id lists bound as one JSON array
+        args = tuple(
+            convert[name](state.parameters[name]) if name in convert else state.parameters[name]
+            for name in state.positiontup
+        )
         rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + state.statement, args)
         return "\n".join(row[3] for row in rows)
 
@@ -312,9 +316,14 @@ def test_the_whoknows_queries_are_index_lookups(db: Database) -> None:
     assert "INDEX ix_skill_score_top" in several
     for source in evidence.SOURCES:
         plan = _plan(db, source._gather, {"team_id": T1, "skill_ids": [skill_id], "member_ids": [1, 2]})  # type: ignore[attr-defined]
-        assert "SCAN" not in plan, plan
-    assert "SCAN" not in _plan(db, ranking._ASKER, {"team_id": T1, "user_id": "U0ANA"})
-    assert "SCAN" not in _plan(db, ranking._NAMED, {"team_id": T1, "member_ids": [1, 2]})
+        assert not _table_scans(plan), plan
+    assert not _table_scans(_plan(db, ranking._ASKER, {"team_id": T1, "user_id": "U0ANA"}))
+    assert not _table_scans(_plan(db, ranking._NAMED, {"team_id": T1, "member_ids": [1, 2]}))
+
+
+def _table_scans(plan: str) -> list[str]:
+    """Plan lines that scan a table (reading the bound id list itself is not one)."""
+    return [line for line in plan.splitlines() if "SCAN" in line and "json_each" not in line]
 
 
 def test_the_seeder_scales_and_is_deterministic(db: Database) -> None:

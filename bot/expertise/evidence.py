@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Member
 from bot.models.expertise import DECLARED, TITLE, Endorsement, MemberSkill, SkillScore
+from bot.storage import in_ids
 
 Ids = Sequence[int] | None
 
@@ -115,8 +116,8 @@ class MemberSkillSource:
             .where(
                 MemberSkill.team_id == bindparam("team_id"),
                 MemberSkill.source == name,
-                MemberSkill.skill_id.in_(bindparam("skill_ids", expanding=True)),
-                MemberSkill.member_id.in_(bindparam("member_ids", expanding=True)),
+                in_ids(MemberSkill.skill_id, "skill_ids"),
+                in_ids(MemberSkill.member_id, "member_ids"),
             )
         )
 
@@ -158,8 +159,8 @@ class EndorsementSource:
             Endorsement.endorser_id,
         ).where(
             Endorsement.team_id == bindparam("team_id"),
-            Endorsement.skill_id.in_(bindparam("skill_ids", expanding=True)),
-            Endorsement.endorsee_id.in_(bindparam("member_ids", expanding=True)),
+            in_ids(Endorsement.skill_id, "skill_ids"),
+            in_ids(Endorsement.endorsee_id, "member_ids"),
         )
 
     def scores(self, team_id: str, member_ids: Ids, skill_ids: Ids) -> Select[int, int, float]:

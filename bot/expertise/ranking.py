@@ -22,6 +22,7 @@ from bot.expertise.names import Understood, normalise, understand
 from bot.expertise.vocabulary import held, vocabulary
 from bot.models import Member
 from bot.models.expertise import SkillScore
+from bot.storage import in_ids
 
 PAGE = 5
 RERANK_DEPTH = 25  # the asker's acquaintances are looked for among this many
@@ -74,6 +75,7 @@ _TOP_ONE = (
 _TOTAL = func.sum(SkillScore.score)
 _TOP_SEVERAL = (
     _TOP.with_only_columns(SkillScore.member_id, _TOTAL)
+    # An expanding IN: the planner probes the index per skill; a JSON array would scan.
     .where(SkillScore.skill_id.in_(bindparam("skill_ids", expanding=True)))
     .group_by(SkillScore.member_id)
     .order_by(_TOTAL.desc(), SkillScore.member_id.desc())
@@ -83,7 +85,7 @@ _ASKER = select(Member.id).where(
     Member.team_id == bindparam("team_id"), Member.user_id == bindparam("user_id")
 )
 _NAMED = select(Member.id, Member.user_id, Member.title).where(
-    Member.team_id == bindparam("team_id"), Member.id.in_(bindparam("member_ids", expanding=True))
+    Member.team_id == bindparam("team_id"), in_ids(Member.id, "member_ids")
 )
 
 
