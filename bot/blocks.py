@@ -50,8 +50,25 @@ def usage(command: str, problem: str | None = None) -> dict[str, Any]:
     return ephemeral(f"{intro}{spec.summary}. Try:\n{lines}")
 
 
-def coming_soon(command: str) -> dict[str, Any]:
-    return usage(command, f"`{command}` is coming soon. Here is how it will work:")
+def not_synced() -> dict[str, Any]:
+    """For someone the directory has not caught up with yet."""
+    return ephemeral("I don't know you yet — try again in a minute, after Rapport syncs.")
+
+
+def privacy_message() -> dict[str, Any]:
+    """What Rapport keeps and who can see it (`/rapport privacy`)."""
+    return ephemeral(
+        "What Rapport keeps, and who sees it:\n"
+        "• *Only you*: what you `/log` — notes, topics, follow-ups, keep-in-touch reminders and your "
+        "history. It never appears in a channel, in anyone else's DM, or in another workspace.\n"
+        "• *Everyone in this workspace*: skills you declare, endorsements, kudos, and the celebrations "
+        "you have not opted out of.\n"
+        "• *From Slack's directory*: names, titles and time zones, so nudges come at your local morning.\n"
+        "• *Your birthday*: shown as month and day only, never the year, and only if you agree.\n"
+        "Opt out of celebrations, of showing your birthday or of colleagues being reminded about you in "
+        "`/rapport settings`; `/rapport birthday forget` removes your birthday; "
+        "`/log` answers have an Undo that really deletes."
+    )
 
 
 def help_message() -> dict[str, Any]:

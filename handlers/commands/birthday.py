@@ -19,7 +19,7 @@ def birthday(core: Core, command: dict[str, Any], rest: str, client: WebClient) 
     with core.db.write() as session:
         member = people.find_member(session, team_id, user_id)
         if member is None:
-            return blocks.ephemeral("I don't know you yet — try again in a minute, after Rapport syncs.")
+            return blocks.not_synced()
         current = (
             Birthday(member.birthday_month, member.birthday_day)
             if member.birthday_month and member.birthday_day

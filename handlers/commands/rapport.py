@@ -28,14 +28,14 @@ def _settings(core: Core, command: dict[str, Any], rest: str, client: WebClient)
     with core.db.read() as session:
         view = preferences.open_settings(session, command["team_id"], command["user_id"], core.clock())
     if view is None:
-        return blocks.ephemeral("I don't know you yet — try again in a minute, after Rapport syncs.")
+        return blocks.not_synced()
     # Opening the modal is the answer itself; the trigger_id lasts only 3 s.
     client.views_open(trigger_id=command["trigger_id"], view=view)
     return {}
 
 
-def _coming_soon(core: Core, command: dict[str, Any], rest: str, client: WebClient) -> dict[str, Any]:
-    return blocks.coming_soon("/rapport")
+def _privacy(core: Core, command: dict[str, Any], rest: str, client: WebClient) -> dict[str, Any]:
+    return blocks.privacy_message()
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
@@ -44,7 +44,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "birthday": birthday,
     "keep-in-touch": keep_in_touch,
     "history": history,
-    "privacy": _coming_soon,
+    "privacy": _privacy,
 }
 AFTERWARDS: dict[str, Afterwards] = {
     "keep-in-touch": after_keep_in_touch,

@@ -1,4 +1,4 @@
-"""`/rapport birthday` over HTTP: share, show, change, forget; the year is never shown."""
+"""`/rapport birthday` and `/rapport privacy` over HTTP: share, show, forget; the year is never shown."""
 
 from __future__ import annotations
 
@@ -52,3 +52,10 @@ def test_a_bad_birthday_is_explained(rapport: Served, ada: str, text: str) -> No
 
 def test_someone_rapport_has_not_synced_yet_is_told_so(rapport: Served) -> None:
     assert "don't know you yet" in say(rapport, "UNEW", "birthday 03-14")
+
+
+def test_privacy_says_what_stays_private(rapport: Served) -> None:
+    answer = say(rapport, "U1", "privacy")
+    assert "*Only you*" in answer
+    assert "never the year" in answer
+    assert "coming soon" not in answer
