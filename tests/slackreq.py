@@ -583,56 +583,21 @@ class SlackClient:
         raise AssertionError("unreachable")
 
     def command(
-        self,
-        command: str,
-        text: str = "",
-        *,
-        response_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        timestamp: int | None = None,
-        retry_num: int | None = None,
-        retry_reason: str | None = None,
-        bad_signature: bool = False,
-        **fields: Any,
+        self, command: str, text: str = "", *, response_url: str | None = None, **options: Any
     ) -> Response:
-        """Post a slash command; ``fields`` go to ``slash_command`` (user_id, team_id, ...).
+        """Post a slash command; `post` options (headers, timestamp, retry_num, retry_reason,
+        bad_signature) go to `post`, the rest to ``slash_command`` (user_id, team_id, ...).
 
         ``response_url`` defaults to ``self.response_url``, then to ``UNROUTED_RESPONSE_URL``.
         """
+        post, fields = _split_post_options(options)
         url = response_url or self.response_url or UNROUTED_RESPONSE_URL
-        body, ctype = slash_command(command, text, response_url=url, **fields)
-        return self.post(
-            body,
-            ctype,
-            headers=headers,
-            timestamp=timestamp,
-            retry_num=retry_num,
-            retry_reason=retry_reason,
-            bad_signature=bad_signature,
-        )
+        return self.post(*slash_command(command, text, response_url=url, **fields), **post)
 
-    def event(
-        self,
-        event: dict[str, Any],
-        *,
-        headers: dict[str, str] | None = None,
-        timestamp: int | None = None,
-        retry_num: int | None = None,
-        retry_reason: str | None = None,
-        bad_signature: bool = False,
-        **fields: Any,
-    ) -> Response:
-        """Post an ``event_callback``; ``fields`` go to ``event_callback`` (team_id, event_id...)."""
-        body, ctype = event_callback(event, **fields)
-        return self.post(
-            body,
-            ctype,
-            headers=headers,
-            timestamp=timestamp,
-            retry_num=retry_num,
-            retry_reason=retry_reason,
-            bad_signature=bad_signature,
-        )
+    def event(self, event: dict[str, Any], **options: Any) -> Response:
+        """Post an ``event_callback``; `post` options as for ``command``, the rest to ``event_callback``."""
+        post, fields = _split_post_options(options)
+        return self.post(*event_callback(event, **fields), **post)
 
     def interact(
         self,
@@ -643,5 +608,15 @@ class SlackClient:
         bad_signature: bool = False,
     ) -> Response:
         """Post an interactivity payload (block_actions, view_submission, shortcuts...)."""
-        body, ctype = interaction(payload)
-        return self.post(body, ctype, headers=headers, timestamp=timestamp, bad_signature=bad_signature)
+        return self.post(
+            *interaction(payload), headers=headers, timestamp=timestamp, bad_signature=bad_signature
+        )
+
+
+_POST_OPTIONS = frozenset({"headers", "timestamp", "retry_num", "retry_reason", "bad_signature"})
+
+
+def _split_post_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Separate how to post (signature, retry headers) from what to post."""
+    post = {k: v for k, v in options.items() if k in _POST_OPTIONS}
+    return post, {k: v for k, v in options.items() if k not in _POST_OPTIONS}
