@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from bench.runner import prepared_database
 from bench.workspace import NOW, TEAM, workspace
@@ -40,6 +40,7 @@ from bot.models.outbox import Nudge
 from bot.models.relationships import Cadence, FollowUp, Interaction
 from bot.seed import seed
 from bot.storage import insert_many_ignore
+from tests.databases import statements
 from tests.fakeslack import FakeSlack
 
 PLAN_BUDGET = 5.0  # seconds
@@ -47,19 +48,11 @@ PLAN_BUDGET = 5.0  # seconds
 
 def plan_once(db: Database, at: Any) -> tuple[float, int, int]:
     """Seconds, SQL statements and new nudges of one planning run as of `at`."""
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements(db) as seen:
         start = time.perf_counter()
         with db.write() as s:
             planned = nudges.plan(s, TEAM, at)
-        return time.perf_counter() - start, len(statements), planned
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        return time.perf_counter() - start, len(seen), planned
 
 
 def _sizes(db: Database) -> str:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from bot.db import Database
 from bot.migrate import upgrade
@@ -83,3 +86,18 @@ def skip_or_fail(reason: str) -> None:
     if REQUIRE_POSTGRES:
         pytest.fail(f"RAPPORT_REQUIRE_POSTGRES=1 but {reason}")
     pytest.skip(reason)
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    """The SQL statements run on `db` while the block runs, in order."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

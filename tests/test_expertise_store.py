@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from bot import cadences, nudges, people
 from bot.db import Database
-from bot.expertise import endorsements, evidence, ranking, skills
+from bot.expertise import endorsements, evidence, ranking, skills, standings
 from bot.expertise.vocabulary import vocabulary
 from bot.models import Member
 from bot.models.expertise import Endorsement, MemberSkill, Skill, SkillScore
 from bot.models.outbox import Nudge
 from bot.seed import seed
+from tests.databases import statements
 from tests.factories import T0, add_members, slack_user
 
 T1, T2 = "T0000001", "T0000002"
@@ -158,6 +159,64 @@ def test_other_processes_notice_new_skills_through_the_version(any_db: Database)
         assert [p.user_id for p in answer.people] == [ANA]
     finally:
         other.dispose()
+
+
+def test_a_warm_answer_is_two_statements_and_any_process_s_change_is_seen_at_once(any_db: Database) -> None:
+    """Standings are cached per process; another process's change bumps a version that the next
+    answer reads, whatever changed: a declaration, an endorsement, a title, someone leaving."""
+    team(any_db)
+    with any_db.write() as s:
+        skills.add(s, T1, ANA, "kubernetes", T0)
+        skills.add(s, T1, BEN, "kubernetes", T0 - timedelta(days=900))
+    other = Database(any_db.url.render_as_string(hide_password=False))  # another worker's engine
+    try:
+        assert who(other, "kubernetes") == [ANA, BEN]
+        with statements(other) as seen:
+            assert who(other, "kubernetes") == [ANA, BEN]
+        assert len([sql for sql in seen if sql.lstrip().upper().startswith("SELECT")]) <= 2, seen
+
+        with any_db.write() as s:
+            endorsements.endorse(s, T1, CY, [BEN], "kubernetes", T0)
+            endorsements.endorse(s, T1, ANA, [BEN], "k8s", T0)
+        assert who(other, "kubernetes") == [BEN, ANA]
+        with other.read() as s:
+            ben = ranking.who_knows(s, T1, "U0ASKER", "kubernetes", T0).people[0]
+        assert ben.reasons == ["endorsed by 2 (<@U0CY>, <@U0ANA>)", "declared"]
+
+        with any_db.write() as s:
+            people.upsert_members(s, T1, [slack_user(BEN, title="Staff Kubernetes Engineer")], T0)
+        with other.read() as s:
+            ben = ranking.who_knows(s, T1, "U0ASKER", "kubernetes", T0).people[0]
+        assert ben.title == "Staff Kubernetes Engineer"
+        assert "title “Staff Kubernetes Engineer”" in ben.reasons
+
+        with any_db.write() as s:
+            people.upsert_members(s, T1, [slack_user(BEN, deleted=True)], T0)
+        assert who(other, "kubernetes") == [ANA]
+
+        with any_db.write() as s:
+            s.scalars(select(Member).where(Member.user_id == ANA, Member.team_id == T1)).one().is_bot = True
+        assert who(other, "kubernetes") == []
+
+        with any_db.write() as s:
+            skills.add(s, T1, CY, "kubernetes", T0)
+        assert who(other, "kubernetes") == [CY]
+    finally:
+        other.dispose()
+
+
+def test_the_asker_s_part_is_never_cached(any_db: Database) -> None:
+    team(any_db)
+    with any_db.write() as s:
+        for user in (ANA, BEN, CY):
+            skills.add(s, T1, user, "go", T0)
+    everyone = who(any_db, "go")
+    assert sorted(everyone) == sorted([ANA, BEN, CY])
+    for asker in (ANA, BEN, CY):
+        assert who(any_db, "go", asker=asker) == [u for u in everyone if u != asker]
+    with any_db.read() as s:
+        assert ranking.who_knows(s, T1, "U0ASKER", "go", T0, page=2).more
+        assert not ranking.who_knows(s, T1, ANA, "go", T0, page=2).more
 
 
 def test_titles_are_evidence_and_follow_title_changes(any_db: Database) -> None:
@@ -308,22 +367,26 @@ def test_the_whoknows_queries_are_index_lookups(db: Database) -> None:
     """On a seeded workspace with planner statistics (as `rapport seed` leaves it)."""
     seed(db, T1, 300, seed=3, now=T0)
     skill_id = _most_held(db)[0]
-    common = {"team_id": T1, "asker": "U0ANA", "limit": 26}
-    top = _plan(db, ranking._TOP_ONE, {**common, "skill_id": skill_id})
+    common = {"team_id": T1, "limit": 27}
+    top = _plan(db, standings.TOP_ONE, {**common, "skill_id": skill_id})
     assert "COVERING INDEX ix_skill_score_top" in top
     assert "TEMP B-TREE" not in top
-    several = _plan(db, ranking._TOP_SEVERAL, {**common, "skill_ids": [skill_id, skill_id + 1]})
+    several = _plan(db, standings.TOP_SEVERAL, {**common, "skill_ids": [skill_id, skill_id + 1]})
     assert "INDEX ix_skill_score_top" in several
     for source in evidence.SOURCES:
         plan = _plan(db, source._gather, {"team_id": T1, "skill_ids": [skill_id], "member_ids": [1, 2]})  # type: ignore[attr-defined]
         assert not _table_scans(plan), plan
-    assert not _table_scans(_plan(db, ranking._ASKER, {"team_id": T1, "user_id": "U0ANA"}))
-    assert not _table_scans(_plan(db, ranking._NAMED, {"team_id": T1, "member_ids": [1, 2]}))
+    assert not _table_scans(_plan(db, ranking._STATE, {"team_id": T1, "user_id": "U0ANA"}))
+    assert not _table_scans(_plan(db, standings.NAMED, {"team_id": T1, "member_ids": [1, 2]}))
 
 
 def _table_scans(plan: str) -> list[str]:
-    """Plan lines that scan a table (reading the bound id list itself is not one)."""
-    return [line for line in plan.splitlines() if "SCAN" in line and "json_each" not in line]
+    """Plan lines that scan a table (reading the bound id list, or a FROM-less SELECT, is not one)."""
+    return [
+        line
+        for line in plan.splitlines()
+        if "SCAN" in line and "json_each" not in line and "CONSTANT ROW" not in line
+    ]
 
 
 def test_the_seeder_scales_and_is_deterministic(db: Database) -> None:

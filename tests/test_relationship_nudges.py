@@ -4,13 +4,11 @@ and the circle made of who logged with, endorsed or keeps in touch with whom."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
 from bot import agenda, cadences, interactions, nudges
@@ -21,6 +19,7 @@ from bot.models.outbox import Nudge
 from bot.models.relationships import FollowUp
 from bot.nudges.planning import SOURCES
 from bot.outbox import EXPIRED, SENT
+from tests.databases import statements
 from tests.fakeslack import FakeSlack
 from tests.nudgekit import TEAM, nudge_rows
 from tests.nudgekit import people as add_people
@@ -209,20 +208,6 @@ def test_my_circle_is_who_i_logged_with_endorsed_or_keep_in_touch_with(any_db: D
     )
 
 
-@contextmanager
-def _counting(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 @pytest.mark.parametrize("size", [1, 4])
 def test_planning_issues_the_same_statements_for_any_number_of_members(db: Database, size: int) -> None:
     """Every source has something to plan; the statements are the same at both sizes."""
@@ -256,7 +241,7 @@ def test_planning_issues_the_same_statements_for_any_number_of_members(db: Datab
             cadences.keep_in_touch(s, TEAM, author, contact, 7, MONDAY - timedelta(days=30))
     with db.read() as s:
         assert s.scalar(select(FollowUp.id).limit(1)) is not None
-    with _counting(db) as statements, db.write() as s:
+    with statements(db) as seen, db.write() as s:
         planned = nudges.plan(s, TEAM, datetime(2026, 11, 27, 6, 0, tzinfo=UTC))
     kinds = {n.kind for n in nudge_rows(db)}
     assert kinds == {
@@ -269,7 +254,7 @@ def test_planning_issues_the_same_statements_for_any_number_of_members(db: Datab
         "endorsed",
     }
     assert planned >= 10 * size
-    assert len(statements) == STATEMENTS, statements
+    assert len(seen) == STATEMENTS, seen
 
 
 # The planner's statements, whatever the team's size: BEGIN; three temporary tables created and

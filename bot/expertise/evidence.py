@@ -7,6 +7,8 @@ rank people exactly as decayed strengths would, whatever the day.
 
 Each source describes its evidence as a SELECT of `(member_id, skill_id, score)`; `refresh()`
 sums all sources into `skill_score` whenever evidence changes, and the ranker reads that table.
+`refresh()` also bumps the workspace's evidence version, as any change to a member's title or
+activity does, so every process's cached `/whoknows` standings (`standings`) notice at once.
 For the few people shown, a source returns the evidence itself and says in words what it shows.
 Nothing else knows any source, so another kind of evidence (kudos reasons, say) needs only:
 
@@ -27,9 +29,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import Select, String, bindparam, delete, func, insert, literal, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Select,
+    String,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session, UOWTransaction
 
+from bot.expertise.vocabulary import bump_evidence_version
 from bot.models import Member
 from bot.models.expertise import DECLARED, TITLE, Endorsement, MemberSkill, SkillScore
 from bot.storage import in_ids
@@ -215,6 +230,8 @@ def refresh(session: Session, team_id: str, pairs: Iterable[tuple[int, int]] | N
         member_ids = sorted({m for m, _ in pairs})
         skill_ids = sorted({s for _, s in pairs})
         scope = scope.where(SkillScore.member_id.in_(member_ids), SkillScore.skill_id.in_(skill_ids))
+    # First, so that concurrent writers of one workspace queue on its version row, not on scores.
+    bump_evidence_version(session, team_id)
     parts = union_all(*(source.scores(team_id, member_ids, skill_ids) for source in SOURCES)).subquery()
     totals = select(
         literal(team_id, String), parts.c.member_id, parts.c.skill_id, func.sum(parts.c.score)
@@ -222,3 +239,23 @@ def refresh(session: Session, team_id: str, pairs: Iterable[tuple[int, int]] | N
     session.execute(scope)
     columns = ["team_id", "member_id", "skill_id", "score"]
     session.execute(insert(SkillScore).from_select(columns, totals))
+
+
+_SHOWN = ("title", "deleted", "is_bot")  # what /whoknows shows of a member, or leaves them out for
+
+
+@event.listens_for(Session, "before_flush")
+def _members_changed(session: Session, flush: UOWTransaction, instances: object) -> None:
+    """A member's new title or activity changes `/whoknows` answers as evidence does: say so.
+
+    Every ORM change counts (directory sync, events, tests); a Core UPDATE of these columns must
+    call `bump_evidence_version` itself.
+    """
+    teams = {
+        m.team_id
+        for m in session.dirty
+        if isinstance(m, Member) and any(inspect(m).attrs[a].history.has_changes() for a in _SHOWN)
+    }
+    teams |= {m.team_id for m in session.deleted if isinstance(m, Member)}
+    for team_id in sorted(teams):
+        bump_evidence_version(session, team_id)

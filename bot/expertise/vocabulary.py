@@ -2,73 +2,69 @@
 
 Skills are stored once per workspace under their canonical key. Adding one bumps the workspace's
 vocabulary version, so a cached `Vocabulary` is checked with one primary-key read per request
-and reloaded only when some process (any worker, any replica) changed it.
+and reloaded only when some process (any worker, any replica) changed it. The same row holds the
+evidence version, which `/whoknows`'s cached standings are checked against (`standings`).
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Collection, Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from bot.caches import PerDatabase
 from bot.expertise.names import Skill, Vocabulary
 from bot.models import Member
 from bot.models.expertise import Skill as SkillRow
 from bot.models.expertise import SkillScore, SkillVocabulary
 from bot.storage import insert_ignore, insert_many_ignore
 
-_VERSION = select(SkillVocabulary.version).where(SkillVocabulary.team_id == bindparam("team_id"))
+_TEAM = SkillVocabulary.team_id == bindparam("team_id")
+VERSION = select(SkillVocabulary.version).where(_TEAM)
+EVIDENCE_VERSION = select(SkillVocabulary.evidence_version).where(_TEAM)
+
+_cache: PerDatabase[Vocabulary] = PerDatabase(size=1000)  # workspaces per database
 
 
-class VocabularyCache:
-    """Each workspace's `Vocabulary`, per database, valid while its version row is unchanged."""
+def vocabulary(session: Session, team_id: str, version: int | None = None) -> Vocabulary:
+    """The workspace's vocabulary; call it before writing skills in the same transaction.
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        # Keyed by connection pool: the reader and writer engines of one Database share it,
-        # and a test's database never sees another's cache.
-        self._by_pool: weakref.WeakKeyDictionary[Any, dict[str, Vocabulary]] = weakref.WeakKeyDictionary()
-
-    def get(self, session: Session, team_id: str) -> Vocabulary:
-        """The workspace's vocabulary; call it before writing skills in the same transaction."""
-        version = session.connection().execute(_VERSION, {"team_id": team_id}).scalar()
-        pool = session.get_bind().engine.pool
-        with self._lock:
-            cached = self._by_pool.setdefault(pool, {}).get(team_id)
-        if cached is not None and cached.version == (version or 0):
-            return cached
-        rows = session.execute(
-            select(SkillRow.id, SkillRow.key, SkillRow.label).where(SkillRow.team_id == team_id)
-        )
-        vocab = Vocabulary((Skill(*row) for row in rows), version or 0)
-        with self._lock:
-            self._by_pool.setdefault(pool, {})[team_id] = vocab
-        return vocab
-
-
-_cache = VocabularyCache()
-
-
-def vocabulary(session: Session, team_id: str) -> Vocabulary:
-    return _cache.get(session, team_id)
+    `version` is the vocabulary version when the caller has just read it (see `VERSION`).
+    """
+    if version is None:
+        version = session.connection().execute(VERSION, {"team_id": team_id}).scalar()
+    version = version or 0
+    cached = _cache.get(session, team_id)
+    if cached is not None and cached.version == version:
+        return cached
+    rows = session.execute(
+        select(SkillRow.id, SkillRow.key, SkillRow.label).where(SkillRow.team_id == team_id)
+    )
+    vocab = Vocabulary((Skill(*row) for row in rows), version)
+    _cache.put(session, team_id, vocab)
+    return vocab
 
 
 def bump_version(session: Session, team_id: str) -> None:
     """Tell every process that the workspace's skills changed."""
+    _bump(session, team_id, SkillVocabulary.version)
+
+
+def bump_evidence_version(session: Session, team_id: str) -> None:
+    """Tell every process that the workspace's evidence (or who may be shown) changed."""
+    _bump(session, team_id, SkillVocabulary.evidence_version)
+
+
+def _bump(session: Session, team_id: str, column: InstrumentedAttribute[int]) -> None:
     bumped = session.execute(
-        update(SkillVocabulary)
-        .where(SkillVocabulary.team_id == team_id)
-        .values(version=SkillVocabulary.version + 1)
+        update(SkillVocabulary).where(SkillVocabulary.team_id == team_id).values({column: column + 1})
     )
     if not bumped.rowcount and not insert_ignore(  # type: ignore[attr-defined]
-        session, SkillVocabulary, {"team_id": team_id, "version": 1}, ["team_id"]
+        session, SkillVocabulary, {"team_id": team_id, column.key: 1}, ["team_id"]
     ):
-        bump_version(session, team_id)  # another writer created the row first
+        _bump(session, team_id, column)  # another writer created the row first
 
 
 def ensure_skills(

@@ -28,8 +28,10 @@ class Skill(Base):
 
 
 class SkillVocabulary(Base):
-    """A workspace's vocabulary version: bumped whenever a skill is added or removed, so every
-    process's in-memory vocabulary notices changes made elsewhere with one primary-key read."""
+    """A workspace's versions, read with one primary-key lookup so that every process notices
+    changes made elsewhere: `version` is bumped whenever a skill is added or removed (the cached
+    vocabulary), `evidence_version` whenever evidence, or a member's title or activity, changes
+    (the cached `/whoknows` standings)."""
 
     __tablename__ = "skill_vocabulary"
 
@@ -37,6 +39,7 @@ class SkillVocabulary(Base):
         ForeignKey("workspace.team_id", ondelete="CASCADE"), primary_key=True
     )
     version: Mapped[int] = mapped_column(Integer, default=0)
+    evidence_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MemberSkill(Base):
