@@ -8,8 +8,9 @@ skill per kudos, decaying with age like every other kind.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, bindparam, literal, select
 from sqlalchemy.orm import Session
@@ -94,20 +95,21 @@ class KudosSource:
 
     def __init__(self, weight: float = WEIGHT) -> None:
         self.weight = weight
-        self._gather = (
-            select(
-                KudosSkill.member_id,
-                KudosSkill.skill_id,
-                KudosSkill.score,
-                KudosSkill.created_at,
-                Kudos.giver_id,
-                Kudos.reason,
-            )
+        columns = evidence.shown_columns(
+            self.name,
+            KudosSkill.member_id,
+            KudosSkill.skill_id,
+            KudosSkill.score * literal(weight),
+            KudosSkill.created_at,
+            by=Kudos.giver_id,
+            note=Kudos.reason,
+        )
+        self._shown = (
+            select(*columns)
             .join(Kudos, Kudos.id == KudosSkill.kudos_id)
             .where(
                 KudosSkill.team_id == bindparam("team_id"),
-                # The skills as an expanding list: given both as arrays, SQLite's planner scans.
-                KudosSkill.skill_id.in_(bindparam("skill_ids", expanding=True)),
+                evidence.shown_skills(KudosSkill.skill_id),
                 in_ids(KudosSkill.member_id, "member_ids"),
             )
         )
@@ -119,14 +121,8 @@ class KudosSource:
             stmt = stmt.where(KudosSkill.member_id.in_(member_ids))
         return stmt if skill_ids is None else stmt.where(KudosSkill.skill_id.in_(skill_ids))
 
-    def gather(
-        self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
-    ) -> Iterable[Evidence]:
-        params = {"team_id": team_id, "skill_ids": list(skill_ids), "member_ids": list(member_ids)}
-        for member_id, skill_id, score, at, giver_id, reason in session.connection().execute(
-            self._gather, params
-        ):
-            yield Evidence(member_id, skill_id, self.name, score * self.weight, at, by=giver_id, note=reason)
+    def shown(self) -> Select[Any]:
+        return self._shown
 
     def explain(self, found: Sequence[Evidence], words: Words) -> str:
         latest = max(found, key=lambda e: e.at)

@@ -10,10 +10,12 @@ from bench.scenarios import help as help_
 from bench.scenarios import kudos as kudos_
 from bench.scenarios import log as log_
 from bench.scenarios import whoknows as whoknows_
+from bench.scenarios import whoknows_cold
 
 SCENARIOS: list[Scenario] = [
     help_.SCENARIO,
     whoknows_.SCENARIO,
+    whoknows_cold.SCENARIO,
     log_.SCENARIO,
     kudos_.SCENARIO,
 ]

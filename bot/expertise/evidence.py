@@ -9,13 +9,14 @@ Each source describes its evidence as a SELECT of `(member_id, skill_id, score)`
 sums all sources into `skill_score` whenever evidence changes, and the ranker reads that table.
 `refresh()` also bumps the workspace's evidence version, as any change to a member's title or
 activity does, so every process's cached `/whoknows` standings (`standings`) notice at once.
-For the few people shown, a source returns the evidence itself and says in words what it shows.
+For the few people shown, a source selects the evidence itself (`shown`, all sources' selects run
+as one statement) and says in words what it shows.
 Nothing else knows any source, so another kind of evidence (kudos reasons, say) needs only:
 
     class KudosSource:
         name = "kudos"
         def scores(self, team_id, member_ids, skill_ids): ...        # Select (member_id, skill_id, score)
-        def gather(self, session, team_id, skill_ids, member_ids): ...  # -> Iterable[Evidence]
+        def shown(self): ...                                            # Select of shown_columns(…)
         def explain(self, evidence, words): ...                         # -> "kudos from <@U1> for …"
 
     evidence.register(KudosSource())
@@ -27,22 +28,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import (
+    ColumnElement,
+    Integer,
     Select,
     String,
+    Text,
     bindparam,
+    cast,
     delete,
     event,
     func,
     insert,
     inspect,
     literal,
+    null,
     select,
     union_all,
 )
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import QueryableAttribute, Session, UOWTransaction
 
 from bot.expertise.vocabulary import bump_evidence_version
 from bot.models import Member
@@ -87,6 +93,36 @@ class Words:
     several: bool  # the question named several skills, so say which
 
 
+Column = ColumnElement[Any] | QueryableAttribute[Any]
+
+
+def shown_columns(
+    source: str,
+    member_id: Column,
+    skill_id: Column,
+    score: Column,
+    at: Column,
+    *,
+    by: Column | None = None,
+    note: Column | None = None,
+) -> list[ColumnElement[Any]]:
+    """The columns of every source's `shown()` select, in order, so that they run as one UNION."""
+    return [
+        cast(literal(source), String).label("source"),
+        member_id.label("member_id"),
+        skill_id.label("skill_id"),
+        score.label("score"),
+        at.label("at"),
+        (cast(null(), Integer) if by is None else by).label("by"),
+        (cast(literal(""), Text) if note is None else cast(note, Text)).label("note"),
+    ]
+
+
+def shown_skills(column: Column) -> ColumnElement[bool]:
+    """`column IN :skill_ids`, expanded: with an id array instead, SQLite's planner may scan."""
+    return column.in_(bindparam("skill_ids", expanding=True))
+
+
 class EvidenceSource(Protocol):
     name: str
 
@@ -95,10 +131,9 @@ class EvidenceSource(Protocol):
         only when given (None: all of the workspace's)."""
         ...
 
-    def gather(
-        self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
-    ) -> Iterable[Evidence]:
-        """The evidence itself, for the few people about to be shown."""
+    def shown(self) -> Select[Any]:
+        """The evidence itself, for the few people about to be shown: `shown_columns`, bound to
+        `team_id`, `skill_ids` (an expanding list) and `member_ids` (`bot.storage.in_ids`)."""
         ...
 
     def explain(self, evidence: Sequence[Evidence], words: Words) -> str:
@@ -119,19 +154,21 @@ class MemberSkillSource:
     def __init__(self, name: str, weight: float) -> None:
         self.name = name
         self.weight = weight
-        self._gather = (
-            select(
-                MemberSkill.member_id,
-                MemberSkill.skill_id,
-                MemberSkill.score,
-                MemberSkill.updated_at,
-                Member.title,
-            )
+        columns = shown_columns(
+            name,
+            MemberSkill.member_id,
+            MemberSkill.skill_id,
+            MemberSkill.score * literal(weight),
+            MemberSkill.updated_at,
+            note=Member.title,
+        )
+        self._shown = (
+            select(*columns)
             .join(Member, Member.id == MemberSkill.member_id)
             .where(
                 MemberSkill.team_id == bindparam("team_id"),
                 MemberSkill.source == name,
-                in_ids(MemberSkill.skill_id, "skill_ids"),
+                shown_skills(MemberSkill.skill_id),
                 in_ids(MemberSkill.member_id, "member_ids"),
             )
         )
@@ -145,12 +182,8 @@ class MemberSkillSource:
             stmt = stmt.where(MemberSkill.member_id.in_(member_ids))
         return stmt if skill_ids is None else stmt.where(MemberSkill.skill_id.in_(skill_ids))
 
-    def gather(
-        self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
-    ) -> Iterable[Evidence]:
-        params = {"team_id": team_id, "skill_ids": list(skill_ids), "member_ids": list(member_ids)}
-        for member_id, skill_id, score, at, title in session.connection().execute(self._gather, params):
-            yield Evidence(member_id, skill_id, self.name, score * self.weight, at, note=title)
+    def shown(self) -> Select[Any]:
+        return self._shown
 
     def explain(self, evidence: Sequence[Evidence], words: Words) -> str:
         if self.name == TITLE:
@@ -166,15 +199,17 @@ class EndorsementSource:
 
     def __init__(self, weight: float) -> None:
         self.weight = weight
-        self._gather = select(
+        columns = shown_columns(
+            self.name,
             Endorsement.endorsee_id,
             Endorsement.skill_id,
-            Endorsement.score,
+            Endorsement.score * literal(weight),
             Endorsement.created_at,
-            Endorsement.endorser_id,
-        ).where(
+            by=Endorsement.endorser_id,
+        )
+        self._shown = select(*columns).where(
             Endorsement.team_id == bindparam("team_id"),
-            in_ids(Endorsement.skill_id, "skill_ids"),
+            shown_skills(Endorsement.skill_id),
             in_ids(Endorsement.endorsee_id, "member_ids"),
         )
 
@@ -186,12 +221,8 @@ class EndorsementSource:
             stmt = stmt.where(Endorsement.endorsee_id.in_(member_ids))
         return stmt if skill_ids is None else stmt.where(Endorsement.skill_id.in_(skill_ids))
 
-    def gather(
-        self, session: Session, team_id: str, skill_ids: Sequence[int], member_ids: Sequence[int]
-    ) -> Iterable[Evidence]:
-        params = {"team_id": team_id, "skill_ids": list(skill_ids), "member_ids": list(member_ids)}
-        for member_id, skill_id, score, at, endorser_id in session.connection().execute(self._gather, params):
-            yield Evidence(member_id, skill_id, self.name, score * self.weight, at, by=endorser_id)
+    def shown(self) -> Select[Any]:
+        return self._shown
 
     def explain(self, evidence: Sequence[Evidence], words: Words) -> str:
         latest_first = sorted(evidence, key=lambda e: (e.at, e.by or 0), reverse=True)

@@ -117,13 +117,18 @@ def seed_expertise(seeded: Seeded) -> str:
     return f"{skills} skills, {len(declared_rows)} declared skills, {len(endorsement_rows)} endorsements"
 
 
+def team_made_names() -> list[str]:
+    """Every team-made skill name the seeder may use ("Payments api"…), in a fixed order."""
+    return [f"{area.capitalize()} {thing}" for area in _AREA_WORDS.split() for thing in _THING_WORDS.split()]
+
+
 def _skill_names(rng: Any, have: set[str]) -> list[tuple[str, str]]:
     """Skill (key, label) pairs the team does not `have`: the curated ones first, then team-made."""
     table = catalog()
     curated = sorted(table.skills.values(), key=lambda c: c.key)
     rng.shuffle(curated)
     names = [(c.key, c.label) for c in curated if c.key not in have]
-    made = [f"{area.capitalize()} {thing}" for area in _AREA_WORDS.split() for thing in _THING_WORDS.split()]
+    made = team_made_names()
     rng.shuffle(made)
     names += [(normalise(label), label) for label in made if table.canonical(normalise(label)) is None]
     return names

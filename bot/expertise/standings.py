@@ -5,21 +5,23 @@ the workspace's vocabulary and evidence versions are what they were (any process
 evidence version when it changes evidence, or a member's title or activity: `evidence`). The
 asker's part (leaving them out, whom they know) is added per request by `ranking`.
 
-Computing standings takes one query off the `skill_score` index, one per evidence source and
-one for the names; a cached standing costs nothing.
+Computing standings takes two statements: the strongest people off the `skill_score` index,
+then their evidence from every source at once; cached standings cost nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, func, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from bot.caches import PerDatabase
 from bot.expertise import evidence
-from bot.expertise.evidence import Evidence, Words
+from bot.expertise.evidence import Evidence, EvidenceSource, Words
 from bot.expertise.names import Skill
 from bot.models import Member
 from bot.models.expertise import SkillScore
@@ -53,7 +55,7 @@ class Standings:
 # Built once and run as Core statements: building a statement (or the ORM's bookkeeping)
 # costs as much as running it on an index.
 _TOP = (
-    select(SkillScore.member_id, SkillScore.score)
+    select(SkillScore.member_id, SkillScore.score, Member.user_id, Member.title)
     .join(Member, Member.id == SkillScore.member_id)
     .where(SkillScore.team_id == bindparam("team_id"), Member.active)
 )
@@ -65,16 +67,25 @@ TOP_ONE = (
 )
 _TOTAL = func.sum(SkillScore.score)
 TOP_SEVERAL = (
-    _TOP.with_only_columns(SkillScore.member_id, _TOTAL)
+    _TOP.with_only_columns(SkillScore.member_id, _TOTAL, Member.user_id, Member.title)
     # An expanding IN: the planner probes the index per skill; a JSON array would scan.
     .where(SkillScore.skill_id.in_(bindparam("skill_ids", expanding=True)))
-    .group_by(SkillScore.member_id)
+    .group_by(SkillScore.member_id, Member.id)  # (Member's columns depend on its id)
     .order_by(_TOTAL.desc(), SkillScore.member_id.desc())
     .limit(bindparam("limit"))
 )
 NAMED = select(Member.id, Member.user_id, Member.title).where(
     Member.team_id == bindparam("team_id"), in_ids(Member.id, "member_ids")
 )
+
+
+@lru_cache(maxsize=8)
+def shown_by(sources: tuple[EvidenceSource, ...]) -> Select[Any]:
+    """Every source's evidence of the people shown, with the Slack id of whoever vouched."""
+    parts = union_all(*(source.shown() for source in sources)).subquery()
+    voucher = aliased(Member)
+    return select(parts, voucher.user_id.label("by_user_id")).outerjoin(voucher, voucher.id == parts.c.by)
+
 
 _cache: PerDatabase[Standings] = PerDatabase(size=500)  # skill sets asked about, per database
 
@@ -98,48 +109,32 @@ def compute(
     conn = session.connection()
     params = {"team_id": team_id, "limit": depth}
     if len(skills) == 1:
-        rows = conn.execute(TOP_ONE, {**params, "skill_id": skills[0].id})
+        top = conn.execute(TOP_ONE, {**params, "skill_id": skills[0].id}).all()
     else:
-        rows = conn.execute(TOP_SEVERAL, {**params, "skill_ids": [s.id for s in skills]})
-    scores: dict[int, float] = dict(rows.all())  # (not dict(rows): a Result has keys())
-    found = _evidence(session, team_id, skills, list(scores))
-    named = set(scores) | {e.by for items in found.values() for e in items if e.by is not None}
-    directory = {
-        member_id: (user_id, title)
-        for member_id, user_id, title in conn.execute(NAMED, {"team_id": team_id, "member_ids": list(named)})
-    }
-    words = Words(
-        people={m: user_id for m, (user_id, _) in directory.items()},
-        skills={s.id: s.label for s in skills},
-        several=len(skills) > 1,
-    )
-    people = tuple(
-        Standing(member_id, *directory[member_id], score, _reasons(found.get(member_id, []), words))
-        for member_id, score in scores.items()
-    )
-    return Standings(versions, depth, people, words.people)
-
-
-def _evidence(
-    session: Session, team_id: str, skills: Sequence[Skill], member_ids: list[int]
-) -> dict[int, list[Evidence]]:
-    """Each person's evidence, strongest first: a query per source."""
+        top = conn.execute(TOP_SEVERAL, {**params, "skill_ids": [s.id for s in skills]}).all()
+    people = {member_id: user_id for member_id, _, user_id, _ in top}
     found: dict[int, list[Evidence]] = {}
-    if not member_ids:
-        return found
-    skill_ids = [s.id for s in skills]
-    for source in evidence.SOURCES:
-        for item in source.gather(session, team_id, skill_ids, member_ids):
-            found.setdefault(item.member_id, []).append(item)
-    for items in found.values():
-        items.sort(key=lambda e: -e.score)
-    return found
+    if top:
+        rows = conn.execute(
+            shown_by(tuple(evidence.SOURCES)),
+            {"team_id": team_id, "skill_ids": [s.id for s in skills], "member_ids": list(people)},
+        )
+        for source, member_id, skill_id, score, at, by, note, by_user_id in rows:
+            found.setdefault(member_id, []).append(Evidence(member_id, skill_id, source, score, at, by, note))
+            if by is not None and by_user_id is not None:
+                people.setdefault(by, by_user_id)
+    words = Words(people=people, skills={s.id: s.label for s in skills}, several=len(skills) > 1)
+    standing = tuple(
+        Standing(member_id, user_id, title, score, _reasons(found.get(member_id, []), words))
+        for member_id, score, user_id, title in top
+    )
+    return Standings(versions, depth, standing, people)
 
 
 def _reasons(found: list[Evidence], words: Words) -> tuple[str, ...]:
     """One phrase per source, the strongest source first."""
     by_source: dict[str, list[Evidence]] = {}
-    for item in found:
+    for item in sorted(found, key=lambda e: -e.score):
         by_source.setdefault(item.source, []).append(item)
     wording = {source.name: source for source in evidence.SOURCES}
     return tuple(wording[n].explain(items, words) for n, items in by_source.items() if n in wording)

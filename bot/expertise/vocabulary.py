@@ -19,7 +19,7 @@ from bot.expertise.names import Skill, Vocabulary
 from bot.models import Member
 from bot.models.expertise import Skill as SkillRow
 from bot.models.expertise import SkillScore, SkillVocabulary
-from bot.storage import insert_ignore, insert_many_ignore
+from bot.storage import in_ids, insert_ignore, insert_many_ignore
 
 _TEAM = SkillVocabulary.team_id == bindparam("team_id")
 VERSION = select(SkillVocabulary.version).where(_TEAM)
@@ -98,17 +98,20 @@ def _skill_ids(session: Session, team_id: str, keys: Collection[str]) -> dict[st
     return ids
 
 
+# Built once: "nobody knows that" answers run it on their way out.
+_HELD = select(SkillRow.id).where(
+    SkillRow.team_id == bindparam("team_id"),
+    in_ids(SkillRow.id, "skill_ids"),
+    select(SkillScore.id)
+    .join(Member, Member.id == SkillScore.member_id)
+    .where(SkillScore.team_id == bindparam("team_id"), SkillScore.skill_id == SkillRow.id, Member.active)
+    .exists(),
+)
+
+
 def held(session: Session, team_id: str, skill_ids: Collection[int]) -> set[int]:
     """Which of `skill_ids` at least one active person has evidence for."""
     if not skill_ids:
         return set()
-    holder = (
-        select(SkillScore.id)
-        .join(Member, Member.id == SkillScore.member_id)
-        .where(
-            SkillScore.team_id == team_id,
-            SkillScore.skill_id == SkillRow.id,
-            Member.active,
-        )
-    )
-    return set(session.scalars(select(SkillRow.id).where(SkillRow.id.in_(skill_ids), holder.exists())))
+    rows = session.connection().execute(_HELD, {"team_id": team_id, "skill_ids": list(skill_ids)})
+    return set(rows.scalars())

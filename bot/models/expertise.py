@@ -71,7 +71,8 @@ class Endorsement(Base):
         UniqueConstraint("endorser_id", "endorsee_id", "skill_id"),
         # /whoknows: endorsements of a few skills in one workspace, answered from the index alone.
         Index("ix_endorsement_lookup", "team_id", "skill_id", "endorsee_id", "score"),
-        Index("ix_endorsement_endorsee", "endorsee_id"),
+        # Who vouched for whom, off the index alone (/whoknows' introducers).
+        Index("ix_endorsement_endorsee", "endorsee_id", "endorser_id", "team_id"),
         # The daily digest claims the endorsements nobody was told about yet (migration 0004).
         Index("ix_endorsement_notified", "team_id", "notified_at"),
     )

@@ -51,8 +51,9 @@ class InteractionParticipant(Base):
 
     __tablename__ = "interaction_participant"
     __table_args__ = (
-        # "my history with X", "did I ever talk to X", "whom of these do I know".
-        Index("ix_interaction_participant_author_member", "author_id", "member_id", "occurred_at"),
+        # "my history with X", "did I ever talk to X", "whom of these do I know". team_id comes
+        # last, only so that the workspace filter is read off the index too (/whoknows).
+        Index("ix_interaction_participant_author_member", "author_id", "member_id", "occurred_at", "team_id"),
         Index("ix_interaction_participant_member", "member_id"),
         # "who talked with someone for the first time lately" (the daily digest; migration 0004).
         Index("ix_interaction_participant_team_occurred", "team_id", "occurred_at"),
