@@ -1,5 +1,6 @@
 """`/whoknows <topic>` on a 10,000-member seeded workspace (2,000 skills, 60,000 declared skills,
-30,000 endorsements): understood from the cached vocabulary, answered inside ack() from indexes."""
+30,000 endorsements): understood from the cached vocabulary, answered inside ack() from the
+cached standings of the topics people ask about most (`whoknows-cold` measures the first ask)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""`/whoknows <team-made skill>` on the `whoknows` workspace, each topic asked about about once:
-the standings are computed (a query off the score index, one per evidence source, one for the
-names) instead of coming from the cache, as for the first question after evidence changed."""
+"""`/whoknows <team-made skill>` on the `whoknows` workspace, most topics asked about once: the
+standings are computed (a query off the score index, one for the evidence of the people shown)
+instead of coming from the cache, as for the first question after evidence changed."""
 
 from __future__ import annotations
 
@@ -18,5 +18,5 @@ SCENARIO = Scenario(
     users=whoknows.asker,
     prepare=whoknows.prepare,
     max_ratio_default=1.0,
-    max_ratio_pbr=None,
+    max_ratio_pbr=4.0,
 )

@@ -3,7 +3,7 @@
 One statement reads the workspace's versions and the asker's member id; the topic is understood
 against the cached vocabulary; the strongest people and their evidence in words come from the
 cached standings (`standings`), the same for every asker; the asker's part is a cheap re-rank of
-the top few (one hook call). A warm answer costs two statements.
+the top few (one hook call). An answer whose standings are cached costs two statements.
 """
 
 from __future__ import annotations
@@ -122,7 +122,8 @@ def who_knows(
 def _people(session: Session, team_id: str, shown: list[Candidate], shared: Standings) -> list[Person]:
     """The shown candidates as the standings describe them, with the asker's part added."""
     by_id = {p.member_id: p for p in shared.people}
-    names = dict(shared.names)
+    reasons = shared.explain(session, team_id, [c.member_id for c in shown])
+    names = shared.names()
     unnamed = [c.introducer for c in shown if c.introducer is not None and c.introducer not in names]
     if unnamed:
         rows = session.connection().execute(NAMED, {"team_id": team_id, "member_ids": unnamed})
@@ -131,9 +132,8 @@ def _people(session: Session, team_id: str, shown: list[Candidate], shared: Stan
     for candidate in shown:
         standing = by_id[candidate.member_id]
         introducer = names.get(candidate.introducer) if candidate.introducer is not None else None
-        people.append(
-            Person(standing.user_id, standing.title, list(standing.reasons), candidate.known, introducer)
-        )
+        why = list(reasons[candidate.member_id])
+        people.append(Person(standing.user_id, standing.title, why, candidate.known, introducer))
     return people
 
 

@@ -5,13 +5,14 @@ the workspace's vocabulary and evidence versions are what they were (any process
 evidence version when it changes evidence, or a member's title or activity: `evidence`). The
 asker's part (leaving them out, whom they know) is added per request by `ranking`.
 
-Computing standings takes two statements: the strongest people off the `skill_score` index,
-then their evidence from every source at once; cached standings cost nothing.
+Standings take one statement off the `skill_score` index; the people shown are explained once,
+with one statement for every evidence source at once; cached standings cost nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -28,28 +29,52 @@ from bot.models.expertise import SkillScore
 from bot.storage import in_ids
 
 Versions = tuple[int, int]  # the workspace's (vocabulary, evidence) versions
+Reasons = tuple[str, ...]  # one phrase per kind of evidence, the strongest first
 
 
 @dataclass(frozen=True)
 class Standing:
-    """One person's place for some skills, with the evidence in words."""
+    """One person's place for some skills."""
 
     member_id: int
     user_id: str
     title: str
     score: float
-    reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
 class Standings:
-    versions: Versions
-    depth: int  # how many were asked for
-    people: tuple[Standing, ...]  # best first; fewer than `depth` when fewer have evidence
-    names: Mapping[int, str]  # member id → Slack id of everyone these name
+    """The strongest people for some skills, best first, and (once asked) why, in words."""
+
+    def __init__(self, skills: Sequence[Skill], versions: Versions, depth: int, people: Sequence[Standing]):
+        self.skills = tuple(skills)
+        self.versions = versions
+        self.depth = depth  # how many were asked for
+        self.people = tuple(people)  # fewer than `depth` when fewer have evidence
+        self._lock = threading.Lock()
+        self._reasons: dict[int, Reasons] = {}
+        self._names = {p.member_id: p.user_id for p in self.people}  # member id → Slack id
 
     def cover(self, depth: int) -> bool:
         return depth <= self.depth or len(self.people) < self.depth
+
+    def explain(
+        self, session: Session, team_id: str, member_ids: Sequence[int]
+    ) -> dict[int, tuple[str, ...]]:
+        """Why each of these people is here: one statement for those not explained before."""
+        with self._lock:
+            missing = [m for m in member_ids if m not in self._reasons]
+        if missing:
+            reasons, names = _explain(session, team_id, self.skills, missing)
+            with self._lock:
+                self._reasons.update(reasons)
+                self._names.update(names)
+        with self._lock:
+            return {m: self._reasons[m] for m in member_ids}
+
+    def names(self) -> dict[int, str]:
+        """Slack ids of the people ranked, and of everyone their explanations name so far."""
+        with self._lock:
+            return dict(self._names)
 
 
 # Built once and run as Core statements: building a statement (or the ORM's bookkeeping)
@@ -109,29 +134,31 @@ def compute(
     conn = session.connection()
     params = {"team_id": team_id, "limit": depth}
     if len(skills) == 1:
-        top = conn.execute(TOP_ONE, {**params, "skill_id": skills[0].id}).all()
+        top = conn.execute(TOP_ONE, {**params, "skill_id": skills[0].id})
     else:
-        top = conn.execute(TOP_SEVERAL, {**params, "skill_ids": [s.id for s in skills]}).all()
-    people = {member_id: user_id for member_id, _, user_id, _ in top}
-    found: dict[int, list[Evidence]] = {}
-    if top:
-        rows = conn.execute(
-            shown_by(tuple(evidence.SOURCES)),
-            {"team_id": team_id, "skill_ids": [s.id for s in skills], "member_ids": list(people)},
-        )
-        for source, member_id, skill_id, score, at, by, note, by_user_id in rows:
-            found.setdefault(member_id, []).append(Evidence(member_id, skill_id, source, score, at, by, note))
-            if by is not None and by_user_id is not None:
-                people.setdefault(by, by_user_id)
-    words = Words(people=people, skills={s.id: s.label for s in skills}, several=len(skills) > 1)
-    standing = tuple(
-        Standing(member_id, user_id, title, score, _reasons(found.get(member_id, []), words))
-        for member_id, score, user_id, title in top
-    )
-    return Standings(versions, depth, standing, people)
+        top = conn.execute(TOP_SEVERAL, {**params, "skill_ids": [s.id for s in skills]})
+    people = [Standing(member_id, user_id, title, score) for member_id, score, user_id, title in top]
+    return Standings(skills, versions, depth, people)
 
 
-def _reasons(found: list[Evidence], words: Words) -> tuple[str, ...]:
+def _explain(
+    session: Session, team_id: str, skills: Sequence[Skill], member_ids: Sequence[int]
+) -> tuple[dict[int, Reasons], dict[int, str]]:
+    """These people's reasons, and the Slack ids of whoever vouched for them."""
+    params = {"team_id": team_id, "skill_ids": [s.id for s in skills], "member_ids": list(member_ids)}
+    found: dict[int, list[Evidence]] = {m: [] for m in member_ids}
+    names: dict[int, str] = {}
+    for source, member_id, skill_id, score, at, by, note, by_user_id in session.connection().execute(
+        shown_by(tuple(evidence.SOURCES)), params
+    ):
+        found[member_id].append(Evidence(member_id, skill_id, source, score, at, by, note))
+        if by is not None and by_user_id is not None:
+            names[by] = by_user_id
+    words = Words(people=names, skills={s.id: s.label for s in skills}, several=len(skills) > 1)
+    return {m: _reasons(items, words) for m, items in found.items()}, names
+
+
+def _reasons(found: list[Evidence], words: Words) -> Reasons:
     """One phrase per source, the strongest source first."""
     by_source: dict[str, list[Evidence]] = {}
     for item in sorted(found, key=lambda e: -e.score):
