@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot import blocks, cadences, kudos_evidence, people, textparse
@@ -176,7 +176,7 @@ def give(
         "created_at": now,
     }
     inserted = insert_ignore(session, Kudos, values, ["request_key"])
-    kudos = session.scalar(select(Kudos).where(Kudos.request_key == key))
+    kudos = session.scalar(_BY_KEY, {"key": key})
     assert kudos is not None
     if not inserted:  # the same request, handled concurrently by another worker
         return Given(kudos, giver, receivers, RETRY)
@@ -232,16 +232,23 @@ def given_by(
     return found[0] if found else None
 
 
+# Built once: /kudos runs them on its answer path.
+_BY_KEY = select(Kudos).where(Kudos.request_key == bindparam("key"))
+_RECENT = (
+    select(Kudos)
+    .where(
+        Kudos.team_id == bindparam("team_id"),
+        Kudos.giver_id == bindparam("giver_id"),
+        Kudos.created_at > bindparam("since"),
+    )
+    .order_by(Kudos.created_at, Kudos.id)
+)
+
+
 def _recent(session: Session, team_id: str, giver: Member, now: datetime) -> list[Kudos]:
     """The giver's kudos of the last hour, oldest first: retries, repeats and the hourly limit."""
     since = now - max(REPEAT_WINDOW, LIMIT_WINDOW)
-    return list(
-        session.scalars(
-            select(Kudos)
-            .where(Kudos.team_id == team_id, Kudos.giver_id == giver.id, Kudos.created_at > since)
-            .order_by(Kudos.created_at, Kudos.id)
-        )
-    )
+    return list(session.scalars(_RECENT, {"team_id": team_id, "giver_id": giver.id, "since": since}))
 
 
 def _match(recent: list[Kudos], key: str, print_: str) -> tuple[Kudos, str] | None:

@@ -107,15 +107,16 @@ def upsert_members(session: Session, team_id: str, users: Iterable[SlackUser], n
     return len(batch)
 
 
-def find_member(session: Session, team_id: str, user_id: str) -> Member | None:
-    return session.scalar(select(Member).where(Member.team_id == team_id, Member.user_id == user_id))
-
-
 # Built once: commands look people up on their answer path (building a statement costs more
 # than running it).
+_MEMBER = select(Member).where(Member.team_id == bindparam("team_id"), Member.user_id == bindparam("user_id"))
 _MEMBERS = select(Member).where(
     Member.team_id == bindparam("team_id"), Member.user_id.in_(bindparam("user_ids", expanding=True))
 )
+
+
+def find_member(session: Session, team_id: str, user_id: str) -> Member | None:
+    return session.scalar(_MEMBER, {"team_id": team_id, "user_id": user_id})
 
 
 def find_members(session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, Member]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Integer, String, bindparam, select, text, true
+from sqlalchemy import BindParameter, ColumnElement, Integer, String, Table, bindparam, select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
@@ -27,15 +28,19 @@ def _insert(session: Session, model: Any) -> Any:
 
 def insert_ignore(session: Session, model: Any, values: dict[str, Any], conflict: Sequence[str]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when the row was inserted."""
-    table = model.__table__
-    stmt = (
-        _insert(session, model)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=list(conflict))
-        .returning(table.c[conflict[0]])
-    )
+    dialect = session.get_bind().dialect.name
+    stmt = _ignoring(dialect, model.__table__, tuple(conflict))
     # RETURNING says portably whether the row went in; rowcount does not on every driver.
-    return session.connection().execute(stmt).first() is not None
+    return session.connection().execute(stmt, values).first() is not None
+
+
+@lru_cache(maxsize=128)
+def _ignoring(dialect: str, table: Table, conflict: tuple[str, ...]) -> Any:
+    """Built once per table: commands insert on their answer paths, and building costs as much as running."""
+    if dialect not in _INSERTS:
+        raise NotImplementedError(f"unsupported database {dialect}")
+    stmt = _INSERTS[dialect](table).on_conflict_do_nothing(index_elements=list(conflict))
+    return stmt.returning(table.c[conflict[0]])
 
 
 def insert_many_ignore(
