@@ -200,6 +200,9 @@ def test_whoknows_says_so_when_nobody_knows_and_suggests_what_exists(app: Served
     command(app, "/skills", "add terraform")
     nobody = command(app, "/whoknows", "kubernetes", user=BEN)
     assert "Nobody here has *Kubernetes* among their skills yet." in nobody["text"]
+    command(app, "/skills", "add kubernetes", user=BEN)
+    only_me = command(app, "/whoknows", "k8s", user=BEN)
+    assert "Nobody but you has *Kubernetes* among their skills yet." in only_me["text"]
     near = command(app, "/whoknows", "terraform modules registry", user=BEN)
     assert "<@U0ANA>" in shown(near)  # found inside the sentence
     unknown = command(app, "/whoknows", "terraformish wizardry", user=BEN)

@@ -53,6 +53,7 @@ class Answer:
     offset: int = 0  # how many came before this page
     more: bool = False  # someone comes after this page
     suggestions: list[str] = field(default_factory=list)  # skills that exist, when nobody was found
+    only_asker: bool = False  # nobody was found but the asker themself
 
 
 ASKER = select(Member.id).where(
@@ -108,6 +109,7 @@ def who_knows(
         shared = standings(session, team_id, understood.skills, depth, versions)
         ranked = [Candidate(p.member_id, p.score) for p in shared.people if p.user_id != asker]
     if shared is None or not ranked:
+        answer.only_asker = shared is not None and any(p.user_id == asker for p in shared.people)
         answer.suggestions = _suggestions(session, team_id, topic, vocab, understood)
         return answer
     known = known or acquaintances.current()

@@ -102,7 +102,8 @@ def _show_more(answer: Answer) -> Block:
 def _nobody(answer: Answer) -> dict[str, Any]:
     if answer.understood.names:
         what = _bold(answer.understood.names)
-        lines = [f"Nobody here has {what} among their skills yet."]
+        nobody = "Nobody but you" if answer.only_asker else "Nobody here"
+        lines = [f"{nobody} has {what} among their skills yet."]
     else:
         lines = [f"I couldn't find anyone who knows {_quote(answer.topic)}."]
     if answer.suggestions:
