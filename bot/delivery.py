@@ -85,6 +85,12 @@ class Pacer:
         self._free_at = 0.0
         self._channels: dict[str, float] = {}
 
+    def delay(self, channel: str) -> float:
+        """Seconds until this channel may be posted to (0: now), reserving nothing."""
+        with self._lock:
+            now = self._clock()
+            return max(0.0, self._free_at - now, self._channels.get(channel, 0.0) - now)
+
     def wait(self, channel: str) -> float:
         """Sleep until this channel may be posted to; returns 0, or the (longer) wait declined."""
         with self._lock:
@@ -122,6 +128,7 @@ class Report:
     skipped: int = 0
     moved: int = 0
     expired: int = 0
+    deferred: int = 0  # left for the scheduled sender: their channel had no room soon enough
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, name: str) -> None:
@@ -131,7 +138,7 @@ class Report:
     def __str__(self) -> str:
         return (
             f"{self.sent} sent, {self.retried} to retry, {self.failed} failed, {self.skipped} skipped, "
-            f"{self.moved} moved to a later day, {self.expired} expired"
+            f"{self.moved} moved to a later day, {self.expired} expired, {self.deferred} deferred"
         )
 
 
@@ -189,11 +196,19 @@ class Sender:
                 ]:
                     future.result()
 
-    def send_now(self, team_id: str, key: str, clock: Clock) -> Report:
-        """Send one planned message at once (an immediate post, right after `ack()`)."""
+    def send_now(self, team_id: str, key: str, clock: Clock, *, channel: str | None = None) -> Report:
+        """Send one planned message at once (an immediate post, right after `ack()`).
+
+        When its `channel` is known and the pacer would decline it, it is left as planned for
+        the scheduled sender, without claiming it only to give it back.
+        """
         report = Report()
         client = self.client_for(team_id)
         if client is None:
+            return report
+        pacer = self.pacer(team_id)
+        if channel is not None and pacer.delay(channel) > pacer.max_wait:
+            report.add("deferred")
             return report
         claimed, payloads = self._claim(team_id, clock(), report, key=key)
         for c in claimed:
@@ -324,8 +339,8 @@ def post_now(core: Core, team_id: str, *, key: str, kind: str, channel: str, pay
     return send_now(core, team_id, key)
 
 
-def send_now(core: Core, team_id: str, key: str) -> Report:
-    return Sender.for_core(core, workers=1).send_now(team_id, key, core.clock)
+def send_now(core: Core, team_id: str, key: str, *, channel: str | None = None) -> Report:
+    return Sender.for_core(core, workers=1).send_now(team_id, key, core.clock, channel=channel)
 
 
 def deliver(core: Core, team_id: str, **kwargs: Any) -> Report:

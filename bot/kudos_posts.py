@@ -89,21 +89,25 @@ def announce_request(
     return announce(core, team_id, item.id) if item is not None else Announced(False)
 
 
-def announce(core: Core, team_id: str, kudos_id: int, *, planned: bool = False) -> Announced:
-    """Post a kudos now: plan it if the request could not (no channel known yet), then send it."""
+def announce(core: Core, team_id: str, kudos_id: int, *, planned_in: str | None = None) -> Announced:
+    """Post a kudos now: plan it if the request could not (no channel known yet), then send it.
+
+    `planned_in` is the channel the request planned the post for, when it could.
+    """
     now = core.clock()
     with core.db.read() as session:
         item = session.get(Kudos, kudos_id)
         if item is None or item.team_id != team_id:
             return Announced(False)
         key = item.request_key
-        if not planned:
-            planned = outbox.find(session, team_id, key) is not None
-    if not planned:
+        if planned_in is None:
+            row = outbox.find(session, team_id, key)
+            planned_in = row.channel if row is not None else None
+    if planned_in is None:
         problem = _plan_with_channel(core, team_id, kudos_id, now)
         if problem:
             return Announced(False, problem)
-    report = delivery.send_now(core, team_id, key)
+    report = delivery.send_now(core, team_id, key, channel=planned_in)
     if report.sent:
         return Announced(True)  # where it went is noted on the kudos by the next sweep
     with core.db.write() as session:

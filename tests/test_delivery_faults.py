@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import delivery
+from bot import delivery, outbox
 from bot.db import Database
 from bot.models import Member
 from bot.models.outbox import Nudge
@@ -144,3 +144,35 @@ def test_two_senders_race_over_2000_digests_each_sent_once(any_db: Database, sla
         assert set(s.scalars(select(Nudge.status))) == {"sent"}
     assert {r.status for r in outbox_rows(any_db)} == {"sent"}
     assert len({r.claimed_by for r in outbox_rows(any_db)}) == 2
+
+
+def test_an_immediate_post_to_a_busy_channel_is_left_for_the_scheduled_sender(
+    any_db: Database, slack: FakeSlack
+) -> None:
+    """Four kudos-like posts at once to one channel (Slack: one a second): three go out paced, the
+    fourth would wait too long, so it stays planned and unclaimed until the scheduled sender runs."""
+    clock = FakeClock(MONDAY_9)
+    core = make_core(slack, any_db, clock)
+    channel = slack.add_channel("C0CELEBRATE", "celebrations")["id"]
+    keys = [f"{TEAM}:post:{i}" for i in range(4)]
+    with any_db.write() as s:
+        for i, key in enumerate(keys):
+            payload = {"text": f"post {i}"}
+            outbox.enqueue(s, TEAM, key=key, kind=NOTE, channel=channel, payload=payload, now=MONDAY_9)
+    seconds = [0.0]  # the pacer's clock; sleeping moves it
+    pacer = delivery.Pacer(100.0, 1.0, clock=lambda: seconds[0], sleep=lambda _: None)
+    sender = delivery.Sender(any_db, core.client, pacer=lambda team: pacer, workers=1)
+
+    reports = [sender.send_now(TEAM, key, clock, channel=channel) for key in keys]
+
+    assert [r.sent for r in reports] == [1, 1, 1, 0]
+    assert reports[3].deferred == 1
+    last = outbox_rows(any_db)[3]
+    # Exactly as planned: never claimed, so never given back ("paced", later) either.
+    assert (last.status, last.attempts, last.last_error, last.deliver_after) == ("pending", 0, None, MONDAY_9)
+    assert [m["text"] for m in slack.messages_in(channel)] == ["post 0", "post 1", "post 2"]
+
+    seconds[0] += 10  # the channel has room again by the next scheduled run
+    clock.advance(timedelta(minutes=1))
+    assert sender.run(TEAM, clock).sent == 1
+    assert [m["text"] for m in slack.messages_in(channel)] == ["post 0", "post 1", "post 2", "post 3"]

@@ -33,7 +33,8 @@ def register(app: App, core: Core) -> None:
             return
         given = accepted.given
         # The work after the answer gets a copy of the context: tell it which kudos to post.
-        context[HANDED] = {"id": given.kudos.id, "planned": accepted.planned}
+        planned_in = accepted.channel.channel_id if accepted.channel and accepted.planned else None
+        context[HANDED] = {"id": given.kudos.id, "planned_in": planned_in}
         receivers = [m.user_id for m in given.receivers]
         if given.status == kudos.REPEAT:
             ack(**render.kudos_repeated(receivers, given.kudos.created_at, core.clock()))
@@ -48,7 +49,7 @@ def register(app: App, core: Core) -> None:
             if handed is None:
                 return  # refused
             announced = kudos_posts.announce(
-                core, command["team_id"], handed["id"], planned=handed["planned"]
+                core, command["team_id"], handed["id"], planned_in=handed["planned_in"]
             )
         else:  # the answer did not get as far: find the kudos from the request itself
             announced = kudos_posts.announce_request(
