@@ -29,6 +29,15 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
+_READS_ONLY = "rapport.reads_only"
+
+
+def reads_only(session: Session) -> bool:
+    """Whether `session` is a `Database.read()` unit of work (it never writes, so never rolls back
+    a write: what it read was committed)."""
+    return bool(session.info.get(_READS_ONLY))
+
+
 class Database:
     """One engine per process, and the two kinds of transaction the core uses."""
 
@@ -49,7 +58,7 @@ class Database:
             # Writers take SQLite's write lock when they begin, so two writers queue on
             # busy_timeout instead of failing on a lock upgrade.
             writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False, info={_READS_ONLY: True})
         self._writer = sessionmaker(writer, expire_on_commit=False)
 
     @contextmanager

@@ -207,6 +207,26 @@ def test_a_warm_answer_is_two_statements_and_any_process_s_change_is_seen_at_onc
         other.dispose()
 
 
+def test_an_answer_read_inside_a_write_that_rolls_back_is_not_kept(any_db: Database) -> None:
+    """Rolled back, that write's version number comes back with the next commit, other data and all."""
+    team(any_db)
+    with any_db.write() as s:
+        skills.add(s, T1, ANA, "go", T0)
+    assert who(any_db, "go") == [ANA]
+
+    def declare_then_roll_back() -> None:
+        with any_db.write() as s:
+            skills.add(s, T1, BEN, "go", T0)
+            assert {p.user_id for p in ranking.who_knows(s, T1, "U0ASKER", "go", T0).people} == {ANA, BEN}
+            raise RuntimeError("changed my mind")
+
+    with pytest.raises(RuntimeError):
+        declare_then_roll_back()
+    with any_db.write() as s:
+        skills.add(s, T1, CY, "go", T0)
+    assert sorted(who(any_db, "go")) == sorted([ANA, CY])
+
+
 def test_the_asker_s_part_is_never_cached(any_db: Database) -> None:
     team(any_db)
     with any_db.write() as s:

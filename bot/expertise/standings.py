@@ -21,6 +21,7 @@ from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from bot.caches import PerDatabase
+from bot.db import reads_only
 from bot.expertise import evidence
 from bot.expertise.evidence import Evidence, EvidenceSource, Words
 from bot.expertise.names import Skill
@@ -124,7 +125,8 @@ def standings(
     if cached is not None and cached.versions == versions and cached.cover(depth):
         return cached
     fresh = compute(session, team_id, skills, depth, versions)
-    _cache.put(session, key, fresh)
+    if reads_only(session):  # a write may roll back, and its version come back with other data
+        _cache.put(session, key, fresh)
     return fresh
 
 
