@@ -446,3 +446,17 @@ def test_the_seeder_scales_and_is_deterministic(db: Database) -> None:
         answer = ranking.who_knows(s, T1, "U0ASKER", _most_held(db)[1], T0)
     assert len(answer.people) == ranking.PAGE
     assert answer.more
+
+
+def test_show_more_walks_every_holder_once_past_the_cached_depth(db: Database) -> None:
+    seed(db, T1, 300, seed=3, now=T0)
+    label = _most_held(db)[1]
+    with db.read() as s:
+        pages, offset, more = [], 0, True
+        while more:  # each page past the cached depth computes deeper standings
+            answer = ranking.who_knows(s, T1, "U0ASKER", label, T0, offset=offset)
+            pages += [p.user_id for p in answer.people]
+            offset, more = offset + len(answer.people), answer.more
+        everyone = [p.user_id for p in ranking.who_knows(s, T1, "U0ASKER", label, T0, page=500).people]
+    assert len(everyone) > 2 * ranking.RERANK_DEPTH  # deeper than the first standings
+    assert pages == everyone
