@@ -58,19 +58,19 @@ class Standings:
     def cover(self, depth: int) -> bool:
         return depth <= self.depth or len(self.people) < self.depth
 
-    def explain(
-        self, session: Session, team_id: str, member_ids: Sequence[int]
-    ) -> dict[int, tuple[str, ...]]:
+    def explain(self, session: Session, team_id: str, member_ids: Sequence[int]) -> dict[int, Reasons]:
         """Why each of these people is here: one statement for those not explained before."""
         with self._lock:
-            missing = [m for m in member_ids if m not in self._reasons]
+            known = {m: self._reasons[m] for m in member_ids if m in self._reasons}
+        missing = [m for m in member_ids if m not in known]
         if missing:
             reasons, names = _explain(session, team_id, self.skills, missing)
-            with self._lock:
-                self._reasons.update(reasons)
-                self._names.update(names)
-        with self._lock:
-            return {m: self._reasons[m] for m in member_ids}
+            known.update(reasons)
+            if reads_only(session):  # (as for the standings themselves: see `standings`)
+                with self._lock:
+                    self._reasons.update(reasons)
+                    self._names.update(names)
+        return known
 
     def names(self) -> dict[int, str]:
         """Slack ids of the people ranked, and of everyone their explanations name so far."""
