@@ -37,9 +37,9 @@ class Accepted:
     channel: celebration_channel.Resolution | None  # None: not resolved yet (the post will)
 
     @property
-    def planned(self) -> bool:
-        """Its post is in the outbox already (the channel was known)."""
-        return self.channel is not None and self.channel.channel_id is not None
+    def planned_in(self) -> str | None:
+        """The channel its post is planned for in the outbox (None: no channel known yet)."""
+        return self.channel.channel_id if self.channel is not None else None
 
 
 def accept(
@@ -56,9 +56,10 @@ def accept(
     given = kudos.give(session, team_id, user_id, text, now, request_id=request_id)
     want = celebration_channel.wanted(session.get(Workspace, team_id), settings)
     channel = celebration_channel.cached(session, team_id, want)
-    if channel is not None and channel.channel_id:
-        plan(session, given.kudos, channel.channel_id, now)
-    return Accepted(given, channel)
+    accepted = Accepted(given, channel)
+    if accepted.planned_in:
+        plan(session, given.kudos, accepted.planned_in, now)
+    return accepted
 
 
 def plan(session: Session, item: Kudos, channel_id: str, now: datetime) -> bool:

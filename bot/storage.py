@@ -20,7 +20,10 @@ _INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.in
 
 
 def _insert(session: Session, model: Any) -> Any:
-    dialect = session.get_bind().dialect.name
+    return _insert_for(session.get_bind().dialect.name, model)
+
+
+def _insert_for(dialect: str, model: Any) -> Any:
     if dialect not in _INSERTS:
         raise NotImplementedError(f"unsupported database {dialect}")
     return _INSERTS[dialect](model)
@@ -37,9 +40,7 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any], conflict
 @lru_cache(maxsize=128)
 def _ignoring(dialect: str, table: Table, conflict: tuple[str, ...]) -> Any:
     """Built once per table: commands insert on their answer paths, and building costs as much as running."""
-    if dialect not in _INSERTS:
-        raise NotImplementedError(f"unsupported database {dialect}")
-    stmt = _INSERTS[dialect](table).on_conflict_do_nothing(index_elements=list(conflict))
+    stmt = _insert_for(dialect, table).on_conflict_do_nothing(index_elements=list(conflict))
     return stmt.returning(table.c[conflict[0]])
 
 

@@ -93,18 +93,18 @@ class Words:
     several: bool  # the question named several skills, so say which
 
 
-Column = ColumnElement[Any] | QueryableAttribute[Any]
+ColumnLike = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 def shown_columns(
     source: str,
-    member_id: Column,
-    skill_id: Column,
-    score: Column,
-    at: Column,
+    member_id: ColumnLike,
+    skill_id: ColumnLike,
+    score: ColumnLike,
+    at: ColumnLike,
     *,
-    by: Column | None = None,
-    note: Column | None = None,
+    by: ColumnLike | None = None,
+    note: ColumnLike | None = None,
 ) -> list[ColumnElement[Any]]:
     """The columns of every source's `shown()` select, in order, so that they run as one UNION."""
     return [
@@ -118,7 +118,7 @@ def shown_columns(
     ]
 
 
-def shown_skills(column: Column) -> ColumnElement[bool]:
+def shown_skills(column: ColumnLike) -> ColumnElement[bool]:
     """`column IN :skill_ids`, expanded: with an id array instead, SQLite's planner may scan."""
     return column.in_(bindparam("skill_ids", expanding=True))
 

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from bot.expertise import acquaintances
 from bot.expertise.acquaintances import KnownPeople
 from bot.expertise.names import Understood, Vocabulary, normalise, understand
-from bot.expertise.standings import NAMED, Standings, standings
+from bot.expertise.standings import Standings, standings
 from bot.expertise.vocabulary import EVIDENCE_VERSION, VERSION, held, vocabulary
 from bot.models import Member
+from bot.storage import in_ids
 
 PAGE = 5
 RERANK_DEPTH = 25  # the asker's acquaintances are looked for among this many
@@ -56,11 +57,14 @@ class Answer:
     only_asker: bool = False  # nobody was found but the asker themself
 
 
-ASKER = select(Member.id).where(
+# Built once: every answer starts with the first, and names introducers with the second.
+_ASKER = select(Member.id).where(
     Member.team_id == bindparam("team_id"), Member.user_id == bindparam("user_id")
 )
-# Built once: every answer starts with it.
-_STATE = select(VERSION.scalar_subquery(), EVIDENCE_VERSION.scalar_subquery(), ASKER.scalar_subquery())
+_STATE = select(VERSION.scalar_subquery(), EVIDENCE_VERSION.scalar_subquery(), _ASKER.scalar_subquery())
+_NAMED = select(Member.id, Member.user_id).where(
+    Member.team_id == bindparam("team_id"), in_ids(Member.id, "member_ids")
+)
 
 
 def rerank_for(
@@ -128,8 +132,8 @@ def _people(session: Session, team_id: str, shown: list[Candidate], shared: Stan
     names = shared.names()
     unnamed = [c.introducer for c in shown if c.introducer is not None and c.introducer not in names]
     if unnamed:
-        rows = session.connection().execute(NAMED, {"team_id": team_id, "member_ids": unnamed})
-        names.update((member_id, user_id) for member_id, user_id, _ in rows)
+        rows = session.connection().execute(_NAMED, {"team_id": team_id, "member_ids": unnamed})
+        names.update((member_id, user_id) for member_id, user_id in rows)
     people = []
     for candidate in shown:
         standing = by_id[candidate.member_id]

@@ -27,7 +27,6 @@ from bot.expertise.evidence import Evidence, EvidenceSource, Words
 from bot.expertise.names import Skill
 from bot.models import Member
 from bot.models.expertise import SkillScore
-from bot.storage import in_ids
 
 Versions = tuple[int, int]  # the workspace's (vocabulary, evidence) versions
 Reasons = tuple[str, ...]  # one phrase per kind of evidence, the strongest first
@@ -100,9 +99,6 @@ TOP_SEVERAL = (
     .order_by(_TOTAL.desc(), SkillScore.member_id.desc())
     .limit(bindparam("limit"))
 )
-NAMED = select(Member.id, Member.user_id, Member.title).where(
-    Member.team_id == bindparam("team_id"), in_ids(Member.id, "member_ids")
-)
 
 
 @lru_cache(maxsize=8)
@@ -157,13 +153,13 @@ def _explain(
         if by is not None and by_user_id is not None:
             names[by] = by_user_id
     words = Words(people=names, skills={s.id: s.label for s in skills}, several=len(skills) > 1)
-    return {m: _reasons(items, words) for m, items in found.items()}, names
+    wording = {source.name: source for source in evidence.SOURCES}
+    return {m: _reasons(items, words, wording) for m, items in found.items()}, names
 
 
-def _reasons(found: list[Evidence], words: Words) -> Reasons:
+def _reasons(found: list[Evidence], words: Words, wording: dict[str, EvidenceSource]) -> Reasons:
     """One phrase per source, the strongest source first."""
     by_source: dict[str, list[Evidence]] = {}
     for item in sorted(found, key=lambda e: -e.score):
         by_source.setdefault(item.source, []).append(item)
-    wording = {source.name: source for source in evidence.SOURCES}
     return tuple(wording[n].explain(items, words) for n, items in by_source.items() if n in wording)

@@ -33,8 +33,7 @@ def register(app: App, core: Core) -> None:
             return
         given = accepted.given
         # The work after the answer gets a copy of the context: tell it which kudos to post.
-        planned_in = accepted.channel.channel_id if accepted.channel and accepted.planned else None
-        context[HANDED] = {"id": given.kudos.id, "planned_in": planned_in}
+        context[HANDED] = {"id": given.kudos.id, "planned_in": accepted.planned_in}
         receivers = [m.user_id for m in given.receivers]
         if given.status == kudos.REPEAT:
             ack(**render.kudos_repeated(receivers, given.kudos.created_at, core.clock()))
