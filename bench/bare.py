@@ -6,8 +6,8 @@ import logging
 
 from slack_bolt import Ack, App
 
-from bot.app import bolt_env_hidden
-from bot.slack import make_client
+from bot.platform.slack import make_client
+from bot.slackapp.app import bolt_env_hidden
 
 DEFAULT = "bare-default"  # Bolt's default: the listener runs in a thread, ack() is polled every 10 ms
 PBR = "bare-pbr"  # process_before_response=True: the listener runs in the request thread

@@ -31,15 +31,16 @@ from sqlalchemy import func, insert, select, update
 
 from bench.runner import prepared_database
 from bench.workspace import NOW, TEAM, workspace
-from bot import delivery, nudges
-from bot.clock import fixed_clock
-from bot.db import Database
-from bot.migrate import upgrade
+from bot import nudges
+from bot.delivery import sender as delivery
 from bot.models import Member, TitleChange
 from bot.models.outbox import Nudge
 from bot.models.relationships import Cadence, FollowUp, Interaction
-from bot.seed import seed
-from bot.storage import insert_many_ignore
+from bot.platform.clock import fixed_clock
+from bot.platform.db import Database
+from bot.platform.migrate import upgrade
+from bot.platform.storage import insert_many_ignore
+from bot.seeding.members import seed
 from tests.databases import statements
 from tests.fakeslack import FakeSlack
 
@@ -137,7 +138,7 @@ def bench_delivery(folder: Path, dms: int, rate: float) -> bool:
     pacer = delivery.Pacer(rate)
     from slack_sdk import WebClient
 
-    from bot.slack import make_client
+    from bot.platform.slack import make_client
 
     def client_for(team: str) -> WebClient:
         return make_client(slack.bot_token, slack.base_url, wait_on_rate_limit=False)

@@ -24,13 +24,13 @@ from pathlib import Path
 from bench.bare import DEFAULT, PBR, bare_app
 from bench.report import RAPPORT, TARGETS, Report, Timings
 from bench.scenario import Scenario
-from bot import seed
-from bot.app import build_app
-from bot.config import Settings
 from bot.core import Core
-from bot.db import Database
-from bot.migrate import MIGRATIONS, upgrade
-from bot.server import RapportWSGI, serving
+from bot.platform.config import Settings
+from bot.platform.db import Database
+from bot.platform.migrate import MIGRATIONS, upgrade
+from bot.seeding import members as seed
+from bot.slackapp.app import build_app
+from bot.slackapp.server import RapportWSGI, serving
 from tests.fakeslack import FakeSlack
 from tests.slackreq import SlackClient
 

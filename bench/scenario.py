@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.db import Database
+from bot.platform.db import Database
 from tests.fakeslack import FakeSlack
 
 DEFAULT_USER = "U-bench"

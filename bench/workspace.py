@@ -15,10 +15,10 @@ from functools import partial
 from sqlalchemy import insert, select
 
 from bench.scenario import Scenario
-from bot.db import Database
 from bot.models import Member, TitleChange
-from bot.seed import SEEDERS, seed
-from bot.seed_relationships import seed_relationships
+from bot.platform.db import Database
+from bot.seeding.members import SEEDERS, seed
+from bot.seeding.relationships import seed_relationships
 from tests.fakeslack import FakeSlack
 
 TEAM = "TBENCH"

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.clock import fixed_clock
-from bot.config import ConfigError, Settings, load_settings
 from bot.core import Core, open_core
+from bot.platform.clock import fixed_clock
+from bot.platform.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("rapport")
 
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_import_people(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.people_import import CsvShapeError, import_people, open_csv, read_rows
+    from bot.directory.csv_import import CsvShapeError, import_people, open_csv, read_rows
 
     if not args.file.is_file():
         print(f"rapport: no such file: {args.file}", file=sys.stderr)
@@ -107,7 +107,7 @@ def _team(team: str | None, core: Core) -> str:
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.seed import seed
+    from bot.seeding.members import seed
 
     if args.members < 1:
         print("--members must be at least 1", file=sys.stderr)
@@ -121,7 +121,7 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.migrate import upgrade
+    from bot.platform.migrate import upgrade
 
     core = open_core(settings)
     upgrade(core.db)
@@ -154,7 +154,7 @@ def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
 def _upgrade_embedded(core: Core) -> None:
     """The embedded SQLite database is migrated on start; a shared server is migrated on purpose."""
     if core.db.is_sqlite:
-        from bot.migrate import upgrade
+        from bot.platform.migrate import upgrade
 
         upgrade(core.db)
 
@@ -184,7 +184,7 @@ def cmd_scheduler(
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import build_app
+    from bot.slackapp.app import build_app
 
     settings.require_for_run(http=args.http)
     core = open_core(settings)
@@ -198,7 +198,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         scheduler.start()
     try:
         if args.http:
-            from bot.server import RapportWSGI, make_server, stop_server
+            from bot.slackapp.server import RapportWSGI, make_server, stop_server
 
             server = make_server(RapportWSGI(app, core.db.ping), args.host, args.port, args.threads)
             signal.signal(signal.SIGTERM, lambda *_: stop_server(server))

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
-from bot.clock import Clock, system_clock
-from bot.config import Settings
-from bot.db import Database
-from bot.slack import make_client
-from bot.tokens import Installations, SingleWorkspace, TokenSource
+from bot.platform.clock import Clock, system_clock
+from bot.platform.config import Settings
+from bot.platform.db import Database
+from bot.platform.slack import make_client
+from bot.platform.tokens import Installations, SingleWorkspace, TokenSource
 
 
 @dataclass

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import celebrations, kudos_posts
+from bot.celebrations import daily as celebrations
 from bot.core import Core
+from bot.kudos import posts as kudos_posts
 
 
 def run_celebrations(core: Core, now: datetime) -> str:

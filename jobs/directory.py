@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot import people, profile_fields
 from bot.core import Core
+from bot.directory import members as people
+from bot.directory import profile_fields
 
 log = logging.getLogger(__name__)
 

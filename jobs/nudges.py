@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import delivery, nudges
+from bot import nudges
 from bot.core import Core
+from bot.delivery import sender as delivery
 
 
 def run_nudges(core: Core, now: datetime) -> str:

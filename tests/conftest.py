@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_app
-from bot.config import Settings
 from bot.core import Core
-from bot.db import Database
-from bot.server import RapportWSGI, serving
+from bot.platform.config import Settings
+from bot.platform.db import Database
+from bot.slackapp.app import build_app
+from bot.slackapp.server import RapportWSGI, serving
 from tests.clock import FakeClock
 from tests.databases import PostgresSchema, postgres_unavailable, skip_or_fail, sqlite_copy, sqlite_template
 from tests.fakeslack import FakeSlack

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from bot.db import Database
-from bot.migrate import upgrade
 from bot.models import Base
+from bot.platform.db import Database
+from bot.platform.migrate import upgrade
 
 POSTGRES_URL = os.environ.get(
     "RAPPORT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot import people
-from bot.db import Database
+from bot.directory import members as people
 from bot.models import Member
+from bot.platform.db import Database
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

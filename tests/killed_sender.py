@@ -13,9 +13,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.clock import fixed_clock
-from bot.db import Database
-from bot.delivery import Pacer, Sender
+from bot.delivery.sender import Pacer, Sender
+from bot.platform.clock import fixed_clock
+from bot.platform.db import Database
 from tests import nudgekit  # registers the test nudge kind the rows use
 
 

@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, Select, Table, delete, insert, select
 
-from bot import circle, delivery
 from bot.core import Core
-from bot.db import Database
+from bot.delivery import sender as delivery
 from bot.models import Member
 from bot.models.outbox import Nudge, Outbox
-from bot.nudges import kinds
+from bot.nudges import circle, kinds
 from bot.nudges.planning import plan_one
+from bot.platform.db import Database
 from tests.clock import FakeClock
 from tests.conftest import make_settings
 from tests.factories import add_members, slack_user

@@ -16,9 +16,9 @@ from bench.report import RAPPORT, Report, Timings, percentile, problems, render
 from bench.runner import SIGNING_SECRET, Target, ask, carries_answer, prepared_database, run
 from bench.scenario import Scenario
 from bench.scenarios import SCENARIOS
-from bot.db import Database
-from bot.server import RapportWSGI, serving
-from bot.slack import make_client
+from bot.platform.db import Database
+from bot.platform.slack import make_client
+from bot.slackapp.server import RapportWSGI, serving
 from tests.fakeslack import FakeSlack
 from tests.slackreq import SlackClient
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot import celebration_blocks as render
-from bot.celebration_blocks import Celebrated, KudosPost
-from bot.occasions import ANNIVERSARY, BIRTHDAY, PROMOTION
+from bot.celebrations import render
+from bot.celebrations.occasions import ANNIVERSARY, BIRTHDAY, PROMOTION
+from bot.celebrations.render import Celebrated, KudosPost
 from tests.fakeslack import block_errors
 
 FRIDAY = date(2027, 3, 5)

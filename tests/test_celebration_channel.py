@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from slack_sdk import WebClient
 
-from bot import celebration_channel as channels
-from bot.config import Settings
+from bot.celebrations import channel as channels
 from bot.core import Core
 from bot.models import Workspace
-from bot.slack import make_client
+from bot.platform.config import Settings
+from bot.platform.slack import make_client
 from tests.factories import add_members, slack_user
 from tests.fakeslack import FakeSlack
 

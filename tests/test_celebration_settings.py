@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import celebration_settings, delivery, kudos_posts
+from bot.celebrations import settings as celebration_settings
+from bot.delivery import sender as delivery
+from bot.kudos import posts as kudos_posts
 from bot.models import Member, Workspace
 from bot.models.outbox import Outbox
 from tests.conftest import Served

@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import delivery, people
 from bot.core import Core
-from bot.db import Database
+from bot.delivery import sender as delivery
+from bot.directory import members as people
 from bot.models import Member
+from bot.platform.db import Database
 from jobs import JOBS
 from tests.clock import FakeClock
 from tests.conftest import make_settings

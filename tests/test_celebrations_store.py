@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from bot import celebrations, people
-from bot.celebration_blocks import Celebrated
-from bot.db import Database
+from bot.celebrations import daily as celebrations
+from bot.celebrations.render import Celebrated
+from bot.directory import members as people
 from bot.models import Workspace
+from bot.platform.db import Database
 from tests.factories import add_members, slack_user
 
 TEAM = "T1"

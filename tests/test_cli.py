@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import interactions
 from bot.cli import main
-from bot.db import Database
 from bot.models import Member, Workspace
+from bot.platform.db import Database
+from bot.relationships import interactions
 from tests.factories import T0, add_members, slack_user
 from tests.fakeslack import FakeSlack
 

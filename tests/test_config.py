@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.platform.config import ConfigError, load_settings
 
 
 def test_defaults_when_nothing_is_set(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.dates import LocalNow, future_date_problem, read_date
+from bot.relationships.dates import LocalNow, future_date_problem, read_date
 
 MON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # Monday; 07:00 in New York
 NY = "America/New_York"

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import delivery, outbox
-from bot.db import Database
+from bot.delivery import outbox
+from bot.delivery import sender as delivery
 from bot.models import Member
 from bot.models.outbox import Nudge
-from bot.storage import insert_many_ignore
+from bot.platform.db import Database
+from bot.platform.storage import insert_many_ignore
 from tests.clock import FakeClock
 from tests.factories import add_members, slack_user
 from tests.fakeslack import FakeSlack

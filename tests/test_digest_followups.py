@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import blocks_followups
 from bot.models.outbox import Nudge
 from bot.models.relationships import FollowUp
+from bot.relationships.render import due as blocks_followups
 from jobs.nudges import run_nudges
 from tests.conftest import Served
 from tests.fakeslack import FakeSlack

@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot import events, people
-from bot.db import Database
+from bot.directory import members as people
 from bot.models import Member, ProcessedEvent, TitleChange
-from bot.storage import insert_many_ignore
+from bot.platform import events
+from bot.platform.db import Database
+from bot.platform.storage import insert_many_ignore
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import bot.app  # noqa: F401  (the one place where things are wired)
-from bot import known_people
-from bot.db import Database
+import bot.slackapp.app  # noqa: F401  (the one place where things are wired)
 from bot.expertise import acquaintances, endorsements, ranking, skills
 from bot.expertise.acquaintances import Acquaintances
 from bot.models import Member
+from bot.platform.db import Database
+from bot.relationships import acquaintances as known_people
 from tests.databases import sqlite_copy
 from tests.factories import T0, add_members, slack_user
 

@@ -10,16 +10,19 @@ from typing import Any
 import pytest
 from sqlalchemy import Select, bindparam, func, select
 
-from bot import cadences, known_people, nudges, people
-from bot.db import Database
+from bot import nudges
+from bot.directory import members as people
 from bot.expertise import endorsements, evidence, ranking, skills, standings
 from bot.expertise import vocabulary as vocabulary_module
 from bot.expertise.vocabulary import vocabulary
 from bot.models import Base, Member
 from bot.models.expertise import Endorsement, MemberSkill, Skill, SkillScore
 from bot.models.outbox import Nudge
-from bot.seed import seed
-from bot.storage import in_ids
+from bot.platform.db import Database
+from bot.platform.storage import in_ids
+from bot.relationships import acquaintances as known_people
+from bot.relationships import cadences
+from bot.seeding.members import seed
 from tests.databases import statements
 from tests.factories import T0, add_members, slack_user
 

@@ -18,15 +18,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot import cadences, interactions, people
-from bot.db import Database
+from bot.directory import members as people
+from bot.directory.seniority import is_promotion
 from bot.expertise import endorsements
 from bot.models import Member
 from bot.models.outbox import Nudge, Outbox
 from bot.models.relationships import FollowUp
 from bot.nudges import acting
-from bot.nudges import relationships as due
-from bot.seniority import is_promotion
+from bot.nudges.sources import relationships as due
+from bot.platform.db import Database
+from bot.relationships import cadences, interactions
 from jobs.nudges import run_nudges
 from tests.clock import FakeClock
 from tests.factories import slack_user

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.catalog import COMMANDS
+from bot.help.catalog import COMMANDS
 from bot.models import Member
 from tests.conftest import Served
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from bot import interactions, known_people
-from bot.db import Database
 from bot.expertise import endorsements, skills
 from bot.models import Member
+from bot.platform.db import Database
+from bot.relationships import acquaintances as known_people
+from bot.relationships import interactions
 from tests.conftest import Served
 from tests.factories import T0, add_members, slack_user
 

@@ -9,11 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot import kudos, people
-from bot.db import Database
-from bot.kudos import Refused, parse
+from bot.directory import members as people
+from bot.kudos import giving as kudos
+from bot.kudos.giving import Refused, parse
 from bot.models import Member
 from bot.models.celebrations import Kudos, KudosReceiver
+from bot.platform.db import Database
 from tests.factories import add_members, slack_user
 
 NOW = datetime(2027, 3, 3, 15, 0, tzinfo=UTC)
@@ -231,7 +232,7 @@ def test_kudos_stay_in_their_workspace(team: Database) -> None:
 
 
 def test_skills_a_reason_names_are_found_by_curated_name_and_alias() -> None:
-    from bot.kudos_evidence import skill_keys
+    from bot.kudos.evidence import skill_keys
 
     assert skill_keys("moving the <@U1> billing jobs to k8s and writing the Terraform modules") == [
         "kubernetes",
@@ -266,7 +267,7 @@ def test_a_kudos_reason_makes_its_receivers_found_by_whoknows(team: Database) ->
 
 
 def test_the_seeder_adds_kudos_with_their_evidence(db: Database) -> None:
-    from bot.seed import seed
+    from bot.seeding.members import seed
 
     lines = seed(db, TEAM, 200, seed=4, now=NOW)
     assert "20 kudos" in lines
@@ -297,8 +298,8 @@ def test_the_same_request_handled_twice_at_once_stores_one_kudos(team: Database)
 
 
 def test_a_kudos_counts_as_being_in_touch(team: Database) -> None:
-    from bot import cadences
     from bot.models.relationships import Cadence
+    from bot.relationships import cadences
 
     with team.write() as s:
         found = people.find_members(s, TEAM, ["UALICE", "UBOB", "UCAROL"])

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import delivery
 from bot.core import Core
-from bot.db import Database
+from bot.delivery import sender as delivery
 from bot.models import Workspace
 from bot.models.celebrations import Kudos
 from bot.models.outbox import Outbox
+from bot.platform.db import Database
 from jobs import JOBS
 from tests.clock import FakeClock
 from tests.conftest import Served, make_settings

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bot import kudos_posts
 from bot.core import Core
-from bot.db import Database
+from bot.kudos import posts as kudos_posts
 from bot.models import Member
+from bot.platform.db import Database
 from jobs import JOBS
 from tests.clock import FakeClock
 from tests.fakeslack import FakeSlack

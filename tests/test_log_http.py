@@ -11,12 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot import agenda, blocks_followups, blocks_log
-from bot.config import Settings
 from bot.core import Core
-from bot.db import Database
 from bot.models import Member
 from bot.models.relationships import FollowUp, Interaction, InteractionParticipant
+from bot.platform.config import Settings
+from bot.platform.db import Database
+from bot.relationships import agenda
+from bot.relationships.render import due as blocks_followups
+from bot.relationships.render import interactions as blocks_log
 from tests import slackreq
 from tests.clock import FakeClock
 from tests.conftest import Served, serve

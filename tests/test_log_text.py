@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.textparse import read_log, topic_words
+from bot.platform.mrkdwn import read_log, topic_words
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.app import BOT_SCOPES, build_app
-from bot.catalog import COMMANDS
 from bot.core import Core
+from bot.help.catalog import COMMANDS
+from bot.slackapp.app import BOT_SCOPES, build_app
 from tests import slackreq
 
 ROOT = Path(__file__).resolve().parents[1]

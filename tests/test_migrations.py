@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from bot.db import Database
-from bot.migrate import current, upgrade
 from bot.models import Base
+from bot.platform.db import Database
+from bot.platform.migrate import current, upgrade
 
 
 def test_the_migrated_schema_matches_the_models(any_db: Database) -> None:

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.oauth.installation_store import Installation
 
 from bot.core import Core
-from bot.db import Database
+from bot.platform.db import Database
 from jobs.directory import sync_directory
 from tests.clock import FakeClock
 from tests.conftest import SIGNING_SECRET, Served, make_settings, serve

@@ -7,10 +7,18 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import occasions
-from bot.db import Database
+from bot.celebrations import occasions
+from bot.celebrations.occasions import (
+    ANNIVERSARY,
+    BIRTHDAY,
+    Occasion,
+    PersonDates,
+    observed,
+    observed_on,
+    occasions_on,
+)
 from bot.models import Workspace
-from bot.occasions import ANNIVERSARY, BIRTHDAY, Occasion, PersonDates, observed, observed_on, occasions_on
+from bot.platform.db import Database
 from tests.factories import add_members, slack_user
 
 

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot import delivery, outbox
-from bot.db import Database
+from bot.delivery import outbox
+from bot.delivery import sender as delivery
+from bot.platform.db import Database
 from tests.clock import FakeClock
 from tests.fakeslack import FakeSlack
 from tests.nudgekit import TEAM, deliver, dms, make_core, note, nudge_rows, outbox_rows, people

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import people
 from bot.cli import main
-from bot.db import Database
-from bot.personal_dates import parse_birthday, parse_start_date
+from bot.directory import members as people
+from bot.directory.personal_dates import parse_birthday, parse_start_date
+from bot.platform.db import Database
 from tests.factories import add_members, slack_user
 from tests.fakeslack import FakeSlack
 

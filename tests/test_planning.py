@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import nudges, people
-from bot.db import Database
+from bot import nudges
+from bot.directory import members as people
 from bot.models import Member, TitleChange
 from bot.nudges.planning import PlanContext, key
+from bot.platform.db import Database
 from tests.clock import FakeClock
 from tests.factories import slack_user
 from tests.fakeslack import FakeSlack

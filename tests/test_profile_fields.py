@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot import profile_fields
 from bot.core import Core
+from bot.directory import profile_fields
+from bot.directory.personal_dates import Birthday
+from bot.directory.profile_fields import Fields, find_fields, read_birthday, sync_profiles
 from bot.models import Workspace
-from bot.personal_dates import Birthday
-from bot.profile_fields import Fields, find_fields, read_birthday, sync_profiles
-from bot.slack import make_client
+from bot.platform.slack import make_client
 from jobs import JOBS
 from tests.factories import add_members, slack_user
 from tests.fakeslack import FakeSlack
@@ -71,7 +71,7 @@ def workspace(core: Core, slack: FakeSlack) -> str:
 
 
 def dates(core: Core, team_id: str) -> dict[str, tuple[int | None, int | None, date | None]]:
-    from bot import people
+    from bot.directory import members as people
 
     with core.db.read() as s:
         found = people.find_members(s, team_id, [f"U{n}" for n in range(1, 10)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import people
+from bot.directory import members as people
 from tests.conftest import Served
 from tests.factories import add_members, slack_user
 

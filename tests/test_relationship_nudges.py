@@ -11,14 +11,15 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
-from bot import agenda, cadences, interactions, nudges
-from bot.db import Database
+from bot import nudges
+from bot.delivery.outbox import EXPIRED, SENT
 from bot.expertise import endorsements
 from bot.models import Member, TitleChange
 from bot.models.outbox import Nudge
 from bot.models.relationships import FollowUp
 from bot.nudges.planning import SOURCES
-from bot.outbox import EXPIRED, SENT
+from bot.platform.db import Database
+from bot.relationships import agenda, cadences, interactions
 from tests.databases import statements
 from tests.fakeslack import FakeSlack
 from tests.nudgekit import TEAM, nudge_rows

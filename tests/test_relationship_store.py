@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from bot import agenda, cadences, followups, home, interactions
-from bot.db import Database
-from bot.interactions import Draft
 from bot.models import Member
 from bot.models.relationships import GAVE, GOT, Cadence, FollowUp, Interaction, InteractionParticipant
+from bot.platform.db import Database
+from bot.relationships import agenda, cadences, followups, home, interactions
+from bot.relationships.interactions import Draft
 from tests.factories import T0, add_members, slack_user
 
 TEAM = "T0001"

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot import interactions
-from bot.db import Database
-from bot.migrate import upgrade
 from bot.models import Member
 from bot.models.relationships import Cadence, FollowUp, Interaction, InteractionParticipant
-from bot.seed import seed
+from bot.platform.db import Database
+from bot.platform.migrate import upgrade
+from bot.relationships import interactions
+from bot.seeding.members import seed
 from tests.factories import T0
 
 TEAM = "T0001"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.seniority import (
+from bot.directory.seniority import (
     CHIEF,
     DIRECTOR,
     HEAD,

@@ -7,15 +7,7 @@ from collections import Counter
 import pytest
 
 from bot.expertise import commands
-from bot.expertise.names import (
-    Skill,
-    Vocabulary,
-    catalog,
-    normalise,
-    parse_skills,
-    stem,
-    understand,
-)
+from bot.expertise.names import Skill, Vocabulary, catalog, normalise, parse_skills, stem, understand
 from bot.expertise.titles import title_skills
 
 

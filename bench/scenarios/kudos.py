@@ -7,10 +7,10 @@ import random
 from datetime import UTC, datetime
 
 from bench.scenario import Scenario
-from bot import celebration_channel
-from bot.db import Database
+from bot.celebrations import channel as celebration_channel
 from bot.models import Workspace
-from bot.seed import seed
+from bot.platform.db import Database
+from bot.seeding.members import seed
 from tests.fakeslack import FakeSlack
 
 MEMBERS = 10_000

@@ -8,8 +8,8 @@ import random
 from datetime import UTC, datetime
 
 from bench.scenario import Scenario
-from bot.db import Database
-from bot.seed import seed
+from bot.platform.db import Database
+from bot.seeding.members import seed
 from tests.fakeslack import FakeSlack
 
 MEMBERS = 10_000

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bench.scenario import Scenario
 from bench.scenarios import whoknows
-from bot.expertise.seed import team_made_names
+from bot.seeding.expertise import team_made_names
 
 # 2,250 names: most of them are skills of the seeded workspace, the rest find nobody.
 NAMES = team_made_names()

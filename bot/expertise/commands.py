@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.expertise.names import normalise
-from bot.textparse import mentions, strip_mentions, without_broadcasts
+from bot.platform.mrkdwn import mentions, strip_mentions, without_broadcasts
 
 MAX_TOPIC = 200  # characters of a /whoknows topic worth reading
 

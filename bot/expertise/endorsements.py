@@ -13,13 +13,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import cadences, people
+from bot.directory import members as people
 from bot.expertise.evidence import refresh, score_at
 from bot.expertise.names import parse_skills
 from bot.expertise.skills import MAX_PER_COMMAND, member_for
 from bot.expertise.vocabulary import ensure_skills, vocabulary
 from bot.models.expertise import Endorsement
-from bot.storage import insert_many_ignore
+from bot.platform.storage import insert_many_ignore
+from bot.relationships import cadences
 
 MAX_PEOPLE = 10
 

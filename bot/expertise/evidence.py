@@ -53,7 +53,7 @@ from sqlalchemy.orm import QueryableAttribute, Session, UOWTransaction
 from bot.expertise.vocabulary import bump_evidence_version
 from bot.models import Member
 from bot.models.expertise import DECLARED, TITLE, Endorsement, MemberSkill, SkillScore
-from bot.storage import in_ids
+from bot.platform.storage import in_ids
 
 Ids = Sequence[int] | None
 

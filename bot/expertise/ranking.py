@@ -20,7 +20,7 @@ from bot.expertise.names import Understood, Vocabulary, normalise, understand
 from bot.expertise.standings import Standings, standings
 from bot.expertise.vocabulary import EVIDENCE_VERSION, VERSION, held, vocabulary
 from bot.models import Member
-from bot.storage import in_ids
+from bot.platform.storage import in_ids
 
 PAGE = 5
 RERANK_DEPTH = 25  # the asker's acquaintances are looked for among this many

@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from bot import blocks
-from bot.blocks import Block, context, ephemeral, escape, mrkdwn
 from bot.expertise.endorsements import Endorsed
 from bot.expertise.ranking import Answer, Person
 from bot.expertise.skills import Changed, Profile
-from bot.textparse import mention
+from bot.platform import blocks
+from bot.platform.blocks import Block, context, ephemeral, escape, mrkdwn
+from bot.platform.mrkdwn import mention
 
 SHOW_MORE = "whoknows_more"
 MAX_LISTED = 40  # skills listed in one /skills answer

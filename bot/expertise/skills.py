@@ -8,14 +8,14 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot import people
+from bot.directory import members as people
 from bot.expertise.evidence import refresh, score_at
 from bot.expertise.names import Named, parse_skills
 from bot.expertise.vocabulary import ensure_skills, vocabulary
 from bot.models import Member
 from bot.models.expertise import DECLARED, TITLE, Endorsement, MemberSkill
 from bot.models.expertise import Skill as SkillRow
-from bot.storage import insert_many_ignore
+from bot.platform.storage import insert_many_ignore
 
 # --------------------------------------------------------------------------------------------
 # The person typing a command

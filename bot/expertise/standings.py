@@ -20,13 +20,13 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from bot.caches import PerDatabase
-from bot.db import reads_only
 from bot.expertise import evidence
 from bot.expertise.evidence import Evidence, EvidenceSource, Words
 from bot.expertise.names import Skill
 from bot.models import Member
 from bot.models.expertise import SkillScore
+from bot.platform.caches import PerDatabase
+from bot.platform.db import reads_only
 
 Versions = tuple[int, int]  # the workspace's (vocabulary, evidence) versions
 Reasons = tuple[str, ...]  # one phrase per kind of evidence, the strongest first

@@ -17,7 +17,7 @@ from bot.expertise.evidence import refresh, score_at
 from bot.expertise.names import MAX_TOPIC_WORDS, catalog, normalise
 from bot.expertise.vocabulary import ensure_skills
 from bot.models.expertise import TITLE, MemberSkill
-from bot.storage import insert_many_ignore
+from bot.platform.storage import insert_many_ignore
 
 CHUNK = 500
 

@@ -14,12 +14,12 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.caches import PerDatabase
 from bot.expertise.names import Skill, Vocabulary
 from bot.models import Member
 from bot.models.expertise import Skill as SkillRow
 from bot.models.expertise import SkillScore, SkillVocabulary
-from bot.storage import in_ids, insert_ignore, insert_many_ignore
+from bot.platform.caches import PerDatabase
+from bot.platform.storage import in_ids, insert_ignore, insert_many_ignore
 
 _TEAM = SkillVocabulary.team_id == bindparam("team_id")
 VERSION = select(SkillVocabulary.version).where(_TEAM)

@@ -6,10 +6,12 @@ registers the built-in sources and kinds: the relationship log's follow-ups, cad
 talks, celebrations of people in one's circle, endorsements and kudos received.
 """
 
-from bot import kudos_nudges as kudos_nudges  # kudos received; givers' circles
-from bot.nudges import occasions as occasions  # birthdays, anniversaries, promotions
-from bot.nudges import received as received  # endorsements received
-from bot.nudges import relationships as relationships  # follow-ups, cadences, first talks
 from bot.nudges.planning import plan as plan
+from bot.nudges.sources import endorsements as received  # endorsements received
+from bot.nudges.sources import kudos as kudos_nudges  # kudos received; givers' circles
+from bot.nudges.sources import (
+    occasions,  # birthdays, anniversaries, promotions
+    relationships,  # follow-ups, cadences, first talks
+)
 
 __all__ = ["kudos_nudges", "occasions", "plan", "received", "relationships"]

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.delivery.outbox import SENT
+from bot.directory.workdays import Workday
 from bot.models import Member
 from bot.models.outbox import Nudge, Outbox
 from bot.nudges.digest import DONE, SNOOZED, message_views
 from bot.nudges.planning import plan_one
-from bot.outbox import SENT
-from bot.workdays import Workday
 
 SNOOZE_DAYS = {"1d": 1, "1w": 7}
 

@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
-from bot import blocks
-from bot.blocks import Block
+from bot.delivery.outbox import EXPIRED, PENDING, Claimed, enqueue_many
+from bot.directory.workdays import Workday
 from bot.models import Member
 from bot.models.outbox import Nudge, Outbox
 from bot.nudges import kinds
-from bot.outbox import EXPIRED, PENDING, Claimed, enqueue_many
-from bot.workdays import Workday
+from bot.platform import blocks
+from bot.platform.blocks import Block
 
 DIGEST = "digest"
 # Two blocks an item, plus headers, within Slack's 50 blocks; the rest waits for tomorrow.

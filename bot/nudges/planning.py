@@ -47,14 +47,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.schema import CreateTable
 
-from bot import circle
+from bot.delivery.outbox import PENDING, SENT
+from bot.directory.workdays import Workday
 from bot.models import Member
 from bot.models.base import UTCDateTime
 from bot.models.outbox import Nudge
+from bot.nudges import circle
 from bot.nudges.digest import DONE, SNOOZED
-from bot.outbox import PENDING, SENT
-from bot.storage import insert_from_select_ignore_statement, insert_ignore
-from bot.workdays import Workday
+from bot.platform.storage import insert_from_select_ignore_statement, insert_ignore
 
 # Temporary tables: per connection, never migrated, emptied at every planning run.
 _TEMP = MetaData()

@@ -14,10 +14,11 @@ from typing import Any
 from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import agenda, blocks_followups
-from bot.blocks import context, mrkdwn
 from bot.core import Core
-from bot.nudges import relationships as due
+from bot.nudges.sources import relationships as due
+from bot.platform.blocks import context, mrkdwn
+from bot.relationships import agenda
+from bot.relationships.render import due as blocks_followups
 from handlers.acks import ack_now
 from handlers.commands.followups import followups_reply
 from handlers.digests import update_message

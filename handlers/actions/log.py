@@ -9,8 +9,9 @@ from typing import Any
 from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import blocks_log, interactions
 from bot.core import Core
+from bot.relationships import interactions
+from bot.relationships.render import interactions as blocks_log
 from handlers.acks import ack_now
 from handlers.events.home import refresh_home
 

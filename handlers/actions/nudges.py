@@ -11,10 +11,11 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot import blocks, people
 from bot.core import Core
+from bot.directory import members as people
+from bot.directory.workdays import Workday
 from bot.nudges import acting
-from bot.workdays import Workday
+from bot.platform import blocks
 from handlers.acks import ack_now
 from handlers.digests import update_message
 from handlers.views.log_form import open_log_form

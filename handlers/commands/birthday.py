@@ -6,9 +6,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot import blocks, people
 from bot.core import Core
-from bot.personal_dates import Birthday, parse_birthday
+from bot.directory import members as people
+from bot.directory.personal_dates import Birthday, parse_birthday
+from bot.platform import blocks
 
 FORGET = {"forget", "remove", "clear", "delete", "none"}
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot import agenda, blocks_followups
 from bot.core import Core
+from bot.relationships import agenda
+from bot.relationships.render import due as blocks_followups
 
 
 def followups_reply(core: Core, team_id: str, user_id: str) -> dict[str, Any]:

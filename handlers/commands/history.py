@@ -6,8 +6,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot import blocks, blocks_log, interactions
 from bot.core import Core
+from bot.platform import blocks
+from bot.relationships import interactions
+from bot.relationships.render import interactions as blocks_log
 
 
 def history(core: Core, command: dict[str, Any], rest: str, client: WebClient) -> dict[str, Any]:

@@ -6,8 +6,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot import blocks_followups, cadences
 from bot.core import Core
+from bot.relationships import cadences
+from bot.relationships.render import due as blocks_followups
 from handlers.events.home import refresh_home
 
 

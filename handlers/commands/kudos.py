@@ -6,9 +6,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot import blocks, kudos, kudos_posts
-from bot import celebration_blocks as render
+from bot.celebrations import render
 from bot.core import Core
+from bot.kudos import giving as kudos
+from bot.kudos import posts as kudos_posts
+from bot.platform import blocks
 
 HANDED = "rapport_kudos"
 

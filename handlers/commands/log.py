@@ -7,8 +7,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import blocks_log, interactions
 from bot.core import Core
+from bot.relationships import interactions
+from bot.relationships.render import interactions as blocks_log
 from handlers.events.home import refresh_home
 from handlers.views.log_form import open_log_form
 

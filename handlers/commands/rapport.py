@@ -8,8 +8,9 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import blocks, preferences
 from bot.core import Core
+from bot.directory import settings as preferences
+from bot.platform import blocks
 from handlers.commands.birthday import birthday
 from handlers.commands.history import history
 from handlers.commands.keep_in_touch import after_keep_in_touch, keep_in_touch

@@ -6,9 +6,9 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import blocks
 from bot.core import Core
 from bot.expertise import commands, ranking, render
+from bot.platform import blocks
 
 
 def register(app: App, core: Core) -> None:

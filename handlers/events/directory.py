@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot import people
 from bot.core import Core
+from bot.directory import members as people
 
 
 def register(app: App, core: Core) -> None:

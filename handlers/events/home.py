@@ -8,8 +8,9 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot import blocks_home, home
 from bot.core import Core
+from bot.relationships import home
+from bot.relationships.render import home as blocks_home
 from handlers.acks import ack_now
 
 ANSWER_FIRST = 0.03  # seconds a Home refresh waits for the answer to go out

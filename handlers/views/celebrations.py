@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import celebration_settings
+from bot.celebrations import settings as celebration_settings
 from bot.core import Core
 
 

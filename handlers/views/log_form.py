@@ -9,12 +9,15 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import blocks_log, interactions, people, textparse
 from bot.core import Core
-from bot.dates import local_today
-from bot.interactions import Draft
+from bot.directory import members as people
 from bot.models.relationships import GAVE, GOT
-from bot.nudges import relationships as due
+from bot.nudges.sources import relationships as due
+from bot.platform import mrkdwn as textparse
+from bot.relationships import interactions
+from bot.relationships.dates import local_today
+from bot.relationships.interactions import Draft
+from bot.relationships.render import interactions as blocks_log
 from handlers.digests import update_message
 from handlers.events.home import refresh_home
 

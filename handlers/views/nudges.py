@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import preferences
 from bot.core import Core
+from bot.directory import settings as preferences
 from bot.nudges import acting
 from handlers.actions.nudges import SNOOZE_CALLBACK
 from handlers.digests import update_message

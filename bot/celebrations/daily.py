@@ -1,0 +1,249 @@
+"""The daily celebration post: one a day per workspace, at its hour, in its time zone.
+
+Planning gives each occasion of the day (birthdays, work anniversaries, promotions since the
+last post) to that day's post, once: `celebration_item.occasion_key` is unique, so no
+occasion is announced twice, whatever retries, replicas or time-zone changes do. The post's
+text is built when it is sent, from the database as it is then, so someone who opted out or
+left after planning is not in it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, extract, func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.celebrations import channel as celebration_channel
+from bot.celebrations.occasions import (
+    PROMOTION,
+    PersonDates,
+    celebration_hour,
+    month_days,
+    occasions_on,
+    workspace_tz,
+)
+from bot.celebrations.render import Celebrated, Payload, celebration_post
+from bot.core import Core
+from bot.delivery import outbox
+from bot.delivery import sender as delivery
+from bot.delivery.outbox import Claimed
+from bot.directory import members as people
+from bot.directory import seniority
+from bot.directory.workdays import Workday
+from bot.models import Member, Workspace
+from bot.models.celebrations import CelebrationItem
+from bot.platform.storage import insert_many_ignore
+
+log = logging.getLogger(__name__)
+
+KIND = "celebration_post"
+# Planned this long before the hour, so the post goes out on time from a job that ticks.
+PLAN_AHEAD = timedelta(minutes=30)
+# Title changes older than this are not news when the next post comes (a long weekend fits).
+PROMOTION_LOOKBACK = timedelta(days=7)
+
+
+def post_key(team_id: str, day: date) -> str:
+    return f"celebration:{team_id}:{day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Today's post of a workspace: its key, the workspace date and when it may go out."""
+
+    key: str
+    day: date
+    deliver_after: datetime
+    expires_at: datetime
+
+
+def slot(session: Session, team_id: str, now: datetime) -> Slot | None:
+    """The post to plan now, if the workspace's today is a weekday and its hour is near or past."""
+    workspace = session.get(Workspace, team_id)
+    tz = workspace_tz(session, team_id)
+    clock = Workday(tz=tz)
+    day = clock.local_date(now)
+    if day.weekday() > 4:
+        return None
+    deliver_after = clock.at_hour(day, celebration_hour(workspace))
+    expires_at = clock.at_hour(day, 24)  # the end of the workspace's day
+    if now < deliver_after - PLAN_AHEAD or now >= expires_at:
+        return None
+    return Slot(post_key(team_id, day), day, deliver_after, expires_at)
+
+
+def _celebrated(team_id: str) -> list[Any]:
+    """Members who may appear in a public post."""
+    return [
+        Member.team_id == team_id,
+        Member.active,
+        Member.celebrate_publicly.is_(True),
+    ]
+
+
+def attach(session: Session, team_id: str, key: str, day: date, now: datetime) -> int:
+    """Give the occasions celebrated on `day`, and promotions not yet announced, to post `key`."""
+    found = _occasion_rows(session, team_id, day) + _promotion_rows(session, team_id, day, now)
+    # One executemany needs the same columns in every row.
+    rows = [
+        {
+            "years": None,
+            "title": None,
+            "title_change_id": None,
+            **row,
+            "team_id": team_id,
+            "post_key": key,
+            "created_at": now,
+        }
+        for row in found
+    ]
+    return insert_many_ignore(session, CelebrationItem, rows, ["occasion_key"])
+
+
+def _occasion_rows(session: Session, team_id: str, day: date) -> list[dict[str, Any]]:
+    pairs = month_days(day)
+    if not pairs:
+        return []
+    on_birthday = or_(*(and_(Member.birthday_month == m, Member.birthday_day == d) for m, d in pairs))
+    on_start = or_(
+        *(
+            and_(extract("month", Member.start_date) == m, extract("day", Member.start_date) == d)
+            for m, d in pairs
+        )
+    )
+    found = session.execute(
+        select(Member.id, Member.birthday_month, Member.birthday_day, Member.start_date, Member.show_birthday)
+        .where(*_celebrated(team_id), or_(and_(on_birthday, Member.show_birthday.is_(True)), on_start))
+        .order_by(Member.id)
+    ).all()
+    dates = [
+        PersonDates(
+            member_id,
+            (month, dom) if month and dom and shown else None,
+            start,
+        )
+        for member_id, month, dom, start, shown in found
+    ]
+    return [
+        {"occasion_key": o.key, "kind": o.kind, "member_id": o.member_id, "occasion": o.day, "years": o.years}
+        for o in occasions_on(day, dates)
+    ]
+
+
+def _promotion_rows(session: Session, team_id: str, day: date, now: datetime) -> list[dict[str, Any]]:
+    """The net title change of each person since their last announced promotion, if it moved up."""
+    promotions_on = session.scalar(select(Workspace.promotion_posts).where(Workspace.team_id == team_id))
+    if promotions_on is False:
+        return []
+    changes = people.recent_title_changes(
+        session, team_id, now - PROMOTION_LOOKBACK, now, *_celebrated(team_id)
+    )
+    if not changes:
+        return []
+    announced = dict(
+        session.execute(
+            select(CelebrationItem.member_id, func.max(CelebrationItem.title_change_id))
+            .where(
+                CelebrationItem.team_id == team_id,
+                CelebrationItem.kind == PROMOTION,
+                CelebrationItem.member_id.in_({c.member_id for c in changes}),
+            )
+            .group_by(CelebrationItem.member_id)
+        ).all()
+    )
+    chains: dict[int, list[Any]] = {}
+    for change in changes:
+        if change.id > (announced.get(change.member_id) or 0):
+            chains.setdefault(change.member_id, []).append(change)
+    rows = []
+    for member_id, chain in chains.items():
+        first, last = chain[0], chain[-1]
+        # Only the net move counts: a reword, or a change undone, is not a promotion.
+        if seniority.is_promotion(first.old_title, last.new_title):
+            rows.append(
+                {
+                    "occasion_key": f"{PROMOTION}:{member_id}:{last.id}",
+                    "kind": PROMOTION,
+                    "member_id": member_id,
+                    "occasion": day,
+                    "title": last.new_title[:255],
+                    "title_change_id": last.id,
+                }
+            )
+    return rows
+
+
+def items(session: Session, team_id: str, key: str) -> list[Celebrated]:
+    """What post `key` announces, as of now: consent is checked again at send time."""
+    promotions_on = session.scalar(select(Workspace.promotion_posts).where(Workspace.team_id == team_id))
+    rows = session.execute(
+        select(CelebrationItem, Member.user_id, Member.show_birthday)
+        .join(Member, Member.id == CelebrationItem.member_id)
+        .where(*_celebrated(team_id), CelebrationItem.team_id == team_id, CelebrationItem.post_key == key)
+        .order_by(CelebrationItem.id)
+    ).all()
+    out = []
+    for item, user_id, show_birthday in rows:
+        if item.kind == "birthday" and not show_birthday:
+            continue
+        if item.kind == PROMOTION and promotions_on is False:
+            continue
+        out.append(Celebrated(item.kind, user_id, item.occasion, item.years, item.title))
+    return out
+
+
+def render(session: Session, team_id: str, key: str, day: date, now: datetime) -> Payload | None:
+    """The post as it should read now (late occasions of the day included); None: nobody left."""
+    attach(session, team_id, key, day, now)
+    return celebration_post(day, items(session, team_id, key))
+
+
+def plan_post(core: Core, team_id: str, now: datetime) -> str:
+    """Plan today's post when it is near its hour and someone is to be celebrated; idempotent."""
+    with core.db.read() as session:
+        today = slot(session, team_id, now)
+        if today is None:
+            return "no post due"
+        if outbox.find(session, team_id, today.key) is not None:
+            return "planned"
+    client = core.client(team_id)
+    if client is None:
+        return "not installed"
+    channel = celebration_channel.find(core.db, client, core.settings, team_id, now)
+    if channel.channel_id is None:
+        # Nothing is given to a post that cannot go out, so the next run (or day) still has it.
+        log.warning("celebrations in %s: %s", team_id, channel.problem)
+        return "no channel"
+    with core.db.write() as session:
+        attach(session, team_id, today.key, today.day, now)
+        if not items(session, team_id, today.key):
+            return "nobody to celebrate"
+        outbox.enqueue(
+            session,
+            team_id,
+            key=today.key,
+            kind=KIND,
+            channel=channel.channel_id,
+            now=now,
+            local_date=today.day,
+            deliver_after=today.deliver_after,
+            expires_at=today.expires_at,
+        )
+    return f"planned for {today.deliver_after:%Y-%m-%d %H:%M} UTC"
+
+
+def _render_posts(
+    session: Session, team_id: str, claimed: list[Claimed], now: datetime
+) -> dict[int, Payload | None]:
+    """The outbox's renderer for daily posts: built at send time, from consent as it is then."""
+    return {
+        c.id: render(session, team_id, c.dedupe_key, c.local_date, now) if c.local_date else None
+        for c in claimed
+    }
+
+
+delivery.RENDERERS[KIND] = _render_posts

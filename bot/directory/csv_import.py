@@ -1,0 +1,122 @@
+"""`rapport import-people`: birthdays and start dates from a CSV, good rows in, bad rows explained."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.directory.personal_dates import parse_birthday, parse_start_date
+from bot.models import Member
+
+ID_COLUMNS = ("slack_user_id", "email")
+DATE_COLUMNS = ("birthday", "start_date")
+
+
+class CsvShapeError(ValueError):
+    """The file as a whole cannot be imported (no usable header)."""
+
+
+@dataclass
+class ImportReport:
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return (
+            f"{self.updated} people updated, {self.unchanged} unchanged, "
+            f"{len(self.problems)} rows not imported"
+        )
+
+
+def read_rows(stream: TextIO) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows keyed by lower-cased header, with the file line each started on."""
+    reader = csv.DictReader(stream)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if not any(h in header for h in ID_COLUMNS):
+        raise CsvShapeError("the header needs a slack_user_id or an email column")
+    if not any(h in header for h in DATE_COLUMNS):
+        raise CsvShapeError("the header needs a birthday or a start_date column")
+    reader.fieldnames = header
+    line = reader.line_num
+    for row in reader:
+        yield line + 1, {k: (v or "").strip() for k, v in row.items() if k}
+        line = reader.line_num
+
+
+def open_csv(path: Path) -> TextIO:
+    # utf-8-sig drops Excel's byte-order mark; newline="" lets csv handle CRLF itself.
+    return path.open(encoding="utf-8-sig", newline="")
+
+
+def import_people(
+    session: Session,
+    team_id: str,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    today: date,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Apply every good row to the team's members; idempotent (same file, same result)."""
+    members = list(session.scalars(select(Member).where(Member.team_id == team_id)))
+    by_id = {m.user_id: m for m in members}
+    by_email = {m.email.lower(): m for m in members if m.email}
+    report = ImportReport()
+    first_line: dict[int, int] = {}
+    for count, (line, row) in enumerate(rows, start=1):
+        if progress and count % 1000 == 0:
+            progress(count)
+        try:
+            member = _who(row, by_id, by_email)
+            if member.id in first_line:
+                raise ValueError(f"{member.user_id} already appears on line {first_line[member.id]}")
+            changed = _apply(member, row, today)
+            first_line[member.id] = line
+        except ValueError as problem:
+            report.problems.append((line, str(problem)))
+            continue
+        if changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return report
+
+
+def _who(row: dict[str, str], by_id: dict[str, Member], by_email: dict[str, Member]) -> Member:
+    uid, email = row.get("slack_user_id", ""), row.get("email", "").lower()
+    if not uid and not email:
+        raise ValueError("no slack_user_id or email")
+    member = by_id.get(uid) if uid else by_email.get(email)
+    if member is None:
+        raise ValueError(f"no one in this workspace has {'the id ' + uid if uid else 'the email ' + email}")
+    if member.is_bot:
+        raise ValueError(f"{member.user_id} is a bot")
+    return member
+
+
+def _apply(member: Member, row: dict[str, str], today: date) -> bool:
+    """Validate the whole row first, so a row is applied entirely or not at all."""
+    updates: dict[str, object] = {}
+    if row.get("birthday"):
+        birthday = parse_birthday(row["birthday"], today)
+        updates.update(birthday_month=birthday.month, birthday_day=birthday.day, birth_year=birthday.year)
+    if row.get("start_date"):
+        updates["start_date"] = parse_start_date(row["start_date"], today)
+    if not updates:
+        raise ValueError("no birthday or start_date to import")
+    changed = False
+    for name, value in updates.items():
+        if getattr(member, name) != value:
+            setattr(member, name, value)
+            changed = True
+    return changed

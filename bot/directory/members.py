@@ -1,0 +1,234 @@
+"""The directory: members as Slack describes them, kept in step by sync and by events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from bot.directory.personal_dates import Birthday
+from bot.expertise.titles import index_titles
+from bot.models import Member, TitleChange, Workspace
+from bot.platform import events
+from bot.platform.db import Database
+
+SlackUser = Mapping[str, Any]
+
+
+def ensure_workspace(
+    session: Session, team_id: str, now: datetime, *, name: str = "", bot_user_id: str | None = None
+) -> Workspace:
+    """The workspace row for `team_id`, created on first sight."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        workspace = Workspace(team_id=team_id, name=name, created_at=now, bot_user_id=bot_user_id)
+        session.add(workspace)
+        session.flush()
+    else:
+        if name and workspace.name != name:
+            workspace.name = name
+        if bot_user_id and workspace.bot_user_id != bot_user_id:
+            workspace.bot_user_id = bot_user_id
+    return workspace
+
+
+def valid_tz(name: str | None) -> str:
+    """Slack's tz name when Python knows it, else UTC (so scheduling never fails on it)."""
+    if not name:
+        return "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name
+
+
+def _directory_fields(user: SlackUser) -> dict[str, Any]:
+    profile = user.get("profile") or {}
+    return {
+        "name": (user.get("name") or "")[:255],
+        "real_name": (profile.get("real_name") or user.get("real_name") or "")[:255],
+        "display_name": (profile.get("display_name") or "")[:255],
+        "title": (profile.get("title") or "").strip()[:255],
+        "email": profile.get("email") or None,
+        "tz": valid_tz(user.get("tz")),
+        "deleted": bool(user.get("deleted")),
+        # Slackbot is a bot that Slack reports as is_bot=false.
+        "is_bot": bool(user.get("is_bot") or user.get("is_app_user") or user.get("id") == "USLACKBOT"),
+    }
+
+
+def _apply(session: Session, member: Member, fields: Mapping[str, Any], now: datetime) -> None:
+    old_title = member.title
+    for key, value in fields.items():
+        if getattr(member, key) != value:
+            setattr(member, key, value)
+    if old_title and fields["title"] and old_title != fields["title"]:
+        session.add(
+            TitleChange(
+                team_id=member.team_id,
+                member_id=member.id,
+                old_title=old_title,
+                new_title=fields["title"],
+                changed_at=now,
+            )
+        )
+    member.synced_at = now
+
+
+def upsert_members(session: Session, team_id: str, users: Iterable[SlackUser], now: datetime) -> int:
+    """Insert or update members from Slack user objects of one team; returns how many were seen."""
+    batch = [u for u in users if u.get("id")]
+    if not batch:
+        return 0
+    ids = [u["id"] for u in batch]
+    existing = {
+        m.user_id: m
+        for m in session.scalars(select(Member).where(Member.team_id == team_id, Member.user_id.in_(ids)))
+    }
+    for user in batch:
+        fields = _directory_fields(user)
+        member = existing.get(user["id"])
+        if member is None:
+            member = Member(team_id=team_id, user_id=user["id"], synced_at=now, **fields)
+            session.add(member)
+            existing[user["id"]] = member
+        else:
+            _apply(session, member, fields, now)
+    session.flush()
+    # Titles are evidence of skills; indexing every batch also backfills members stored earlier.
+    index_titles(session, team_id, [(existing[u["id"]].id, existing[u["id"]].title) for u in batch], now)
+    return len(batch)
+
+
+# Built once: commands look people up on their answer path (building a statement costs more
+# than running it).
+_MEMBER = select(Member).where(Member.team_id == bindparam("team_id"), Member.user_id == bindparam("user_id"))
+_MEMBERS = select(Member).where(
+    Member.team_id == bindparam("team_id"), Member.user_id.in_(bindparam("user_ids", expanding=True))
+)
+
+
+def find_member(session: Session, team_id: str, user_id: str) -> Member | None:
+    return session.scalar(_MEMBER, {"team_id": team_id, "user_id": user_id})
+
+
+def find_members(session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, Member]:
+    """Members by Slack id; ids Rapport has never seen are simply absent."""
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return {}
+    rows = session.scalars(_MEMBERS, {"team_id": team_id, "user_ids": ids})
+    return {m.user_id: m for m in rows}
+
+
+def apply_user_event(
+    session: Session, team_id: str, event_id: str | None, user: SlackUser, now: datetime
+) -> bool:
+    """Apply a `user_change`/`team_join` once, however often Slack delivers it."""
+    if not events.first_delivery(session, team_id, event_id, now):
+        return False
+    ensure_workspace(session, team_id, now)
+    upsert_members(session, team_id, [user], now)
+    return True
+
+
+def sync_team(db: Database, client: WebClient, team_id: str, now: datetime, *, page_size: int = 200) -> int:
+    """Page through `users.list` and upsert every member; returns how many were seen.
+
+    Each page commits on its own, so a long sync never holds the write lock for long.
+    """
+    info = client.team_info()
+    team = info.get("team") or {}
+    with db.write() as session:
+        workspace = ensure_workspace(session, team_id, now, name=team.get("name") or "")
+        workspace.domain = team.get("domain") or workspace.domain
+    seen = 0
+    cursor: str | None = None
+    while True:
+        page = (
+            client.users_list(limit=page_size, cursor=cursor)
+            if cursor
+            else client.users_list(limit=page_size)
+        )
+        with db.write() as session:
+            seen += upsert_members(session, team_id, page.get("members") or [], now)
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            break
+    with db.write() as session:
+        ensure_workspace(session, team_id, now).last_synced_at = now
+        events.forget_old(session, now)
+    return seen
+
+
+@dataclass
+class Resolved:
+    """Mentioned people sorted into those Rapport can act on and those it must name and skip."""
+
+    active: list[Member] = field(default_factory=list)
+    inactive: list[Member] = field(default_factory=list)  # deactivated people and bots
+    unknown: list[str] = field(default_factory=list)  # Slack ids not in the directory
+
+
+def resolve(session: Session, team_id: str, user_ids: Iterable[str]) -> Resolved:
+    """Sort mentioned Slack ids, keeping their order."""
+    ids = list(dict.fromkeys(user_ids))
+    return sort_mentioned(ids, find_members(session, team_id, ids))
+
+
+def sort_mentioned(user_ids: Iterable[str], found: Mapping[str, Member]) -> Resolved:
+    """Sort mentioned Slack ids by what `find_members` found for them, keeping their order."""
+    result = Resolved()
+    for uid in dict.fromkeys(user_ids):
+        member = found.get(uid)
+        if member is None:
+            result.unknown.append(uid)
+        elif member.active:
+            result.active.append(member)
+        else:
+            result.inactive.append(member)
+    return result
+
+
+def ensure_member(session: Session, team_id: str, user_id: str, now: datetime, name: str = "") -> Member:
+    """The member row for `user_id`, added bare on first sight (the next sync fills in the rest).
+
+    For people acting before the directory knows them, so what they do is never lost.
+    """
+    member = find_member(session, team_id, user_id)
+    if member is None:
+        ensure_workspace(session, team_id, now)
+        upsert_members(session, team_id, [{"id": user_id, "name": name}], now)
+        member = find_member(session, team_id, user_id)
+        assert member is not None
+    return member
+
+
+def set_birthday(member: Member, birthday: Birthday | None) -> None:
+    """Keep a birthday (the year only when given), or forget it."""
+    member.birthday_month = birthday.month if birthday else None
+    member.birthday_day = birthday.day if birthday else None
+    member.birth_year = birthday.year if birthday else None
+
+
+def recent_title_changes(
+    session: Session, team_id: str, since: datetime, until: datetime, *member_filters: Any
+) -> list[Any]:
+    """Title changes in (since, until], oldest first: id, member_id, old_title, new_title.
+
+    `member_filters` are conditions on `Member` (consent, deactivation) for callers that need them.
+    """
+    query = select(TitleChange.id, TitleChange.member_id, TitleChange.old_title, TitleChange.new_title)
+    if member_filters:
+        query = query.join(Member, Member.id == TitleChange.member_id).where(*member_filters)
+    query = query.where(
+        TitleChange.team_id == team_id, TitleChange.changed_at > since, TitleChange.changed_at <= until
+    ).order_by(TitleChange.changed_at, TitleChange.id)
+    return list(session.execute(query).all())

@@ -1,0 +1,138 @@
+"""Kudos reasons as evidence for `/whoknows`: the skills a reason names count for its receivers.
+
+A reason is matched against the curated skill names and aliases (as Slack titles are) and the
+workspace's own skill names, longest phrase first. Each receiver gets one piece of evidence per
+skill per kudos, decaying with age like every other kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, bindparam, literal, select
+from sqlalchemy.orm import Session
+
+from bot.expertise import evidence
+from bot.expertise.evidence import Evidence, Ids, Words
+from bot.expertise.names import MAX_TOPIC_WORDS, catalog, normalise
+from bot.expertise.titles import title_skills
+from bot.expertise.vocabulary import ensure_skills, vocabulary
+from bot.models.celebrations import Kudos, KudosSkill
+from bot.platform import blocks
+from bot.platform import mrkdwn as textparse
+from bot.platform.storage import in_ids, insert_many_ignore
+
+SOURCE = "kudos"
+WEIGHT = 0.8  # a colleague's thanks for work on a skill: between a title and a declaration
+_LINKS = re.compile(r"<[^>]*>")
+_LONGEST = 4  # words in the longest skill name looked for
+
+
+def skill_keys(reason: str) -> list[str]:
+    """Curated skill keys a reason names (mentions and links aside), in the order they appear."""
+    words = normalise(_LINKS.sub(" ", reason)).split()
+    step = MAX_TOPIC_WORDS - _LONGEST  # overlapping windows, so a name across a boundary counts
+    found: list[str] = []
+    for start in range(0, max(1, len(words)), step):
+        for key in title_skills(" ".join(words[start : start + MAX_TOPIC_WORDS])):
+            if key not in found:
+                found.append(key)
+    return found
+
+
+def team_skill_ids(session: Session, team_id: str, reason: str) -> list[int]:
+    """The workspace's own skills (declared with names the curated table lacks) a reason names."""
+    by_key = vocabulary(session, team_id).by_key
+    words = normalise(_LINKS.sub(" ", reason)).split()
+    found: list[int] = []
+    start = 0
+    while start < len(words):
+        for end in range(min(len(words), start + _LONGEST), start, -1):
+            phrase = " ".join(words[start:end])
+            skill = by_key.get(phrase) if len(phrase) > 2 else None
+            if skill is not None:
+                found.append(skill.id)
+                start = end
+                break
+        else:
+            start += 1
+    return list(dict.fromkeys(found))
+
+
+def index(session: Session, item: Kudos, receiver_ids: Sequence[int], now: datetime) -> list[int]:
+    """Record the skills a kudos names as evidence for its receivers; returns the skill ids."""
+    table = catalog()
+    keys = skill_keys(item.reason)
+    ids = list(ensure_skills(session, item.team_id, ((k, table.label(k) or k) for k in keys), now).values())
+    ids = list(dict.fromkeys(ids + team_skill_ids(session, item.team_id, item.reason)))
+    if not ids or not receiver_ids:
+        return []
+    score = evidence.score_at(1.0, item.created_at)
+    rows = [
+        {
+            "kudos_id": item.id,
+            "member_id": member_id,
+            "skill_id": skill_id,
+            "team_id": item.team_id,
+            "score": score,
+            "created_at": item.created_at,
+        }
+        for member_id in receiver_ids
+        for skill_id in ids
+    ]
+    insert_many_ignore(session, KudosSkill, rows, ["kudos_id", "member_id", "skill_id"])
+    evidence.refresh(session, item.team_id, [(m, s) for m in receiver_ids for s in ids])
+    return ids
+
+
+class KudosSource:
+    """Evidence from kudos reasons (an `evidence.EvidenceSource`)."""
+
+    name = SOURCE
+    named = 1  # kudos quoted in an explanation
+
+    def __init__(self, weight: float = WEIGHT) -> None:
+        self.weight = weight
+        columns = evidence.shown_columns(
+            self.name,
+            KudosSkill.member_id,
+            KudosSkill.skill_id,
+            KudosSkill.score * literal(weight),
+            KudosSkill.created_at,
+            by=Kudos.giver_id,
+            note=Kudos.reason,
+        )
+        self._shown = (
+            select(*columns)
+            .join(Kudos, Kudos.id == KudosSkill.kudos_id)
+            .where(
+                KudosSkill.team_id == bindparam("team_id"),
+                evidence.shown_skills(KudosSkill.skill_id),
+                in_ids(KudosSkill.member_id, "member_ids"),
+            )
+        )
+
+    def scores(self, team_id: str, member_ids: Ids, skill_ids: Ids) -> Select[int, int, float]:
+        score = (KudosSkill.score * literal(self.weight)).label("score")
+        stmt = select(KudosSkill.member_id, KudosSkill.skill_id, score).where(KudosSkill.team_id == team_id)
+        if member_ids is not None:
+            stmt = stmt.where(KudosSkill.member_id.in_(member_ids))
+        return stmt if skill_ids is None else stmt.where(KudosSkill.skill_id.in_(skill_ids))
+
+    def shown(self) -> Select[Any]:
+        return self._shown
+
+    def explain(self, found: Sequence[Evidence], words: Words) -> str:
+        latest = max(found, key=lambda e: e.at)
+        reason = blocks.clip(" ".join(textparse.strip_mentions(latest.note).split()), 80)
+        giver = words.people.get(latest.by) if latest.by is not None else None
+        by = f" from <@{giver}>" if giver else ""
+        kudos_count = len({(e.at, e.by) for e in found})
+        more = f" (+{kudos_count - 1} more)" if kudos_count > 1 else ""
+        return f"kudos{by} for “{reason}”{more}"
+
+
+evidence.register(KudosSource())

@@ -1,0 +1,72 @@
+"""A person's circle: the people they logged with, endorsed, gave kudos to or keep in touch with.
+
+Each *part* is a function returning a SELECT of `(member_id, other_id)` pairs ("member_id has
+other_id in their circle") for one team, limited to `other_id IN subjects`, so a nudge source
+asks only about the few people it has news of. Parts are plain SQL over indexed columns, so
+planning stays a constant number of statements however big the team.
+
+Only *who* is in a circle comes from here, never why: the relationship log stays private, and
+a nudge never says which part put someone in the recipient's circle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import false, literal, select, union
+
+from bot.models.expertise import Endorsement
+from bot.models.relationships import Cadence, InteractionParticipant
+from bot.platform.storage import computed_first
+
+# (team_id, subjects: a SELECT of member ids) -> SELECT member_id, other_id
+CirclePart = Callable[[str, Any], Any]
+
+
+def logged_with(team_id: str, subjects: Any) -> Any:
+    """I logged an interaction with them."""
+    p = InteractionParticipant
+    return select(p.author_id.label("member_id"), p.member_id.label("other_id")).where(
+        p.team_id == team_id, p.member_id.in_(subjects)
+    )
+
+
+def logged_with_me(team_id: str, subjects: Any) -> Any:
+    """They logged an interaction with me: "people I logged with" runs both ways."""
+    p = InteractionParticipant
+    return select(p.member_id.label("member_id"), p.author_id.label("other_id")).where(
+        p.team_id == team_id, p.author_id.in_(subjects)
+    )
+
+
+def endorsed(team_id: str, subjects: Any) -> Any:
+    """I endorsed them."""
+    e = Endorsement
+    return select(e.endorser_id.label("member_id"), e.endorsee_id.label("other_id")).where(
+        e.team_id == team_id, e.endorsee_id.in_(subjects)
+    )
+
+
+def keep_in_touch(team_id: str, subjects: Any) -> Any:
+    """I keep in touch with them (an active cadence)."""
+    c = Cadence
+    return select(c.author_id.label("member_id"), c.contact_id.label("other_id")).where(
+        c.team_id == team_id, c.contact_id.in_(subjects), ~c.stopped
+    )
+
+
+# Kudos adds its own part (giver → receiver) from `bot.kudos_nudges`.
+PARTS: list[CirclePart] = [logged_with, logged_with_me, endorsed, keep_in_touch]
+
+
+def pairs(team_id: Any, subjects: Any) -> Any:
+    """Who has whom in their circle, among `subjects` (a SELECT of member ids): a subquery of
+    (member_id, other_id). The subjects are worked out once for all the parts."""
+    who = computed_first(subjects, "subjects")
+    among = select(*who.c)
+    selects = [part(team_id, among) for part in PARTS]
+    if not selects:
+        nobody = select(literal(0).label("member_id"), literal(0).label("other_id")).where(false())
+        return nobody.subquery("circle")
+    return union(*selects).add_cte(who, nest_here=True).subquery("circle")

@@ -1,0 +1,117 @@
+"""What colleagues gave me, in my digest: endorsements received.
+
+Kudos received (issue 6, celebrations) belong here too: a source and a kind like these.
+
+An endorsement is told once: planning claims the ones nobody was told about yet (sets their
+`notified_at`) for endorsees who have a delivery day, in the same transaction that plans their
+nudge, so a second planner running at once finds them claimed. One nudge tells everything one
+colleague endorsed since the last one ("Ana endorsed you for Kubernetes, Terraform").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy.orm import Session, aliased
+
+from bot.expertise import render
+from bot.models import Member
+from bot.models.expertise import Endorsement, Skill
+from bot.models.outbox import Nudge
+from bot.nudges import kinds
+from bot.nudges.planning import SOURCES, PlanContext, Source, bind, key
+from bot.platform.storage import computed_first
+
+ENDORSED = "endorsed"
+
+
+def _endorsements(ctx: PlanContext, *, claimed: bool) -> Any:
+    """This team's endorsements waiting to be told, or claimed by this run: found first from
+    their index (the database would otherwise start from every recipient)."""
+    e = aliased(Endorsement)
+    when = [e.notified_at == ctx.now] if claimed else [e.notified_at.is_(None), e.created_at <= ctx.now]
+    found = select(e.id, e.endorser_id, e.endorsee_id).where(e.team_id == ctx.team_id, *when)
+    return computed_first(found, "claimed" if claimed else "waiting")
+
+
+def claim(session: Session, team_id: str, now: datetime, ctx: PlanContext) -> dict[str, Any]:
+    """Claim the endorsements nobody was told about yet, for endorsees with a delivery day."""
+    waiting = _endorsements(ctx, claimed=False)
+    for_recipients = select(waiting.c.id).where(waiting.c.endorsee_id.in_(select(ctx.recipients.c.member_id)))
+    session.execute(
+        update(Endorsement)
+        # Checked again on the row itself: a planner running at once may have claimed it.
+        .where(Endorsement.id.in_(for_recipients), Endorsement.notified_at.is_(None))
+        .values(notified_at=ctx.now)
+        .execution_options(synchronize_session=False),
+        bind(team_id, now),
+    )
+    return {}
+
+
+def endorsements(ctx: PlanContext) -> Select[Any]:
+    """The endorsements claimed in this run, one nudge per endorser and endorsee."""
+    r, endorser = ctx.recipients.c, aliased(Member)
+    claimed = _endorsements(ctx, claimed=True)
+    c = claimed.c
+    first = func.min(c.id)
+    return (
+        select(
+            *ctx.item(
+                ENDORSED,
+                occurrence=key(ENDORSED, c.endorser_id, first),
+                subject_id=c.endorser_id,
+                ref_id=first,
+            )
+        )
+        .select_from(claimed)
+        .join(ctx.recipients, r.member_id == c.endorsee_id)
+        .join(endorser, endorser.id == c.endorser_id)
+        .where(endorser.active)
+        .group_by(r.member_id, c.endorser_id, r.local_date, r.deliver_after, r.expires_at)
+    )
+
+
+SOURCES.append(Source(endorsements, prepare=claim))
+
+
+def _describe(
+    session: Session, team_id: str, items: Sequence[Nudge], now: datetime
+) -> dict[int, kinds.Line | None]:
+    ref = aliased(Endorsement)
+    e = Endorsement
+    rows = session.execute(
+        select(ref.id, ref.endorsee_id, Skill.label)
+        .join(
+            e,
+            and_(
+                e.endorser_id == ref.endorser_id,
+                e.endorsee_id == ref.endorsee_id,
+                e.notified_at == ref.notified_at,  # claimed together
+            ),
+        )
+        .join(Skill, Skill.id == e.skill_id)
+        .where(ref.team_id == team_id, ref.id.in_([n.ref_id for n in items if n.ref_id is not None]))
+        .order_by(e.id)
+    ).all()
+    skills: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for ref_id, endorsee_id, label in rows:
+        skills[(ref_id, endorsee_id)].append(label)
+    people = kinds.members(session, team_id, (n.subject_id for n in items))
+    out: dict[int, kinds.Line | None] = {}
+    for n in items:
+        endorser = people.get(n.subject_id or 0)
+        labels = skills.get((n.ref_id or 0, n.recipient_id))
+        if endorser is None or not endorser.active or not labels:
+            out[n.id] = None
+            continue
+        text, context = render.endorsement_line(endorser.user_id, labels)
+        out[n.id] = kinds.Line(text, context, endorser.user_id)
+    return out
+
+
+kinds.register(kinds.Kind(ENDORSED, kinds.FOR_YOU, _describe))

@@ -1,0 +1,67 @@
+"""Whom a `/whoknows` asker already knows: the relationship log behind `bot.expertise.acquaintances`.
+
+"Known" comes from the asker's own log only (the answer goes to the asker alone). An introducer
+is someone the asker logged with who has a public tie to the candidate (an endorsement either
+way): never anything read from someone else's private log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, bindparam, literal, select, union_all
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from bot.expertise.acquaintances import Acquaintances
+from bot.models import Member
+from bot.models.expertise import Endorsement
+from bot.models.relationships import InteractionParticipant
+from bot.platform.storage import in_ids
+from bot.relationships.interactions import KNOWN_AMONG
+
+_CONTACTS = (
+    select(InteractionParticipant.member_id)
+    .join(Member, Member.id == InteractionParticipant.member_id)
+    .where(
+        InteractionParticipant.team_id == bindparam("team_id"),
+        InteractionParticipant.author_id == bindparam("author_id"),
+        Member.active,
+    )
+)
+
+
+def _tied(candidate: InstrumentedAttribute[int], contact: InstrumentedAttribute[int]) -> Select[int, int]:
+    """Candidates with an endorsement tie to one of the asker's contacts: (introducer, candidate)."""
+    return select(contact.label("introducer"), candidate.label("candidate")).where(
+        Endorsement.team_id == bindparam("team_id"),
+        in_ids(candidate, "candidate_ids"),
+        contact.in_(_CONTACTS),
+    )
+
+
+_known = KNOWN_AMONG.subquery()
+# One statement, built once: /whoknows runs it on its answer path.
+_ACQUAINTANCES = union_all(
+    select(literal(None).label("introducer"), _known.c.member_id.label("candidate")),
+    _tied(Endorsement.endorsee_id, Endorsement.endorser_id),
+    _tied(Endorsement.endorser_id, Endorsement.endorsee_id),
+)
+
+
+def acquaintances(
+    session: Session, team_id: str, asker_id: int, candidate_ids: Sequence[int]
+) -> Acquaintances:
+    """Among `candidate_ids`: whom the asker has logged with, and who could introduce the others."""
+    ids = list(dict.fromkeys(candidate_ids))
+    if not ids:
+        return Acquaintances()
+    params = {"team_id": team_id, "author_id": asker_id, "candidate_ids": ids}
+    known: set[int] = set()
+    introducers: dict[int, int] = {}
+    for introducer, candidate in session.connection().execute(_ACQUAINTANCES, params):
+        if introducer is None:
+            known.add(candidate)
+        elif introducer not in (asker_id, candidate):
+            introducers.setdefault(candidate, introducer)
+    unknown = {c: i for c, i in introducers.items() if c not in known}
+    return Acquaintances(known=frozenset(known), introducers=unknown)

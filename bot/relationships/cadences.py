@@ -1,0 +1,310 @@
+"""Keep in touch: a cadence per (author, contact) that any contact resets.
+
+Logging an interaction touches the cadence; kudos and endorsements will call `touch` too.
+Due dates are the author's local calendar dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from bot.directory import members as people
+from bot.models import Member
+from bot.models.relationships import Cadence, Interaction, InteractionParticipant
+from bot.platform.mrkdwn import mentions, strip_mentions
+from bot.relationships.dates import WORD_NUMBERS, local_today
+from bot.relationships.followups import CADENCE, DueItem
+
+MAX_EVERY_DAYS = 2 * 365
+
+# Built once: /log's answer path runs it, usually to find nothing (see bot.interactions).
+_ACTIVE_WITH = select(Cadence.id, Cadence.every_days, Cadence.last_contact_at).where(
+    Cadence.team_id == bindparam("team_id"),
+    Cadence.author_id == bindparam("author_id"),
+    Cadence.contact_id.in_(bindparam("contact_ids", expanding=True)),
+    ~Cadence.stopped,
+)
+
+_UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 91, "year": 365}
+_EVERY = re.compile(
+    r"^every\s+(?:(other)\s+|(\d{1,4}|" + "|".join(WORD_NUMBERS) + r")\s+)?"
+    r"(day|week|fortnight|month|quarter|year)s?$"
+)
+_ADVERBS = {
+    "daily": 1,
+    "weekly": 7,
+    "biweekly": 14,
+    "fortnightly": 14,
+    "monthly": 30,
+    "bimonthly": 61,
+    "quarterly": 91,
+    "yearly": 365,
+    "annually": 365,
+}
+
+
+def read_every(text: str) -> int | None:
+    """Days in "every 6 weeks", "every other month", "monthly"; None when not understood."""
+    phrase = " ".join(text.lower().strip(" .!").split())
+    if phrase in _ADVERBS:
+        return _ADVERBS[phrase]
+    m = _EVERY.match(phrase)
+    if not m:
+        return None
+    other, count, unit = m.groups()
+    n = 2 if other else (1 if count is None else int(count) if count.isdigit() else WORD_NUMBERS[count])
+    return n * _UNIT_DAYS[unit]
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One of the author's cadences, for listing."""
+
+    cadence: Cadence
+    person: Member
+
+
+def _due_after(at: datetime, every_days: int, tz: str) -> date:
+    return local_today(at, tz) + timedelta(days=every_days)
+
+
+def last_contact(session: Session, team_id: str, author_id: int, contact_id: int) -> datetime | None:
+    """When the author last logged an interaction with the contact."""
+    return session.scalar(
+        select(func.max(InteractionParticipant.occurred_at)).where(
+            InteractionParticipant.team_id == team_id,
+            InteractionParticipant.author_id == author_id,
+            InteractionParticipant.member_id == contact_id,
+        )
+    )
+
+
+def keep_in_touch(
+    session: Session, team_id: str, author: Member, contact: Member, every_days: int, now: datetime
+) -> Cadence:
+    """Start (or change, or restart) keeping in touch with `contact` every `every_days` days."""
+    cadence = session.scalar(
+        select(Cadence).where(
+            Cadence.team_id == team_id, Cadence.author_id == author.id, Cadence.contact_id == contact.id
+        )
+    )
+    last = last_contact(session, team_id, author.id, contact.id)
+    if cadence is None:
+        cadence = Cadence(team_id=team_id, author_id=author.id, contact_id=contact.id, created_at=now)
+        session.add(cadence)
+    elif cadence.last_contact_at and (last is None or cadence.last_contact_at > last):
+        last = cadence.last_contact_at  # touched by something other than a logged interaction
+    cadence.every_days = every_days
+    cadence.stopped = False
+    cadence.last_contact_at = last
+    cadence.next_due_on = _due_after(last or now, every_days, author.tz)
+    session.flush()
+    return cadence
+
+
+def _active(session: Session, team_id: str, author_id: int, which: ColumnElement[bool]) -> Cadence | None:
+    return session.scalar(
+        select(Cadence).where(
+            Cadence.team_id == team_id, Cadence.author_id == author_id, ~Cadence.stopped, which
+        )
+    )
+
+
+def stop(session: Session, team_id: str, author_id: int, contact_id: int) -> bool:
+    """Stop keeping in touch; False when there was no active cadence."""
+    cadence = _active(session, team_id, author_id, Cadence.contact_id == contact_id)
+    if cadence is None:
+        return False
+    cadence.stopped = True
+    return True
+
+
+def touch_many(
+    session: Session, team_id: str, author_id: int, contact_ids: Iterable[int], at: datetime
+) -> int:
+    """Record contact at `at` with these people: their cadences start over. Returns how many moved."""
+    ids = list(contact_ids)
+    if not ids:
+        return 0
+    connection = session.connection()
+    rows = connection.execute(
+        _ACTIVE_WITH, {"team_id": team_id, "author_id": author_id, "contact_ids": ids}
+    ).all()
+    # An older interaction logged late does not move the clock back.
+    moving = [(cid, every) for cid, every, last in rows if last is None or last < at]
+    if not moving:
+        return 0
+    author = session.get(Member, author_id)
+    today = local_today(at, author.tz if author else "UTC")
+    for cadence_id, every in moving:
+        connection.execute(
+            update(Cadence)
+            .where(Cadence.id == cadence_id)
+            .values(last_contact_at=at, next_due_on=today + timedelta(days=every))
+        )
+    for cadence_id, _ in moving:  # an ORM copy loaded earlier in this session is stale now
+        loaded = session.identity_map.get(session.identity_key(Cadence, cadence_id))
+        if loaded is not None:
+            session.expire(loaded)
+    return len(moving)
+
+
+def touch(session: Session, team_id: str, author_id: int, contact_id: int, at: datetime) -> bool:
+    """The author was in touch with the contact at `at` (a kudos, an endorsement, a logged talk)."""
+    return touch_many(session, team_id, author_id, [contact_id], at) > 0
+
+
+def recount(
+    session: Session, team_id: str, author: Member, contact_ids: Iterable[int], gone: datetime
+) -> None:
+    """After an interaction at `gone` was deleted: cadences it had reset fall back to the one before."""
+    cadences = session.scalars(
+        select(Cadence).where(
+            Cadence.team_id == team_id,
+            Cadence.author_id == author.id,
+            Cadence.contact_id.in_(list(contact_ids)),
+            Cadence.last_contact_at == gone,
+        )
+    ).all()
+    for cadence in cadences:
+        last = last_contact(session, team_id, author.id, cadence.contact_id)
+        cadence.last_contact_at = last
+        cadence.next_due_on = _due_after(last or cadence.created_at, cadence.every_days, author.tz)
+
+
+def snooze(session: Session, team_id: str, author_id: int, cadence_id: int, until: date) -> bool:
+    """Remind the author about this contact on `until` instead."""
+    cadence = _active(session, team_id, author_id, Cadence.id == cadence_id)
+    if cadence is None:
+        return False
+    cadence.next_due_on = until
+    return True
+
+
+def mark_done(session: Session, team_id: str, author_id: int, cadence_id: int, now: datetime) -> bool:
+    """The author got in touch: the cadence starts over from now."""
+    cadence = _active(session, team_id, author_id, Cadence.id == cadence_id)
+    return cadence is not None and touch(session, team_id, author_id, cadence.contact_id, now)
+
+
+def contacts(session: Session, team_id: str, author_id: int) -> list[Contact]:
+    """The author's active cadences, soonest due first."""
+    rows = session.execute(
+        select(Cadence, Member)
+        .join(Member, Member.id == Cadence.contact_id)
+        .where(Cadence.team_id == team_id, Cadence.author_id == author_id, ~Cadence.stopped)
+        .order_by(Cadence.next_due_on, Cadence.id)
+    )
+    return [Contact(c, p) for c, p in rows]
+
+
+def _due(team_id: str) -> Select[Any]:
+    """Active cadences about active people, with the topics of the author's last talk with them."""
+    p = InteractionParticipant
+    last_topics = (
+        select(Interaction.topics)
+        .join(p, p.interaction_id == Interaction.id)
+        .where(p.author_id == Cadence.author_id, p.member_id == Cadence.contact_id)
+        .order_by(p.occurred_at.desc(), p.interaction_id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(Cadence, Member, last_topics)
+        .join(Member, Member.id == Cadence.contact_id)
+        .where(
+            Cadence.team_id == team_id,
+            ~Cadence.stopped,
+            Member.active,
+        )
+    )
+
+
+def _items(rows: Any) -> list[DueItem]:
+    return [
+        DueItem(
+            kind=CADENCE,
+            id=c.id,
+            author_id=c.author_id,
+            person=p,
+            due_on=c.next_due_on,
+            every_days=c.every_days,
+            last_contact_at=c.last_contact_at,
+            topics=topics or "",
+        )
+        for c, p, topics in rows
+    ]
+
+
+def due_cadences(
+    session: Session, team_id: str, through: date, author_ids: Collection[int] | None = None
+) -> list[DueItem]:
+    """Active cadences due on or before `through` (a local date), never about deactivated people."""
+    stmt = _due(team_id).where(Cadence.next_due_on <= through)
+    if author_ids is not None:
+        stmt = stmt.where(Cadence.author_id.in_(list(author_ids)))
+    stmt = stmt.order_by(Cadence.author_id, Cadence.next_due_on, Cadence.id)
+    return _items(session.execute(stmt))
+
+
+def active_by_id(session: Session, team_id: str, cadence_ids: Collection[int]) -> dict[int, DueItem]:
+    """These cadences, by id, while active and about someone active (for the daily digest)."""
+    if not cadence_ids:
+        return {}
+    stmt = _due(team_id).where(Cadence.id.in_(list(cadence_ids)))
+    return {item.id: item for item in _items(session.execute(stmt))}
+
+
+@dataclass
+class KeepInTouch:
+    """What `/rapport keep-in-touch …` did, for the reply."""
+
+    author: Member
+    today: date
+    started: list[Cadence] = field(default_factory=list)
+    stopped: list[Member] = field(default_factory=list)
+    not_found: list[Member] = field(default_factory=list)  # asked to stop, had no cadence
+    people: dict[int, Member] = field(default_factory=dict)  # by member id, for naming
+    inactive: list[Member] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    listing: list[Contact] = field(default_factory=list)
+    problem: str | None = None
+
+
+def request(session: Session, team_id: str, user_id: str, text: str, now: datetime) -> KeepInTouch:
+    """`@alice [@bob] every 6 weeks`, `@alice stop`, or nothing (list mine)."""
+    author = people.ensure_member(session, team_id, user_id, now)
+    result = KeepInTouch(author=author, today=local_today(now, author.tz))
+    user_ids = [uid for uid in mentions(text) if uid != user_id]
+    rest = strip_mentions(text).strip().lower()
+    if not user_ids:
+        result.listing = contacts(session, team_id, author.id)
+        if text.strip():
+            result.problem = "Who with? Mention a colleague, like `@alice every 6 weeks`."
+        return result
+    found = people.resolve(session, team_id, user_ids)
+    result.inactive, result.unknown = found.inactive, found.unknown
+    result.people = {m.id: m for m in found.active}
+    if rest in ("stop", "end", "off", "cancel", "remove"):
+        for member in found.active:
+            target = result.stopped if stop(session, team_id, author.id, member.id) else result.not_found
+            target.append(member)
+        return result
+    every_days = read_every(rest)
+    if every_days is None:
+        said = f"I couldn't read “{rest[:60]}” as an interval. " if rest else "How often? "
+        result.problem = said + "Try `every 6 weeks`, `every month`, `every 10 days` or `stop`."
+    elif not 1 <= every_days <= MAX_EVERY_DAYS:
+        result.problem = "Pick an interval between a day and two years."
+    else:
+        result.started = [
+            keep_in_touch(session, team_id, author, member, every_days, now) for member in found.active
+        ]
+    return result

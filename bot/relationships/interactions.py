@@ -1,0 +1,467 @@
+"""The private relationship log: record an interaction, undo it, read one's history.
+
+What an author logs (note, topics, who helped whom) is theirs alone: every read here is
+scoped to one author, and nothing in this module logs a note.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.orm import Session
+
+from bot.directory import members as people
+from bot.models import Member
+from bot.models.relationships import FollowUp, Interaction, InteractionParticipant
+from bot.platform import mrkdwn as textparse
+from bot.platform.storage import in_ids
+from bot.relationships import cadences, followups
+from bot.relationships.dates import LocalNow, future_date_problem, leading_date
+
+NOTE_LIMIT = 3000  # what a Slack section (and the modal's note field) can hold
+TOPICS_LIMIT = 20
+MAX_PARTICIPANTS = 25
+DATE_WORDS = 6  # the longest date phrase looked for after "follow up"
+
+# /log's answer path runs these on every request: plain statements built once, since building
+# statements and the ORM's unit of work would cost more than running them (bench/scenarios/log.py).
+_INSERT_INTERACTION = insert(Interaction).returning(Interaction.id)
+_INSERT_PARTICIPANTS = insert(InteractionParticipant)
+
+
+@dataclass
+class Draft:
+    """An interaction as the author described it, before it is checked and saved."""
+
+    user_ids: list[str]
+    note: str = ""
+    topics: list[str] = field(default_factory=list)
+    give_take: int | None = None
+    occurred_on: date | None = None  # local date; None means now
+    follow_up_on: date | None = None
+    follow_up_about: str | None = None  # Slack id; default: the first participant
+    link: str | None = None
+    closes: str | None = None  # a due item ("f:12", "c:3") this log answers
+
+
+@dataclass
+class Logged:
+    """What /log understood and did; `interaction_id` is None when nothing was recorded."""
+
+    author: Member
+    today: date  # the author's local date when it was logged
+    interaction_id: int | None = None
+    participants: list[Member] = field(default_factory=list)
+    inactive: list[Member] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    note: str = ""
+    topics: list[str] = field(default_factory=list)
+    give_take: int | None = None
+    occurred_at: datetime | None = None
+    follow_up_on: date | None = None
+    follow_up_about: Member | None = None
+    follow_up_problem: str | None = None  # the follow-up asked for and not set, and why
+    problem: str | None = None  # why nothing was recorded
+    problem_field: str | None = None  # the form field the problem is about
+    remarks: list[str] = field(default_factory=list)
+
+    @property
+    def saved(self) -> bool:
+        return self.interaction_id is not None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One interaction in an author's own timeline."""
+
+    id: int
+    occurred_at: datetime
+    note: str
+    topics: list[str]
+    give_take: int | None
+    link: str | None
+    people: list[Member]  # everyone it was with
+
+    @classmethod
+    def of(cls, interaction: Interaction, people: list[Member]) -> Entry:
+        i = interaction
+        return cls(i.id, i.occurred_at, i.note, i.topics.split(), i.give_take, i.link, people)
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    contact: Member
+    entries: list[Entry]
+    page: int
+    has_more: bool
+
+
+# --------------------------------------------------------------------------------------------
+# Recording
+# --------------------------------------------------------------------------------------------
+
+
+def log_text(session: Session, team_id: str, author_user_id: str, text: str, now: datetime) -> Logged:
+    """/log with text: understand it in the author's time zone and record it (or say why not)."""
+    parsed = textparse.read_log(text)
+    found = people.find_members(session, team_id, [author_user_id, *parsed.user_ids])
+    author = found.get(author_user_id) or people.ensure_member(session, team_id, author_user_id, now)
+    local = LocalNow.of(now, author.tz)
+    draft = Draft(user_ids=parsed.user_ids, topics=parsed.topics, give_take=parsed.give_take)
+    note = parsed.note
+    follow_up_problem = None
+    clause = parsed.follow_up
+    if clause is not None:
+        due, used = leading_date(clause.words, local, longest=DATE_WORDS)
+        if due is None:
+            # Not a date after all ("follow up on the proposal"): it stays part of the note.
+            note = parsed.whole_note
+            phrase = " ".join(clause.words[:DATE_WORDS])
+            follow_up_problem = (
+                f"I couldn't read a follow-up date in “{phrase}”."
+                if phrase
+                else "You asked for a follow-up but didn't say when."
+            ) + " Pick a date here, or write it like `follow up in 2 weeks`, `on Friday`, `2026-12-01`."
+        else:
+            rest = " ".join(clause.words[used:])
+            note = f"{note} {rest}".strip()
+            follow_up_problem = future_date_problem(due, local.today)
+            draft.follow_up_on = None if follow_up_problem else due
+            draft.follow_up_about = next(iter(clause.about), None)
+    names = {uid: m.label for uid, m in found.items()}
+    draft.note = textparse.note_with_names(note, names)
+    logged = record(session, team_id, author, draft, now, known=found)
+    if logged.saved and follow_up_problem:
+        logged.follow_up_problem = follow_up_problem
+    if parsed.mixed_give_take:
+        logged.remarks.append("You tagged both #gave and #got, so I didn't mark who helped whom.")
+    return logged
+
+
+def log_form(session: Session, team_id: str, author_user_id: str, draft: Draft, now: datetime) -> Logged:
+    """The log form (or "Log it") submitted: record it, and close the item it answers."""
+    author = people.ensure_member(session, team_id, author_user_id, now)
+    draft.topics = [t for t in draft.topics if t]
+    logged = record(session, team_id, author, draft, now)
+    if logged.saved and draft.closes and draft.closes.startswith(f"{followups.FOLLOW_UP}:"):
+        number = draft.closes.partition(":")[2]
+        if number.isdigit():
+            followups.mark_done(session, team_id, author.id, int(number), now)
+    return logged
+
+
+def record(
+    session: Session,
+    team_id: str,
+    author: Member,
+    draft: Draft,
+    now: datetime,
+    *,
+    known: dict[str, Member] | None = None,
+) -> Logged:
+    """Check a draft and save it: the interaction, its people, its follow-up, their cadences."""
+    local = LocalNow.of(now, author.tz)
+    logged = Logged(author=author, today=local.today, topics=draft.topics, give_take=draft.give_take)
+    ids = [uid for uid in dict.fromkeys(draft.user_ids) if uid != author.user_id]
+    found = dict(known or {})
+    missing = [uid for uid in ids if uid not in found]
+    found.update(people.find_members(session, team_id, missing) if missing else {})
+    mentioned = people.sort_mentioned(ids, found)
+    logged.participants, logged.inactive, logged.unknown = (
+        mentioned.active,
+        mentioned.inactive,
+        mentioned.unknown,
+    )
+    if not logged.participants:
+        logged.problem = (
+            "Who was it with? Mention at least one colleague, like `@alice`."
+            if not (logged.unknown or logged.inactive)
+            else "None of the people mentioned can be logged, so nothing was recorded."
+        )
+        logged.problem_field = "people"
+        return logged
+    if len(logged.participants) > MAX_PARTICIPANTS:
+        logged.problem, logged.problem_field = f"That's more than {MAX_PARTICIPANTS} people.", "people"
+        return logged
+    note = draft.note.strip()
+    if len(note) > NOTE_LIMIT:
+        logged.problem = (
+            f"That note is {len(note):,} characters; Rapport keeps notes up to {NOTE_LIMIT:,}. "
+            "Nothing was recorded: please shorten it and log again."
+        )
+        logged.problem_field = "note"
+        return logged
+    if len(draft.topics) > TOPICS_LIMIT:
+        logged.problem, logged.problem_field = f"Up to {TOPICS_LIMIT} topics, please.", "topics"
+        return logged
+    occurred_at = _occurred_at(draft.occurred_on, now, author.tz, local.today)
+    if occurred_at is None:
+        logged.problem, logged.problem_field = "That day hasn't happened yet.", "when"
+        return logged
+    if draft.follow_up_on is not None:
+        problem = future_date_problem(draft.follow_up_on, local.today)
+        if problem:
+            logged.problem, logged.problem_field = problem, "follow_up"
+            return logged
+
+    connection = session.connection()
+    interaction_id = connection.execute(
+        _INSERT_INTERACTION,
+        {
+            "team_id": team_id,
+            "author_id": author.id,
+            "occurred_at": occurred_at,
+            "created_at": now,
+            "note": note,
+            "topics": " ".join(draft.topics),
+            "give_take": draft.give_take,
+            "link": draft.link,
+        },
+    ).scalar_one()
+    member_ids = [m.id for m in logged.participants]
+    connection.execute(
+        _INSERT_PARTICIPANTS,
+        [
+            {
+                "interaction_id": interaction_id,
+                "member_id": mid,
+                "team_id": team_id,
+                "author_id": author.id,
+                "occurred_at": occurred_at,
+            }
+            for mid in member_ids
+        ],
+    )
+    if draft.follow_up_on is not None:
+        about = found.get(draft.follow_up_about or "")
+        if about not in logged.participants:
+            about = logged.participants[0]
+        assert about is not None
+        followups.create(
+            session, team_id, author.id, about.id, draft.follow_up_on, now, interaction_id=interaction_id
+        )
+        logged.follow_up_on, logged.follow_up_about = draft.follow_up_on, about
+    cadences.touch_many(session, team_id, author.id, member_ids, occurred_at)
+    logged.interaction_id = interaction_id
+    logged.note = note
+    logged.occurred_at = occurred_at
+    return logged
+
+
+def _occurred_at(day: date | None, now: datetime, tz: str, today: date) -> datetime | None:
+    """When it happened: now, or midday of an earlier local date; None for a future date."""
+    if day is None or day == today:
+        return now
+    if day > today:
+        return None
+    zone = ZoneInfo(people.valid_tz(tz))
+    return datetime.combine(day, time(12), zone).astimezone(now.tzinfo)
+
+
+def follow_up_on(
+    session: Session, team_id: str, author_user_id: str, interaction_id: int, due: date, now: datetime
+) -> Logged | None:
+    """Add the follow-up a /log asked for but couldn't set ("Pick a date" under its answer)."""
+    owned = _owned(session, team_id, author_user_id, interaction_id)
+    if owned is None:
+        return None
+    author, interaction = owned
+    local = LocalNow.of(now, author.tz)
+    logged = Logged(author=author, interaction_id=interaction.id, today=local.today)
+    logged.follow_up_problem = future_date_problem(due, local.today)
+    if logged.follow_up_problem:
+        return logged
+    about = session.scalar(
+        select(Member)
+        .join(InteractionParticipant, InteractionParticipant.member_id == Member.id)
+        .where(InteractionParticipant.interaction_id == interaction.id)
+        .order_by(Member.id)
+        .limit(1)
+    )
+    if about is None:
+        return None
+    followups.create(session, team_id, author.id, about.id, due, now, interaction_id=interaction.id)
+    logged.follow_up_on, logged.follow_up_about = due, about
+    return logged
+
+
+def load_logged(
+    session: Session, team_id: str, author_user_id: str, interaction_id: int, now: datetime
+) -> Logged | None:
+    """An interaction of the author's as the /log answer shows it (to redraw that answer)."""
+    owned = _owned(session, team_id, author_user_id, interaction_id)
+    if owned is None:
+        return None
+    author, interaction = owned
+    (entry,) = _entries(session, team_id, [interaction])
+    logged = Logged(
+        author=author,
+        interaction_id=interaction.id,
+        participants=entry.people,
+        note=entry.note,
+        topics=entry.topics,
+        give_take=entry.give_take,
+        occurred_at=entry.occurred_at,
+        today=LocalNow.of(now, author.tz).today,
+    )
+    follow_up = session.scalar(
+        select(FollowUp).where(FollowUp.interaction_id == interaction.id, FollowUp.done_at.is_(None)).limit(1)
+    )
+    if follow_up is not None:
+        logged.follow_up_on = follow_up.remind_on
+        logged.follow_up_about = session.get(Member, follow_up.about_id)
+    return logged
+
+
+def _owned(
+    session: Session, team_id: str, author_user_id: str, interaction_id: int
+) -> tuple[Member, Interaction] | None:
+    """The author and their interaction; None when either is unknown or it is someone else's."""
+    author = people.find_member(session, team_id, author_user_id)
+    if author is None:
+        return None
+    interaction = session.scalar(
+        select(Interaction).where(
+            Interaction.id == interaction_id,
+            Interaction.team_id == team_id,
+            Interaction.author_id == author.id,
+        )
+    )
+    return None if interaction is None else (author, interaction)
+
+
+def undo(session: Session, team_id: str, author_user_id: str, interaction_id: int) -> bool:
+    """Delete the author's interaction with everything it created; False when there is none."""
+    owned = _owned(session, team_id, author_user_id, interaction_id)
+    if owned is None:
+        return False
+    author, interaction = owned
+    contact_ids = list(
+        session.scalars(
+            select(InteractionParticipant.member_id).where(
+                InteractionParticipant.interaction_id == interaction.id
+            )
+        )
+    )
+    # Deleted explicitly rather than by ON DELETE CASCADE alone: the rows must go on any backend.
+    session.execute(delete(FollowUp).where(FollowUp.interaction_id == interaction.id))
+    session.execute(
+        delete(InteractionParticipant).where(InteractionParticipant.interaction_id == interaction.id)
+    )
+    session.execute(delete(Interaction).where(Interaction.id == interaction.id))
+    cadences.recount(session, team_id, author, contact_ids, interaction.occurred_at)
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Reading (always one author's own rows)
+# --------------------------------------------------------------------------------------------
+
+
+# "Which of these has the author logged with?", built once: /whoknows asks it on its answer
+# path (through bot.known_people), and other features may ask it too.
+KNOWN_AMONG = (
+    select(InteractionParticipant.member_id)
+    .where(
+        InteractionParticipant.team_id == bindparam("team_id"),
+        InteractionParticipant.author_id == bindparam("author_id"),
+        in_ids(InteractionParticipant.member_id, "candidate_ids"),
+    )
+    .distinct()
+)
+
+
+def known_among(session: Session, team_id: str, author_id: int, candidate_ids: Iterable[int]) -> set[int]:
+    """Which of `candidate_ids` (member ids) the author has ever logged an interaction with.
+
+    One indexed query over the author's own log (never anyone else's).
+    """
+    ids = list(dict.fromkeys(candidate_ids))
+    if not ids:
+        return set()
+    params = {"team_id": team_id, "author_id": author_id, "candidate_ids": ids}
+    return set(session.connection().execute(KNOWN_AMONG, params).scalars())
+
+
+def _entries(session: Session, team_id: str, interactions: list[Interaction]) -> list[Entry]:
+    if not interactions:
+        return []
+    with_people: dict[int, list[Member]] = defaultdict(list)
+    rows = session.execute(
+        select(InteractionParticipant.interaction_id, Member)
+        .join(Member, Member.id == InteractionParticipant.member_id)
+        .where(
+            InteractionParticipant.team_id == team_id,
+            InteractionParticipant.interaction_id.in_([i.id for i in interactions]),
+        )
+        .order_by(InteractionParticipant.interaction_id, Member.id)
+    )
+    for interaction_id, member in rows:
+        with_people[interaction_id].append(member)
+    return [Entry.of(i, with_people[i.id]) for i in interactions]
+
+
+def history(
+    session: Session, team_id: str, author_id: int, contact: Member, *, page: int = 0, per_page: int = 10
+) -> HistoryPage:
+    """The author's own timeline with `contact`, newest first."""
+    page = max(page, 0)
+    ids = list(
+        session.scalars(
+            select(InteractionParticipant.interaction_id)
+            .where(
+                InteractionParticipant.team_id == team_id,
+                InteractionParticipant.author_id == author_id,
+                InteractionParticipant.member_id == contact.id,
+            )
+            .order_by(InteractionParticipant.occurred_at.desc(), InteractionParticipant.interaction_id.desc())
+            .offset(page * per_page)
+            .limit(per_page + 1)
+        )
+    )
+    shown = ids[:per_page]
+    found = {
+        i.id: i
+        for i in session.scalars(
+            select(Interaction).where(Interaction.team_id == team_id, Interaction.id.in_(shown))
+        )
+    }
+    entries = _entries(session, team_id, [found[i] for i in shown if i in found])
+    return HistoryPage(contact=contact, entries=entries, page=page, has_more=len(ids) > per_page)
+
+
+@dataclass
+class HistoryReply:
+    """`/rapport history @who`: a page of the author's notes with someone, or why not."""
+
+    author: Member | None
+    today: date
+    page: HistoryPage | None = None
+    problem: str | None = None
+
+
+def history_for(
+    session: Session, team_id: str, author_user_id: str, text: str, now: datetime, *, page: int = 0
+) -> HistoryReply:
+    """The author's history with the first person mentioned in `text`."""
+    author = people.find_member(session, team_id, author_user_id)
+    today = LocalNow.of(now, author.tz if author else "UTC").today
+    reply = HistoryReply(author=author, today=today)
+    user_ids = textparse.mentions(text)
+    if not user_ids:
+        reply.problem = "Whose history? Mention them, like `/rapport history @alice`."
+        return reply
+    contact = people.find_member(session, team_id, user_ids[0])
+    if contact is None:
+        reply.problem = f"I don't know {textparse.mention(user_ids[0])} in this workspace."
+        return reply
+    if author is None:
+        reply.page = HistoryPage(contact=contact, entries=[], page=0, has_more=False)
+        return reply
+    reply.page = history(session, team_id, author.id, contact, page=page)
+    return reply

@@ -1,0 +1,112 @@
+"""Builds the Bolt App: the one place where Slack, the core and the handlers are wired."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from slack_bolt import App, BoltResponse, Respond
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+import handlers
+from bot.core import Core
+from bot.expertise import acquaintances
+from bot.models import installs
+from bot.platform import blocks
+from bot.platform.slack import make_client
+from bot.platform.tokens import Installations
+from bot.relationships import acquaintances as known_people
+
+log = logging.getLogger(__name__)
+
+# /whoknows marks the people the asker knows, from the asker's own relationship log.
+acquaintances.use(known_people.acquaintances)
+
+# Bolt reads these from the environment behind our back (and turns OAuth on when the
+# client id and secret merely exist). Settings decide; Bolt gets explicit values only.
+_BOLT_ENV = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "channels:read",
+    "channels:join",
+    "groups:read",
+    "im:write",
+    "users:read",
+    "users:read.email",
+    "users.profile:read",
+    "team:read",
+)
+
+
+@contextmanager
+def bolt_env_hidden() -> Iterator[None]:
+    saved = {name: os.environ.pop(name) for name in _BOLT_ENV if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def build_app(core: Core) -> App:
+    """A Bolt App serving Rapport; answers within Slack's 3 s by acking before slow work."""
+    s = core.settings
+    options: dict[str, Any] = {
+        "signing_secret": s.signing_secret or "",
+        # Handlers answer inside ack() from indexed queries and push slow work to lazy
+        # listeners, so the answer leaves with the HTTP response instead of 10 ms later.
+        "process_before_response": True,
+        "logger": logging.getLogger("rapport.bolt"),
+        "user_facing_authorize_error_message": (
+            "Rapport is not installed in this workspace (or lost its access). "
+            "Ask a Slack admin to install it again."
+        ),
+    }
+    if isinstance(core.tokens, Installations) and s.oauth_credentials:
+        client_id, client_secret = s.oauth_credentials
+        options["client"] = make_client(None, s.api_url)
+        options["oauth_settings"] = OAuthSettings(
+            client_id=client_id,
+            client_secret=client_secret,
+            scopes=list(BOT_SCOPES),
+            installation_store=core.tokens.store,
+            state_store=SQLAlchemyOAuthStateStore(
+                expiration_seconds=600, engine=core.db.engine, table_name=installs.STATES
+            ),
+            token_rotation_expiration_minutes=120,
+        )
+    else:
+        options["client"] = make_client(s.bot_token, s.api_url)
+    with bolt_env_hidden():
+        app = App(**options)
+    app.error(_answer_errors_kindly)
+    handlers.register(app, core)
+    return app
+
+
+def _answer_errors_kindly(
+    error: Exception, body: dict[str, Any], logger: logging.Logger, respond: Respond
+) -> BoltResponse:
+    """Log the failure and apologise, instead of Bolt's bare 500 (which Slack shows as a failure)."""
+    kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
+    logger.error("handling %s %s failed", kind, body.get("command") or "", exc_info=error)
+    if kind == "slash_command":
+        return _json(blocks.apology())
+    if kind == "view_submission":
+        return _json({"response_action": "update", "view": blocks.apology_modal()})
+    if body.get("response_url"):
+        try:
+            respond(**blocks.apology())
+        except Exception:  # the apology is best effort; the error is logged above
+            logger.warning("could not send the apology", exc_info=True)
+    return BoltResponse(status=200, body="")
+
+
+def _json(payload: dict[str, Any]) -> BoltResponse:
+    return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
