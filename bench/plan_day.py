@@ -31,8 +31,9 @@ from sqlalchemy import func, insert, select, update
 
 from bench.runner import prepared_database
 from bench.workspace import NOW, TEAM, workspace
-from bot import nudges
+from bot.bootstrap import EVIDENCE, SEEDERS, build_registry, open_database
 from bot.delivery import sender as delivery
+from bot.delivery.pacer import Pacer
 from bot.models import Member, TitleChange
 from bot.models.outbox import Nudge
 from bot.models.relationships import Cadence, FollowUp, Interaction
@@ -41,10 +42,11 @@ from bot.platform.db import Database
 from bot.platform.migrate import upgrade
 from bot.platform.storage import insert_many_ignore
 from bot.seeding.members import seed
-from tests.databases import statements
-from tests.fakeslack import FakeSlack
+from tests.support.databases import statements
+from tests.support.fakeslack import FakeSlack
 
 PLAN_BUDGET = 5.0  # seconds
+REGISTRY = build_registry()
 
 
 def plan_once(db: Database, at: Any) -> tuple[float, int, int]:
@@ -52,7 +54,7 @@ def plan_once(db: Database, at: Any) -> tuple[float, int, int]:
     with statements(db) as seen:
         start = time.perf_counter()
         with db.write() as s:
-            planned = nudges.plan(s, TEAM, at)
+            planned = REGISTRY.planner.plan(s, TEAM, at)
         return time.perf_counter() - start, len(seen), planned
 
 
@@ -92,10 +94,10 @@ def bench_planning(folder: Path, sizes: list[int], keep: Path | None) -> bool:
 
 def bench_delivery(folder: Path, dms: int, rate: float) -> bool:
     slack = FakeSlack().start()
-    db = Database(f"sqlite:///{folder / 'deliver.db'}")
+    db = open_database(f"sqlite:///{folder / 'deliver.db'}")
     upgrade(db)
     team = slack.team_id  # the fake Slack's workspace
-    seed(db, team, dms, seed=5, now=NOW)
+    seed(db, team, dms, seed=5, now=NOW, seeders=SEEDERS, evidence=EVIDENCE)
     day = date(2026, 11, 26)
     with db.write() as s:
         s.execute(update(Member).values(deleted=False))
@@ -135,7 +137,8 @@ def bench_delivery(folder: Path, dms: int, rate: float) -> bool:
         )
     count = len(members)
     slack.rate_limit("chat.postMessage", per_channel_per_second=1.0, per_team_per_minute=rate * 60)
-    pacer = delivery.Pacer(rate)
+    clock = fixed_clock(NOW + timedelta(minutes=1))  # paces in real time
+    pacer = Pacer(rate, clock=clock)
     from slack_sdk import WebClient
 
     from bot.platform.slack import make_client
@@ -143,9 +146,11 @@ def bench_delivery(folder: Path, dms: int, rate: float) -> bool:
     def client_for(team: str) -> WebClient:
         return make_client(slack.bot_token, slack.base_url, wait_on_rate_limit=False)
 
-    sender = delivery.Sender(db, client_for, pacer=lambda team: pacer, workers=8, batch=500)
+    sender = delivery.Sender(
+        db, client_for, kinds=REGISTRY.outbox, clock=clock, pacer=lambda team: pacer, workers=8, batch=500
+    )
     start = time.perf_counter()
-    report = sender.run(team, fixed_clock(NOW + timedelta(minutes=1)))
+    report = sender.run(team)
     seconds = time.perf_counter() - start
     posted = Counter(c.params["channel"] for c in slack.calls_to("chat.postMessage") if c.ok)
     refused = sum(1 for c in slack.calls_to("chat.postMessage") if c.status == 429)

@@ -24,6 +24,8 @@ from pathlib import Path
 from bench.bare import DEFAULT, PBR, bare_app
 from bench.report import RAPPORT, TARGETS, Report, Timings
 from bench.scenario import Scenario
+from bot import bootstrap
+from bot.bootstrap import open_database
 from bot.core import Core
 from bot.platform.config import Settings
 from bot.platform.db import Database
@@ -31,8 +33,8 @@ from bot.platform.migrate import MIGRATIONS, upgrade
 from bot.seeding import members as seed
 from bot.slackapp.app import build_app
 from bot.slackapp.server import RapportWSGI, serving
-from tests.fakeslack import FakeSlack
-from tests.slackreq import SlackClient
+from tests.support.fakeslack import FakeSlack
+from tests.support.slackreq import SlackClient
 
 SIGNING_SECRET = "bench-signing-secret"
 ANSWER_TIMEOUT = 10.0  # seconds to wait for a response_url post before counting a failure
@@ -199,13 +201,13 @@ def prepared_database(
             log(f"{scenario.name}: prepared and kept {template} in {took:.1f} s")
     served = tmp / f"{scenario.name}.db"
     shutil.copyfile(template, served)
-    return Database(f"sqlite:///{served}"), team_id
+    return open_database(f"sqlite:///{served}"), team_id
 
 
 def prepare(scenario: Scenario, slack: FakeSlack, path: Path) -> str:
     """Migrate a new database at `path`, let the scenario fill it, and leave it in one file."""
     path.unlink(missing_ok=True)
-    db = Database(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{path}")
     try:
         upgrade(db)
         team_id = scenario.prepare(db, slack) or slack.team_id
@@ -220,7 +222,7 @@ def prepare(scenario: Scenario, slack: FakeSlack, path: Path) -> str:
 def cache_key(scenario: Scenario) -> str:
     """Changes when the scenario's module, the seeders or the migrations change."""
     prepare_fn = getattr(scenario.prepare, "func", scenario.prepare)  # functools.partial
-    seeders = [inspect.getsourcefile(getattr(s, "func", s)) for s in seed.SEEDERS]
+    seeders = [inspect.getsourcefile(getattr(s, "func", s)) for s in bootstrap.SEEDERS]
     sources = [
         inspect.getsourcefile(prepare_fn),
         seed.__file__,

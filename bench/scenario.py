@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.platform.db import Database
-from tests.fakeslack import FakeSlack
+from tests.support.fakeslack import FakeSlack
 
 DEFAULT_USER = "U-bench"
 

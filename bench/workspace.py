@@ -15,11 +15,12 @@ from functools import partial
 from sqlalchemy import insert, select
 
 from bench.scenario import Scenario
+from bot.bootstrap import EVIDENCE, SEEDERS
 from bot.models import Member, TitleChange
 from bot.platform.db import Database
-from bot.seeding.members import SEEDERS, seed
+from bot.seeding.members import seed
 from bot.seeding.relationships import seed_relationships
-from tests.fakeslack import FakeSlack
+from tests.support.fakeslack import FakeSlack
 
 TEAM = "TBENCH"
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)  # Thursday early UTC: every zone plans a morning
@@ -29,7 +30,9 @@ SHAPED = partial(seed_relationships, per_member=10, follow_up_share=0.2, cadence
 def prepare(db: Database, slack: FakeSlack, *, members: int) -> str:
     """Seed `members` people and their relationship log as of just before NOW."""
     seeders = [SHAPED if s is seed_relationships else s for s in SEEDERS]
-    for line in seed(db, TEAM, members, seed=3, now=NOW - timedelta(hours=12), seeders=seeders):
+    for line in seed(
+        db, TEAM, members, seed=3, now=NOW - timedelta(hours=12), seeders=seeders, evidence=EVIDENCE
+    ):
         print(f"  seeded: {line}", flush=True)
     rng = random.Random(members)
     with db.write() as s:

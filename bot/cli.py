@@ -103,7 +103,7 @@ def _team(team: str | None, core: Core) -> str:
     if team:
         return team
     core.settings.require_tokens()
-    return core.tokens.team_ids()[0]
+    return core.clients.team_ids()[0]
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
@@ -115,7 +115,17 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     core = open_core(settings)
     team = _team(args.team, core)
     _upgrade_embedded(core)
-    for line in seed(core.db, team, args.members, seed=args.seed, now=datetime.now(UTC)):
+    registry = core.registry
+    lines = seed(
+        core.db,
+        team,
+        args.members,
+        seed=args.seed,
+        now=datetime.now(UTC),
+        seeders=registry.seeders,
+        evidence=registry.evidence,
+    )
+    for line in lines:
         print(line)
     return 0
 
@@ -205,10 +215,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             log.info("Rapport serving HTTP on %s:%s (/slack/events, /healthz)", args.host, args.port)
             server.run()
         else:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from bot.slackapp.server import socket_mode
 
             log.info("Rapport connecting to Slack in Socket Mode")
-            SocketModeHandler(app, settings.app_token).start()
+            socket_mode(app, settings.app_token).start()
     except KeyboardInterrupt:
         pass
     finally:

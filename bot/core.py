@@ -1,40 +1,26 @@
-"""The core's dependencies in one object: settings, database, clock and Slack access."""
+"""The core object handlers, jobs and the CLI are given: what the process runs on (`Runtime`:
+settings, database, clock, Slack clients) and how Rapport's features are wired (`Registry`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from slack_sdk import WebClient
-
+from bot.bootstrap import Registry, build_registry, open_database
+from bot.delivery.sender import Sender, for_workspaces
 from bot.platform.clock import Clock, system_clock
 from bot.platform.config import Settings
-from bot.platform.db import Database
-from bot.platform.slack import make_client
-from bot.platform.tokens import Installations, SingleWorkspace, TokenSource
+from bot.platform.runtime import Runtime
 
 
 @dataclass
-class Core:
-    """What handlers and jobs are given; the core's functions take its parts as arguments."""
+class Core(Runtime):
+    registry: Registry = field(default_factory=build_registry)
 
-    settings: Settings
-    db: Database
-    clock: Clock = system_clock
-    tokens: TokenSource = field(init=False)
-
-    def __post_init__(self) -> None:
-        s = self.settings
-        if s.oauth_credentials:
-            client_id, secret = s.oauth_credentials
-            self.tokens = Installations(self.db.engine, client_id, secret, s.api_url)
-        else:
-            self.tokens = SingleWorkspace(s.bot_token or "", s.api_url)
-
-    def client(self, team_id: str) -> WebClient | None:
-        """A background Web API client for the workspace (waits out rate limits)."""
-        token = self.tokens.bot_token(team_id)
-        return make_client(token, self.settings.api_url) if token else None
+    def sender(self, **kwargs: Any) -> Sender:
+        """A sender for the workspaces Rapport serves (paced per workspace), for this registry's kinds."""
+        return for_workspaces(self.db, self.clients, self.registry.outbox, **kwargs)
 
 
 def open_core(settings: Settings, *, clock: Clock = system_clock) -> Core:
-    return Core(settings=settings, db=Database(settings.database_url), clock=clock)
+    return Core(settings=settings, db=open_database(settings.database_url), clock=clock)

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from bot.core import Core
-from bot.directory import members as people
 from bot.directory import profile_fields
-
-log = logging.getLogger(__name__)
+from bot.directory.sync import sync_team
 
 
 def sync_directory(core: Core, now: datetime) -> str:
     results = []
-    for team_id in core.tokens.team_ids():
-        client = core.client(team_id)
+    for team_id in core.clients.team_ids():
+        client = core.clients.client(team_id)
         if client is None:
             continue
-        count = people.sync_team(core.db, client, team_id, now)
+        count = sync_team(core.db, client, team_id, now, stored=core.registry.on_members_stored)
         # Custom profile fields send no event: read some of them each run.
-        profiles = profile_fields.sync_profiles(core.db, client, team_id, now)
+        profiles = profile_fields.sync_profiles(core.db, client, team_id, now, sleep=core.clock.sleep)
         results.append(f"{team_id}: {count} members" + (f", {profiles}" if profiles.read else ""))
     return "synced " + (", ".join(results) or "no workspaces")

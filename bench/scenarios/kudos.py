@@ -7,11 +7,12 @@ import random
 from datetime import UTC, datetime
 
 from bench.scenario import Scenario
+from bot.bootstrap import EVIDENCE, SEEDERS
 from bot.celebrations import channel as celebration_channel
 from bot.models import Workspace
 from bot.platform.db import Database
 from bot.seeding.members import seed
-from tests.fakeslack import FakeSlack
+from tests.support.fakeslack import FakeSlack
 
 MEMBERS = 10_000
 SEED = 1
@@ -34,7 +35,7 @@ def user(i: int) -> str:
 
 def prepare(db: Database, slack: FakeSlack) -> str:
     now = datetime.now(UTC)
-    seed(db, slack.team_id, MEMBERS, seed=SEED, now=now)
+    seed(db, slack.team_id, MEMBERS, seed=SEED, now=now, seeders=SEEDERS, evidence=EVIDENCE)
     with db.write() as s:  # the channel is set and known, as after the first kudos
         workspace = s.get(Workspace, slack.team_id)
         assert workspace is not None

@@ -7,9 +7,10 @@ import random
 from datetime import UTC, datetime
 
 from bench.scenario import Scenario
+from bot.bootstrap import EVIDENCE, SEEDERS
 from bot.platform.db import Database
 from bot.seeding.members import seed
-from tests.fakeslack import FakeSlack
+from tests.support.fakeslack import FakeSlack
 
 MEMBERS = 10_000
 SEED = 1  # `rapport seed --seed 1`: member i is U01 followed by i in seven digits
@@ -44,7 +45,7 @@ def user(i: int) -> str:
 
 
 def prepare(db: Database, slack: FakeSlack) -> str:
-    seed(db, slack.team_id, MEMBERS, seed=SEED, now=datetime.now(UTC))
+    seed(db, slack.team_id, MEMBERS, seed=SEED, now=datetime.now(UTC), seeders=SEEDERS, evidence=EVIDENCE)
     return slack.team_id
 
 

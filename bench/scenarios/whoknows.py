@@ -8,9 +8,10 @@ import random
 from datetime import UTC, datetime
 
 from bench.scenario import Scenario
+from bot.bootstrap import EVIDENCE, SEEDERS
 from bot.platform.db import Database
 from bot.seeding.members import seed
-from tests.fakeslack import FakeSlack
+from tests.support.fakeslack import FakeSlack
 
 MEMBERS = 10_000
 SEED = 1
@@ -48,7 +49,7 @@ TOPICS = (
 
 
 def prepare(db: Database, slack: FakeSlack) -> str:
-    seed(db, TEAM, MEMBERS, seed=SEED, now=datetime.now(UTC))
+    seed(db, TEAM, MEMBERS, seed=SEED, now=datetime.now(UTC), seeders=SEEDERS, evidence=EVIDENCE)
     return TEAM
 
 

@@ -26,16 +26,17 @@ from bot.celebrations.occasions import (
     occasions_on,
     workspace_tz,
 )
-from bot.celebrations.render import Celebrated, Payload, celebration_post
-from bot.core import Core
+from bot.celebrations.render import Celebrated, celebration_post
 from bot.delivery import outbox
-from bot.delivery import sender as delivery
 from bot.delivery.outbox import Claimed
-from bot.directory import members as people
+from bot.delivery.sender import OutboxKind
 from bot.directory import seniority
+from bot.directory.members import recent_title_changes
 from bot.directory.workdays import Workday
 from bot.models import Member, Workspace
 from bot.models.celebrations import CelebrationItem
+from bot.platform.blocks import Payload
+from bot.platform.runtime import Runtime
 from bot.platform.storage import insert_many_ignore
 
 log = logging.getLogger(__name__)
@@ -139,9 +140,7 @@ def _promotion_rows(session: Session, team_id: str, day: date, now: datetime) ->
     promotions_on = session.scalar(select(Workspace.promotion_posts).where(Workspace.team_id == team_id))
     if promotions_on is False:
         return []
-    changes = people.recent_title_changes(
-        session, team_id, now - PROMOTION_LOOKBACK, now, *_celebrated(team_id)
-    )
+    changes = recent_title_changes(session, team_id, now - PROMOTION_LOOKBACK, now, *_celebrated(team_id))
     if not changes:
         return []
     announced = dict(
@@ -202,23 +201,23 @@ def render(session: Session, team_id: str, key: str, day: date, now: datetime) -
     return celebration_post(day, items(session, team_id, key))
 
 
-def plan_post(core: Core, team_id: str, now: datetime) -> str:
+def plan_post(rt: Runtime, team_id: str, now: datetime) -> str:
     """Plan today's post when it is near its hour and someone is to be celebrated; idempotent."""
-    with core.db.read() as session:
+    with rt.db.read() as session:
         today = slot(session, team_id, now)
         if today is None:
             return "no post due"
         if outbox.find(session, team_id, today.key) is not None:
             return "planned"
-    client = core.client(team_id)
+    client = rt.clients.client(team_id)
     if client is None:
         return "not installed"
-    channel = celebration_channel.find(core.db, client, core.settings, team_id, now)
+    channel = celebration_channel.find(rt.db, client, rt.settings, team_id, now)
     if channel.channel_id is None:
         # Nothing is given to a post that cannot go out, so the next run (or day) still has it.
         log.warning("celebrations in %s: %s", team_id, channel.problem)
         return "no channel"
-    with core.db.write() as session:
+    with rt.db.write() as session:
         attach(session, team_id, today.key, today.day, now)
         if not items(session, team_id, today.key):
             return "nobody to celebrate"
@@ -246,4 +245,4 @@ def _render_posts(
     }
 
 
-delivery.RENDERERS[KIND] = _render_posts
+OUTBOX = OutboxKind(_render_posts)

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.directory.members import valid_tz
 from bot.models import Member, Workspace
+from bot.platform.clock import valid_tz
 
 BIRTHDAY, ANNIVERSARY, PROMOTION = "birthday", "anniversary", "promotion"
 DEFAULT_HOUR = 10

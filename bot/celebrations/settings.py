@@ -8,6 +8,7 @@ are); the channel chosen there wins over `RAPPORT_CELEBRATIONS_CHANNEL`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,25 +18,31 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.celebrations import channel as celebration_channel
-from bot.celebrations.daily import KIND as POST_KIND
+from bot.celebrations.ids import Action, View
 from bot.celebrations.occasions import celebration_hour
 from bot.celebrations.occasions import workspace_tz as automatic_tz
 from bot.delivery import outbox
 from bot.directory import profile_fields
-from bot.directory import settings as preferences
-from bot.directory.members import valid_tz
-from bot.directory.settings import Section, Values
-from bot.kudos.posts import KIND as KUDOS_KIND
+from bot.directory.settings import Section, Values, selected
 from bot.models import Member, Workspace
 from bot.models.outbox import Outbox
-from bot.platform import blocks
-from bot.platform.blocks import Block
+from bot.platform.blocks import (
+    Block,
+    Payload,
+    button,
+    clip,
+    context,
+    header,
+    input_block,
+    modal,
+    mrkdwn,
+    option,
+)
+from bot.platform.clock import valid_tz
 from bot.platform.config import Settings
 from bot.platform.db import Database
 
 CONSENT = "celebration_consent"
-CHANGE_WORKSPACE = "celebration_workspace_open"  # the admins' button
-WORKSPACE_CALLBACK = "celebration_workspace"  # the pushed modal's callback_id
 CHANNEL, HOUR, ZONE, PROMOTIONS, BIRTHDAY_FIELD = "channel", "hour", "zone", "promotions", "birthday_field"
 AUTOMATIC = "auto"
 HOURS = range(6, 15)
@@ -48,52 +55,28 @@ CHOICES = (
 )
 
 
-def _choice(field: str, text: str, description: str) -> dict[str, Any]:
-    return {
-        "text": {"type": "plain_text", "text": text},
-        "description": {"type": "plain_text", "text": description},
-        "value": field,
-    }
-
-
 def consent_blocks(member: Member) -> list[Block]:
-    options = [_choice(*choice) for choice in CHOICES]
+    options = [option(text, field, description=description) for field, text, description in CHOICES]
     chosen = [o for o in options if getattr(member, o["value"])]
     element: dict[str, Any] = {"type": "checkboxes", "action_id": "value", "options": options}
     if chosen:
         element["initial_options"] = chosen
+    admins = button(Action.CHANGE_WORKSPACE, "Workspace celebrations (admins)")
     return [
-        blocks.header("Celebrations"),
-        {
-            "type": "input",
-            "block_id": CONSENT,
-            "label": {"type": "plain_text", "text": "I agree to"},
-            "element": element,
-            "optional": True,
-        },
-        {
-            "type": "actions",
-            "block_id": "celebration_admin",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": CHANGE_WORKSPACE,
-                    "text": {"type": "plain_text", "text": "Workspace celebrations (admins)"},
-                }
-            ],
-        },
+        header("Celebrations"),
+        input_block(CONSENT, "I agree to", element, optional=True),
+        {"type": "actions", "block_id": "celebration_admin", "elements": [admins]},
     ]
 
 
 def parse_consent(member: Member, values: Values, today: date) -> tuple[dict[str, Any], dict[str, str]]:
     if CONSENT not in values:  # a modal opened before this section existed: change nothing
         return {}, {}
-    picked = (values[CONSENT].get("value") or {}).get("selected_options") or []
-    agreed = {o.get("value") for o in picked}
+    agreed = {o.get("value") for o in selected(values, CONSENT).get("selected_options") or []}
     return {field: field in agreed for field, _, _ in CHOICES}, {}
 
 
-preferences.SECTIONS.append(Section("celebrations", consent_blocks, parse_consent))
+CONSENT_SECTION = Section("celebrations", consent_blocks, parse_consent)
 
 
 # -- the workspace's settings (admins only) ----------------------------------------------------
@@ -139,37 +122,27 @@ def workspace_choices(session: Session, settings: Settings, team_id: str) -> Wor
     )
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": blocks.clip(text, 75)}, "value": value}
-
-
 def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": {"type": "plain_text", "text": label},
-        "element": {"action_id": "value", **element},
-        "optional": optional,
-    }
+    return input_block(block_id, label, {"action_id": "value", **element}, optional=optional)
 
 
-def workspace_modal(choices: WorkspaceChoices) -> dict[str, Any]:
+def workspace_modal(choices: WorkspaceChoices) -> Payload:
     channel: dict[str, Any] = {
         "type": "conversations_select",
         "filter": {"include": ["public", "private"], "exclude_bot_users": True},
     }
     if choices.channel_id:
         channel["initial_conversation"] = choices.channel_id
-    hours = [_option(f"{h:02d}:00", str(h)) for h in HOURS]
-    zones = [_option(f"Automatic ({choices.automatic_tz}, most common here)", AUTOMATIC)]
-    zones += [_option(z, z) for z in sorted(set(choices.zones) | ({choices.tz} if choices.tz else set()))]
-    promotions = _option("Include promotions in the daily post", "on")
+    hours = [option(f"{h:02d}:00", str(h)) for h in HOURS]
+    zones = [option(f"Automatic ({choices.automatic_tz}, most common here)", AUTOMATIC)]
+    zones += [option(z, z) for z in sorted(set(choices.zones) | ({choices.tz} if choices.tz else set()))]
+    promotions = option("Include promotions in the daily post", "on")
     birthday: dict[str, Any] = {"type": "plain_text_input", "max_length": 80}
     if choices.birthday_field:
         birthday["initial_value"] = choices.birthday_field
     body = [
         _input(CHANNEL, "Post celebrations in", channel),
-        blocks.context("Rapport joins a public channel itself; invite it to a private one first."),
+        context("Rapport joins a public channel itself; invite it to a private one first."),
         _input(
             HOUR,
             "Daily post at",
@@ -199,54 +172,66 @@ def workspace_modal(choices: WorkspaceChoices) -> dict[str, Any]:
             optional=True,
         ),
         _input(BIRTHDAY_FIELD, "Birthday profile field", birthday, optional=True),
-        blocks.context("The label of a custom profile field holding birthdays (MM-DD), if you have one."),
+        context("The label of a custom profile field holding birthdays (MM-DD), if you have one."),
     ]
     save = {"type": "plain_text", "text": "Save"}
-    return blocks.modal("Workspace celebrations", body, callback_id=WORKSPACE_CALLBACK, submit=save)
+    return modal("Workspace celebrations", body, callback_id=View.WORKSPACE, submit=save)
 
 
-def not_admin_modal() -> dict[str, Any]:
-    return blocks.modal(
+def not_admin_modal() -> Payload:
+    return modal(
         "Workspace celebrations",
-        [
-            blocks.mrkdwn(
-                "Only workspace admins and owners can change where and when celebrations are posted."
-            )
-        ],
+        [mrkdwn("Only workspace admins and owners can change where and when celebrations are posted.")],
     )
 
 
-def _value(values: Values, block_id: str) -> dict[str, Any]:
-    return (values.get(block_id) or {}).get("value") or {}
+def workspace_view(
+    db: Database, client: WebClient, settings: Settings, team_id: str, user_id: str
+) -> Payload:
+    """What the admins' button opens: the workspace's settings, or (for others) why not."""
+    if not is_admin(client, user_id):
+        return not_admin_modal()
+    with db.read() as session:
+        return workspace_modal(workspace_choices(session, settings, team_id))
 
 
 def save_workspace(
-    db: Database, client: WebClient, team_id: str, user_id: str, values: Values, now: datetime
+    db: Database,
+    client: WebClient,
+    team_id: str,
+    user_id: str,
+    values: Values,
+    now: datetime,
+    *,
+    posts: Collection[str],
 ) -> dict[str, str]:
-    """An admin's workspace choices, checked (with Slack) and saved; errors by block id."""
+    """An admin's workspace choices, checked (with Slack) and saved; errors by block id.
+
+    `posts` are the outbox kinds posted in the celebrations channel: those still planned move too.
+    """
     if not is_admin(client, user_id):
         return {CHANNEL: "Only workspace admins and owners can change these settings."}
     errors: dict[str, str] = {}
-    want = celebration_channel.normalise(str(_value(values, CHANNEL).get("selected_conversation") or ""))
+    want = celebration_channel.normalise(str(selected(values, CHANNEL).get("selected_conversation") or ""))
     found = celebration_channel.resolve(client, want)
     if found.channel_id is None:
         errors[CHANNEL] = (found.problem or "").replace(celebration_channel.CHOOSE, "").strip()[:150]
     try:
-        hour = int((_value(values, HOUR).get("selected_option") or {}).get("value", ""))
+        hour = int((selected(values, HOUR).get("selected_option") or {}).get("value", ""))
     except ValueError:
         hour = -1
     if hour not in HOURS:
         errors[HOUR] = "Pick an hour."
-    zone = (_value(values, ZONE).get("selected_option") or {}).get("value") or AUTOMATIC
+    zone = (selected(values, ZONE).get("selected_option") or {}).get("value") or AUTOMATIC
     if zone != AUTOMATIC and valid_tz(zone) != zone:
         errors[ZONE] = "Pick a time zone from the list."
-    promotions = bool(_value(values, PROMOTIONS).get("selected_options"))
-    field = " ".join(str(_value(values, BIRTHDAY_FIELD).get("value") or "").split())[:80]
+    promotions = bool(selected(values, PROMOTIONS).get("selected_options"))
+    field = " ".join(str(selected(values, BIRTHDAY_FIELD).get("value") or "").split())[:80]
     if field:
         definitions = (client.team_profile_get().get("profile") or {}).get("fields") or []
         if not profile_fields.find_fields(definitions, field).birthday:
             labels = ", ".join(str(d.get("label")) for d in definitions[:10]) or "none yet"
-            errors[BIRTHDAY_FIELD] = blocks.clip(f"No profile field is called that (fields: {labels}).", 150)
+            errors[BIRTHDAY_FIELD] = clip(f"No profile field is called that (fields: {labels}).", 150)
     if errors:
         return errors
     assert found.channel_id is not None
@@ -265,7 +250,7 @@ def save_workspace(
             update(Outbox)
             .where(
                 Outbox.team_id == team_id,
-                Outbox.kind.in_((POST_KIND, KUDOS_KIND)),
+                Outbox.kind.in_(list(posts)),
                 Outbox.status == outbox.PENDING,
             )
             .values(channel=found.channel_id, updated_at=now)

@@ -13,9 +13,8 @@ import logging
 import os
 import socket
 import threading
-import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,20 +24,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.core import Core
 from bot.delivery import outbox
 from bot.delivery.outbox import Claimed
-from bot.nudges import digest
+from bot.delivery.pacer import DEFAULT_RATE, Pacer, pacer_for
 from bot.platform.clock import Clock
 from bot.platform.db import Database
-from bot.platform.slack import make_client
+from bot.platform.tokens import Clients
 
 log = logging.getLogger(__name__)
 
-# Workspace-wide messages a second. Slack asks for at most one message a second per channel
-# and tolerates short bursts beyond that across channels; a digest run is many channels.
-DEFAULT_RATE = 10.0
-PER_CHANNEL_RATE = 1.0
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(minutes=15)
 # Errors worth another try; any other `ok: false` is final.
@@ -55,69 +49,22 @@ TRANSIENT = frozenset(
 
 Payload = dict[str, Any]
 # Builds the message of claimed rows of one kind at send time (from the database as it is then);
-# None for a row means "do not send it" (it is marked skipped). Kinds without a renderer send
-# their stored payload. The celebrations post can register one here.
+# None for a row means "do not send it" (it is marked skipped).
 Renderer = Callable[[Session, str, list[Claimed], datetime], dict[int, Payload | None]]
-RENDERERS: dict[str, Renderer] = {digest.DIGEST: digest.render}
+# Before a batch is claimed: make the rows a kind needs (the digest makes its DMs); returns how
+# many waiting items it moved to a later day.
+Prepare = Callable[[Session, str, datetime], int]
 
 
-class Pacer:
-    """One workspace's sending pace: a steady `rate` overall and `per_channel` in each channel.
+@dataclass(frozen=True)
+class OutboxKind:
+    """How the outbox rows of one kind are sent; a kind without one sends its stored payload."""
 
-    Thread-safe; each send reserves the next free slot and sleeps until it, unless that is more
-    than `max_wait` away: then nothing is reserved and the caller reschedules the row instead.
-    """
-
-    def __init__(
-        self,
-        rate: float,
-        per_channel: float = PER_CHANNEL_RATE,
-        *,
-        max_wait: float = 2.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.interval = 1.0 / rate
-        self.channel_interval = 1.0 / per_channel
-        self.max_wait = max_wait
-        self._clock, self._sleep = clock, sleep
-        self._lock = threading.Lock()
-        self._free_at = 0.0
-        self._channels: dict[str, float] = {}
-
-    def delay(self, channel: str) -> float:
-        """Seconds until this channel may be posted to (0: now), reserving nothing."""
-        with self._lock:
-            now = self._clock()
-            return max(0.0, self._free_at - now, self._channels.get(channel, 0.0) - now)
-
-    def wait(self, channel: str) -> float:
-        """Sleep until this channel may be posted to; returns 0, or the (longer) wait declined."""
-        with self._lock:
-            now = self._clock()
-            at = max(now, self._free_at, self._channels.get(channel, 0.0))
-            if at - now > self.max_wait:
-                return at - now
-            self._free_at = at + self.interval
-            self._channels[channel] = at + self.channel_interval
-            if len(self._channels) > 10_000:
-                self._channels = {c: t for c, t in self._channels.items() if t > now}
-        if at > now:
-            self._sleep(at - now)
-        return 0.0
+    render: Renderer
+    prepare: Prepare | None = None
 
 
-_pacers: dict[tuple[str, str], Pacer] = {}
-_pacers_lock = threading.Lock()
-
-
-def pacer_for(api_url: str, team_id: str, rate: float = DEFAULT_RATE) -> Pacer:
-    """The process-wide pacer of a workspace (one per Slack API and team)."""
-    with _pacers_lock:
-        pacer = _pacers.get((api_url, team_id))
-        if pacer is None or abs(pacer.interval - 1.0 / rate) > 1e-9:
-            pacer = _pacers[(api_url, team_id)] = Pacer(rate)
-        return pacer
+OutboxKinds = Mapping[str, OutboxKind]
 
 
 @dataclass
@@ -154,6 +101,8 @@ class Sender:
         db: Database,
         client_for: Callable[[str], WebClient | None],
         *,
+        kinds: OutboxKinds,
+        clock: Clock,
         pacer: Callable[[str], Pacer],
         workers: int = 4,
         batch: int = 200,
@@ -162,6 +111,8 @@ class Sender:
     ) -> None:
         self.db = db
         self.client_for = client_for
+        self.kinds = kinds
+        self.clock = clock
         self.pacer = pacer
         self.workers = workers
         self.batch = batch
@@ -170,19 +121,9 @@ class Sender:
         self._lock = threading.Lock()
         self._held_until: dict[str, datetime] = {}  # after a 429, in the injected clock's time
 
-    @classmethod
-    def for_core(cls, core: Core, *, rate: float = DEFAULT_RATE, **kwargs: Any) -> Sender:
-        api_url = core.settings.api_url
-
-        def client_for(team_id: str) -> WebClient | None:
-            token = core.tokens.bot_token(team_id)
-            return make_client(token, api_url, wait_on_rate_limit=False) if token else None
-
-        return cls(core.db, client_for, pacer=lambda team: pacer_for(api_url, team, rate), **kwargs)
-
-    def run(self, team_id: str, clock: Clock) -> Report:
+    def run(self, team_id: str) -> Report:
         """Send everything due in the workspace as of the clock, batch after batch."""
-        report = Report()
+        report, clock = Report(), self.clock
         client = self.client_for(team_id)
         if client is None:
             return report
@@ -196,13 +137,13 @@ class Sender:
                 ]:
                     future.result()
 
-    def send_now(self, team_id: str, key: str, clock: Clock, *, channel: str | None = None) -> Report:
+    def send_now(self, team_id: str, key: str, *, channel: str | None = None) -> Report:
         """Send one planned message at once (an immediate post, right after `ack()`).
 
         When its `channel` is known and the pacer would decline it, it is left as planned for
         the scheduled sender, without claiming it only to give it back.
         """
-        report = Report()
+        report, clock = Report(), self.clock
         client = self.client_for(team_id)
         if client is None:
             return report
@@ -221,19 +162,20 @@ class Sender:
         with self.db.write() as s:
             if key is None:
                 report.expired += outbox.expire_stale(s, team_id, now)
-                report.moved += digest.assemble(s, team_id, now)
+                for prepared in self.kinds.values():
+                    if prepared.prepare is not None:
+                        report.moved += prepared.prepare(s, team_id, now)
             claimed = outbox.claim(
                 s, team_id, now, worker=self.worker_id, limit=self.batch, lease=self.lease, key=key
             )
-            digest.attach(s, team_id, claimed, now)
             payloads: dict[int, Payload | None] = {c.id: c.payload for c in claimed}
             by_kind: dict[str, list[Claimed]] = {}
             for c in claimed:
                 by_kind.setdefault(c.kind, []).append(c)
-            for kind, rows in by_kind.items():
-                renderer = RENDERERS.get(kind)
-                if renderer is not None:
-                    payloads.update(renderer(s, team_id, rows, now))
+            for name, rows in by_kind.items():
+                kind = self.kinds.get(name)
+                if kind is not None:
+                    payloads.update(kind.render(s, team_id, rows, now))
             for c in claimed:
                 if not payloads.get(c.id):
                     outbox.finish(s, c.id, outbox.SKIPPED, now)
@@ -326,23 +268,19 @@ def _retry_after(e: SlackApiError) -> int:
         return 1
 
 
-def post_now(core: Core, team_id: str, *, key: str, kind: str, channel: str, payload: Payload) -> Report:
-    """Plan an immediate post keyed by what it announces, then send it now.
+def for_workspaces(
+    db: Database, clients: Clients, kinds: OutboxKinds, *, rate: float = DEFAULT_RATE, **kwargs: Any
+) -> Sender:
+    """A sender for the workspaces `clients` serves, each paced by its process-wide pacer.
 
-    A repeat of the same request (Slack retried it) finds the key taken and sends nothing new;
-    if this send fails, the scheduled sender retries the row. In a Bolt listener, call
-    `outbox.enqueue` in the ack path and `send_now` in a lazy listener instead.
+    Its clients do not wait out a 429 themselves: the sender reschedules the row instead.
     """
-    now = core.clock()
-    with core.db.write() as s:
-        outbox.enqueue(s, team_id, key=key, kind=kind, channel=channel, payload=payload, now=now)
-    return send_now(core, team_id, key)
-
-
-def send_now(core: Core, team_id: str, key: str, *, channel: str | None = None) -> Report:
-    return Sender.for_core(core, workers=1).send_now(team_id, key, core.clock, channel=channel)
-
-
-def deliver(core: Core, team_id: str, **kwargs: Any) -> Report:
-    """Send everything due in the workspace as of the core's clock."""
-    return Sender.for_core(core, **kwargs).run(team_id, core.clock)
+    clock = clients.clock
+    return Sender(
+        db,
+        lambda team_id: clients.client(team_id, wait_on_rate_limit=False),
+        kinds=kinds,
+        clock=clock,
+        pacer=lambda team_id: pacer_for(clients.api_url, team_id, clock, rate),
+        **kwargs,
+    )

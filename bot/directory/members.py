@@ -1,22 +1,22 @@
-"""The directory: members as Slack describes them, kept in step by sync and by events."""
+"""The directory: members as Slack describes them, and the workspaces they belong to.
+
+Storing members tells `MembersStored` listeners (given by the composition root): their titles
+are evidence of skills, which the directory itself knows nothing about.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk import WebClient
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.directory.personal_dates import Birthday
-from bot.expertise.titles import index_titles
 from bot.models import Member, TitleChange, Workspace
-from bot.platform import events
-from bot.platform.db import Database
+from bot.platform.clock import valid_tz
 
 SlackUser = Mapping[str, Any]
 
@@ -36,17 +36,6 @@ def ensure_workspace(
         if bot_user_id and workspace.bot_user_id != bot_user_id:
             workspace.bot_user_id = bot_user_id
     return workspace
-
-
-def valid_tz(name: str | None) -> str:
-    """Slack's tz name when Python knows it, else UTC (so scheduling never fails on it)."""
-    if not name:
-        return "UTC"
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return name
 
 
 def _directory_fields(user: SlackUser) -> dict[str, Any]:
@@ -82,11 +71,27 @@ def _apply(session: Session, member: Member, fields: Mapping[str, Any], now: dat
     member.synced_at = now
 
 
-def upsert_members(session: Session, team_id: str, users: Iterable[SlackUser], now: datetime) -> int:
-    """Insert or update members from Slack user objects of one team; returns how many were seen."""
+# Told, in the storing transaction, which members were just stored: (member id, title) pairs.
+MembersStored = Callable[[Session, str, Sequence[tuple[int, str]], datetime], None]
+
+
+def upsert_members(
+    session: Session, team_id: str, users: Iterable[SlackUser], now: datetime, *, stored: MembersStored
+) -> int:
+    """Insert or update members from Slack user objects of one team; returns how many were seen.
+
+    `stored` hears of every member of the batch, so that titles stored earlier are caught up too.
+    """
+    members = _store(session, team_id, users, now)
+    if members:
+        stored(session, team_id, [(m.id, m.title) for m in members], now)
+    return len(members)
+
+
+def _store(session: Session, team_id: str, users: Iterable[SlackUser], now: datetime) -> list[Member]:
     batch = [u for u in users if u.get("id")]
     if not batch:
-        return 0
+        return []
     ids = [u["id"] for u in batch]
     existing = {
         m.user_id: m
@@ -102,9 +107,7 @@ def upsert_members(session: Session, team_id: str, users: Iterable[SlackUser], n
         else:
             _apply(session, member, fields, now)
     session.flush()
-    # Titles are evidence of skills; indexing every batch also backfills members stored earlier.
-    index_titles(session, team_id, [(existing[u["id"]].id, existing[u["id"]].title) for u in batch], now)
-    return len(batch)
+    return [existing[u["id"]] for u in batch]
 
 
 # Built once: commands look people up on their answer path (building a statement costs more
@@ -126,46 +129,6 @@ def find_members(session: Session, team_id: str, user_ids: Iterable[str]) -> dic
         return {}
     rows = session.scalars(_MEMBERS, {"team_id": team_id, "user_ids": ids})
     return {m.user_id: m for m in rows}
-
-
-def apply_user_event(
-    session: Session, team_id: str, event_id: str | None, user: SlackUser, now: datetime
-) -> bool:
-    """Apply a `user_change`/`team_join` once, however often Slack delivers it."""
-    if not events.first_delivery(session, team_id, event_id, now):
-        return False
-    ensure_workspace(session, team_id, now)
-    upsert_members(session, team_id, [user], now)
-    return True
-
-
-def sync_team(db: Database, client: WebClient, team_id: str, now: datetime, *, page_size: int = 200) -> int:
-    """Page through `users.list` and upsert every member; returns how many were seen.
-
-    Each page commits on its own, so a long sync never holds the write lock for long.
-    """
-    info = client.team_info()
-    team = info.get("team") or {}
-    with db.write() as session:
-        workspace = ensure_workspace(session, team_id, now, name=team.get("name") or "")
-        workspace.domain = team.get("domain") or workspace.domain
-    seen = 0
-    cursor: str | None = None
-    while True:
-        page = (
-            client.users_list(limit=page_size, cursor=cursor)
-            if cursor
-            else client.users_list(limit=page_size)
-        )
-        with db.write() as session:
-            seen += upsert_members(session, team_id, page.get("members") or [], now)
-        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor:
-            break
-    with db.write() as session:
-        ensure_workspace(session, team_id, now).last_synced_at = now
-        events.forget_old(session, now)
-    return seen
 
 
 @dataclass
@@ -205,9 +168,8 @@ def ensure_member(session: Session, team_id: str, user_id: str, now: datetime, n
     member = find_member(session, team_id, user_id)
     if member is None:
         ensure_workspace(session, team_id, now)
-        upsert_members(session, team_id, [{"id": user_id, "name": name}], now)
-        member = find_member(session, team_id, user_id)
-        assert member is not None
+        # A bare member has no title: nothing for `MembersStored` listeners yet.
+        (member,) = _store(session, team_id, [{"id": user_id, "name": name}], now)
     return member
 
 

@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
-from bot.directory import members as people
+from bot.directory.members import find_members, set_birthday
 from bot.directory.personal_dates import Birthday, parse_birthday, parse_start_date
 from bot.models import Member, Workspace
 from bot.models.celebrations import ProfileSync
@@ -102,7 +102,7 @@ def apply_profile(member: Member, profile: Mapping[str, Any], fields: Fields, to
         birthday.month,
         birthday.day,
     ):
-        people.set_birthday(member, birthday)
+        set_birthday(member, birthday)
         changed = True
     start = read_start_date(field_value(profile, fields.start_date), today) if fields.start_date else None
     if start is not None and member.start_date != start:
@@ -177,7 +177,7 @@ def sync_profiles(
             break
     report.read = len(profiles)
     with db.write() as session:
-        members = people.find_members(session, team_id, profiles)
+        members = find_members(session, team_id, profiles)
         for user_id, profile in profiles.items():
             member = members.get(user_id)
             if member is not None and apply_profile(member, profile, fields, now.date()):

@@ -10,22 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from bot.directory.members import valid_tz
 from bot.models import Member
+from bot.platform.clock import local_date, local_zone, valid_tz
 
 DEFAULT_DELIVERY_HOUR = 9
 DEFAULT_DAY_END_HOUR = 18
 DEFAULT_WORK_DAYS = "12345"  # ISO weekdays, Monday = 1
 # How far ahead to look for a working day before concluding there is none (a week, plus slack).
 _SEARCH_DAYS = 15
-
-
-@lru_cache(maxsize=1024)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(valid_tz(name))
 
 
 @dataclass(frozen=True)
@@ -57,11 +51,11 @@ class Workday:
 
     @property
     def zone(self) -> ZoneInfo:
-        return _zone(self.tz)
+        return local_zone(self.tz)
 
     def local_date(self, at: datetime) -> date:
         """The recipient's calendar date at the instant `at`."""
-        return at.astimezone(self.zone).date()
+        return local_date(at, self.tz)
 
     def is_working_day(self, day: date) -> bool:
         return str(day.isoweekday()) in self.work_days
@@ -126,10 +120,3 @@ class Workday:
             after = day if paused_until is None else max(day, paused_until)
             day = self.next_working_day(after)
         return day
-
-    def next_delivery(
-        self, at: datetime, *, paused_until: date | None = None
-    ) -> tuple[date, datetime] | None:
-        """The delivery day as of `at` and the UTC instant its nudges may go out (maybe already past)."""
-        day = self.delivery_day(at, paused_until=paused_until)
-        return None if day is None else (day, self.delivery_at(day))

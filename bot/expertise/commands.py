@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.expertise.names import normalise
 from bot.platform.mrkdwn import mentions, strip_mentions, without_broadcasts
+from bot.platform.refusals import Refusal
 
 MAX_TOPIC = 200  # characters of a /whoknows topic worth reading
 
@@ -22,7 +23,7 @@ class SkillsRequest:
     action: str
     text: str = ""  # the skills, for add and remove
     user_id: str = ""  # whose skills, for theirs
-    problem: str | None = None  # what was not understood, for help
+    refused: Refusal | None = None  # what was not understood (then the action is help)
 
     @property
     def writes(self) -> bool:
@@ -39,7 +40,7 @@ def parse_skills(text: str) -> SkillsRequest:
         action = "add" if verb in ADD else "remove"
         skills = strip_mentions(rest)
         if not normalise(skills):
-            return SkillsRequest("help", problem=f"Say which skills to {action}.")
+            return SkillsRequest("help", refused=Refusal(f"Say which skills to {action}.", usage=True))
         return SkillsRequest(action, text=skills)
     if verb in HELP:
         return SkillsRequest("help")
@@ -47,7 +48,8 @@ def parse_skills(text: str) -> SkillsRequest:
     if people:
         return SkillsRequest("theirs", user_id=people[0])
     return SkillsRequest(
-        "help", problem="To declare skills, start with `add`, e.g. `/skills add kubernetes`."
+        "help",
+        refused=Refusal("To declare skills, start with `add`, e.g. `/skills add kubernetes`.", usage=True),
     )
 
 
@@ -55,7 +57,7 @@ def parse_skills(text: str) -> SkillsRequest:
 class EndorseRequest:
     people: list[str] = field(default_factory=list)  # Slack ids, in order
     text: str = ""  # the skills
-    problem: str | None = None
+    refused: Refusal | None = None
 
 
 def parse_endorse(text: str) -> EndorseRequest:
@@ -66,16 +68,16 @@ def parse_endorse(text: str) -> EndorseRequest:
         words = words[1:]
     skills = " ".join(words).strip()
     if not people:
-        return EndorseRequest(problem="Mention the colleague you vouch for.")
+        return EndorseRequest(refused=Refusal("Mention the colleague you vouch for.", usage=True))
     if not normalise(skills):
-        return EndorseRequest(people, problem="Say which skills you vouch for.")
+        return EndorseRequest(people, refused=Refusal("Say which skills you vouch for.", usage=True))
     return EndorseRequest(people, skills)
 
 
 @dataclass(frozen=True)
 class TopicRequest:
     topic: str = ""
-    problem: str | None = None
+    refused: Refusal | None = None  # None with no topic: nothing was asked
 
 
 def parse_topic(text: str) -> TopicRequest:
@@ -85,6 +87,8 @@ def parse_topic(text: str) -> TopicRequest:
         return TopicRequest(topic)
     if mentions(clean):
         return TopicRequest(
-            problem="Ask about a topic, not a person; `/skills @colleague` shows their skills."
+            refused=Refusal(
+                "Ask about a topic, not a person; `/skills @colleague` shows their skills.", usage=True
+            )
         )
     return TopicRequest()

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.directory import members as people
-from bot.expertise.evidence import refresh, score_at
+from bot.directory.members import resolve
+from bot.expertise.evidence import Sources, refresh, score_at
 from bot.expertise.names import parse_skills
 from bot.expertise.skills import MAX_PER_COMMAND, member_for
 from bot.expertise.vocabulary import ensure_skills, vocabulary
@@ -44,6 +44,7 @@ def endorse(
     text: str,
     now: datetime,
     *,
+    evidence: Sources,
     name: str = "",
 ) -> Endorsed:
     """Store one endorsement per endorser, person and skill; refuse oneself, bots and the departed."""
@@ -51,7 +52,7 @@ def endorse(
     parsed = parse_skills(text, vocab, limit=MAX_PER_COMMAND)
     result = Endorsed(skills=[n.label for n in parsed.named], rejected=parsed.rejected)
     endorser = member_for(session, team_id, endorser_user, now, name)
-    found = people.resolve(session, team_id, list(endorsees)[:MAX_PEOPLE])
+    found = resolve(session, team_id, list(endorsees)[:MAX_PEOPLE])
     result.refused += [(user_id, "unknown") for user_id in found.unknown]
     result.refused += [(m.user_id, "bot" if m.is_bot else "deactivated") for m in found.inactive]
     targets = []
@@ -84,7 +85,9 @@ def endorse(
         for n in parsed.named
     ]
     insert_many_ignore(session, Endorsement, rows, ["endorser_id", "endorsee_id", "skill_id"])
-    refresh(session, team_id, [(m.id, skill_id) for m in targets for skill_id in ids.values()])
+    refresh(
+        session, team_id, [(m.id, skill_id) for m in targets for skill_id in ids.values()], sources=evidence
+    )
     for member in targets:
         for n in parsed.named:
             seen = (member.id, ids[n.key]) in before

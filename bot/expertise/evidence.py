@@ -8,19 +8,14 @@ rank people exactly as decayed strengths would, whatever the day.
 Each source describes its evidence as a SELECT of `(member_id, skill_id, score)`; `refresh()`
 sums all sources into `skill_score` whenever evidence changes, and the ranker reads that table.
 `refresh()` also bumps the workspace's evidence version, as any change to a member's title or
-activity does, so every process's cached `/whoknows` standings (`standings`) notice at once.
-For the few people shown, a source selects the evidence itself (`shown`, all sources' selects run
+activity does (`members_changed`), so every process's cached `/whoknows` standings notice at once.
+For the few people shown, a source selects the evidence itself (`shown`: all sources' selects run
 as one statement) and says in words what it shows.
-Nothing else knows any source, so another kind of evidence (kudos reasons, say) needs only:
 
-    class KudosSource:
-        name = "kudos"
-        def scores(self, team_id, member_ids, skill_ids): ...        # Select (member_id, skill_id, score)
-        def shown(self): ...                                            # Select of shown_columns(…)
-        def explain(self, evidence, words): ...                         # -> "kudos from <@U1> for …"
-
-    evidence.register(KudosSource())
-    # …and after storing a kudos that names skills: evidence.refresh(session, team_id, pairs)
+The sources are given, never looked up: the composition root (`bot.bootstrap`) lists them, and
+every function that sums or explains evidence takes them as `sources`. Nothing here knows any
+source but the three kinds defined below; another kind of evidence (kudos reasons:
+`bot.kudos.evidence`) is a class with `name`, `scores`, `shown` and `explain`, listed there too.
 """
 
 from __future__ import annotations
@@ -39,7 +34,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     delete,
-    event,
     func,
     insert,
     inspect,
@@ -52,7 +46,7 @@ from sqlalchemy.orm import QueryableAttribute, Session, UOWTransaction
 
 from bot.expertise.vocabulary import bump_evidence_version
 from bot.models import Member
-from bot.models.expertise import DECLARED, TITLE, Endorsement, MemberSkill, SkillScore
+from bot.models.expertise import TITLE, Endorsement, MemberSkill, SkillScore
 from bot.platform.storage import in_ids
 
 Ids = Sequence[int] | None
@@ -234,22 +228,14 @@ class EndorsementSource:
         return f"endorsed{for_what} by {len(endorsers)}" + (f" ({listed})" if names else "")
 
 
-SOURCES: list[EvidenceSource] = [
-    MemberSkillSource(DECLARED, weight=1.0),
-    EndorsementSource(weight=1.5),  # per distinct colleague: stronger than one's own word
-    MemberSkillSource(TITLE, weight=0.6),
-]
+Sources = tuple[EvidenceSource, ...]
 
 
-def register(source: EvidenceSource) -> None:
-    """Add a kind of evidence to every ranking from now on (idempotent by name)."""
-    if all(s.name != source.name for s in SOURCES):
-        SOURCES.append(source)
-
-
-def refresh(session: Session, team_id: str, pairs: Iterable[tuple[int, int]] | None = None) -> None:
+def refresh(
+    session: Session, team_id: str, pairs: Iterable[tuple[int, int]] | None = None, *, sources: Sources
+) -> None:
     """Recompute `skill_score` for these `(member_id, skill_id)` pairs after their evidence
-    changed (None: the whole workspace, as after seeding)."""
+    changed (None: the whole workspace, as after seeding), from every one of `sources`."""
     member_ids: list[int] | None = None
     skill_ids: list[int] | None = None
     scope = delete(SkillScore).where(SkillScore.team_id == team_id)
@@ -263,7 +249,7 @@ def refresh(session: Session, team_id: str, pairs: Iterable[tuple[int, int]] | N
         scope = scope.where(SkillScore.member_id.in_(member_ids), SkillScore.skill_id.in_(skill_ids))
     # First, so that concurrent writers of one workspace queue on its version row, not on scores.
     bump_evidence_version(session, team_id)
-    parts = union_all(*(source.scores(team_id, member_ids, skill_ids) for source in SOURCES)).subquery()
+    parts = union_all(*(source.scores(team_id, member_ids, skill_ids) for source in sources)).subquery()
     totals = select(
         literal(team_id, String), parts.c.member_id, parts.c.skill_id, func.sum(parts.c.score)
     ).group_by(parts.c.member_id, parts.c.skill_id)
@@ -275,12 +261,12 @@ def refresh(session: Session, team_id: str, pairs: Iterable[tuple[int, int]] | N
 _SHOWN = ("title", "deleted", "is_bot")  # what /whoknows shows of a member, or leaves them out for
 
 
-@event.listens_for(Session, "before_flush")
-def _members_changed(session: Session, flush: UOWTransaction, instances: object) -> None:
+def members_changed(session: Session, flush: UOWTransaction, instances: object) -> None:
     """A member's new title or activity changes `/whoknows` answers as evidence does: say so.
 
-    Every ORM change counts (directory sync, events, tests); a Core UPDATE of these columns must
-    call `bump_evidence_version` itself.
+    A session listener ("before_flush") that `bot.bootstrap.open_database` puts on every database
+    it opens, so every ORM change counts (directory sync, events, tests); a Core UPDATE of these
+    columns must call `bump_evidence_version` itself.
     """
     teams = {
         m.team_id

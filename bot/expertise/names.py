@@ -106,7 +106,7 @@ def label_of(text: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# The curated table (bot/data/skills.json)
+# The curated table (bot/expertise/data/skills.json)
 # --------------------------------------------------------------------------------------------
 
 
@@ -161,7 +161,7 @@ class Catalog:
 @cache
 def catalog() -> Catalog:
     """The curated table shipped with the package (loaded once)."""
-    raw = resources.files("bot").joinpath("data/skills.json").read_text(encoding="utf-8")
+    raw = resources.files("bot.expertise").joinpath("data/skills.json").read_text(encoding="utf-8")
     return Catalog.from_entries(json.loads(raw)["skills"])
 
 

@@ -3,7 +3,8 @@
 One statement reads the workspace's versions and the asker's member id; the topic is understood
 against the cached vocabulary; the strongest people and their evidence in words come from the
 cached standings (`standings`), the same for every asker; the asker's part is a cheap re-rank of
-the top few (one hook call). An answer whose standings are cached costs two statements.
+the top few (one call to the `KnownPeople` it is given: the relationship log's, from the
+composition root). An answer whose standings are cached costs two statements.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from bot.expertise import acquaintances
-from bot.expertise.acquaintances import KnownPeople
+from bot.expertise.evidence import Sources
 from bot.expertise.names import Understood, Vocabulary, normalise, understand
 from bot.expertise.standings import Standings, standings
 from bot.expertise.vocabulary import EVIDENCE_VERSION, VERSION, held, vocabulary
 from bot.models import Member
 from bot.platform.storage import in_ids
+from bot.relationships.acquaintances import KnownPeople
 
 PAGE = 5
 RERANK_DEPTH = 25  # the asker's acquaintances are looked for among this many
@@ -91,9 +92,10 @@ def who_knows(
     topic: str,
     now: datetime,
     *,
+    evidence: Sources,
+    known: KnownPeople,
     offset: int = 0,
     page: int = PAGE,
-    known: KnownPeople | None = None,
 ) -> Answer:
     """The page of colleagues who know `topic`, for the asker with Slack id `asker`.
 
@@ -110,15 +112,13 @@ def who_knows(
         # One more than the page, to know whether more follow; one more, for the asker left out.
         depth = max(RERANK_DEPTH, answer.offset + page) + 2
         versions = (vocabulary_version or 0, evidence_version or 0)
-        shared = standings(session, team_id, understood.skills, depth, versions)
+        shared = standings(session, team_id, understood.skills, depth, versions, sources=evidence)
         ranked = [Candidate(p.member_id, p.score) for p in shared.people if p.user_id != asker]
     if shared is None or not ranked:
         answer.only_asker = shared is not None and any(p.user_id == asker for p in shared.people)
         answer.suggestions = _suggestions(session, team_id, topic, vocab, understood)
         return answer
-    known = known or acquaintances.current()
-    if known is not acquaintances.nobody:
-        ranked = rerank_for(session, team_id, asker_id, ranked, known)
+    ranked = rerank_for(session, team_id, asker_id, ranked, known)
     shown = ranked[answer.offset : answer.offset + page]
     answer.more = len(ranked) > answer.offset + page
     answer.people = _people(session, team_id, shown, shared)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
 
 from bot.expertise.endorsements import Endorsed
+from bot.expertise.ids import Action
 from bot.expertise.ranking import Answer, Person
 from bot.expertise.skills import Changed, Profile
-from bot.platform import blocks
-from bot.platform.blocks import Block, context, ephemeral, escape, mrkdwn
-from bot.platform.mrkdwn import mention
+from bot.help.render import usage
+from bot.platform.blocks import Block, Payload, button, clip, context, ephemeral, mrkdwn, sections
+from bot.platform.mrkdwn import escape, mention
 
-SHOW_MORE = "whoknows_more"
 MAX_LISTED = 40  # skills listed in one /skills answer
 
 
@@ -22,21 +21,7 @@ def _bold(labels: Iterable[str]) -> str:
 
 
 def _quote(text: str, limit: int = 80) -> str:
-    return f"“{escape(blocks.clip(text, limit))}”"
-
-
-def _paragraphs(lines: list[str]) -> list[Block]:
-    """Lines as sections, each under Slack's 3000-character limit."""
-    sections: list[Block] = []
-    chunk = ""
-    for line in lines:
-        if chunk and len(chunk) + len(line) + 1 > blocks.SECTION_LIMIT:
-            sections.append(mrkdwn(chunk))
-            chunk = ""
-        chunk = f"{chunk}\n{line}" if chunk else line
-    if chunk:
-        sections.append(mrkdwn(chunk))
-    return sections
+    return f"“{escape(clip(text, limit))}”"
 
 
 # --------------------------------------------------------------------------------------------
@@ -44,7 +29,7 @@ def _paragraphs(lines: list[str]) -> list[Block]:
 # --------------------------------------------------------------------------------------------
 
 
-def whoknows(answer: Answer) -> dict[str, Any]:
+def whoknows(answer: Answer) -> Payload:
     """The answer to `/whoknows` (and each "Show more" page)."""
     if not answer.people:
         return _nobody(answer)
@@ -65,7 +50,7 @@ def whoknows(answer: Answer) -> dict[str, Any]:
 
 
 def _person(rank: int, person: Person) -> Block:
-    title = f" · _{escape(blocks.clip(person.title, 100))}_" if person.title else ""
+    title = f" · _{escape(clip(person.title, 100))}_" if person.title else ""
     lines = [f"*{rank}.* {mention(person.user_id)}{title}", " · ".join(person.reasons)]
     if person.known:
         lines.append(":handshake: You already know them.")
@@ -88,18 +73,24 @@ def read_more_value(value: str) -> tuple[str, int]:
         return "", 0
 
 
+def expired_more() -> Payload:
+    """For a "Show more" button whose value is not one of ours (or too old to read)."""
+    return {
+        "replace_original": False,
+        "response_type": "ephemeral",
+        "text": "That button has expired; ask again with `/whoknows`.",
+    }
+
+
 def _show_more(answer: Answer) -> Block:
     shown = answer.offset + len(answer.people)
-    button = {
-        "type": "button",
-        "action_id": SHOW_MORE,
-        "text": {"type": "plain_text", "text": "Show more"},
-        "value": more_value(answer.topic, shown),
+    return {
+        "type": "actions",
+        "elements": [button(Action.SHOW_MORE, "Show more", more_value(answer.topic, shown))],
     }
-    return {"type": "actions", "elements": [button]}
 
 
-def _nobody(answer: Answer) -> dict[str, Any]:
+def _nobody(answer: Answer) -> Payload:
     if answer.understood.names:
         what = _bold(answer.understood.names)
         nobody = "Nobody but you" if answer.only_asker else "Nobody here"
@@ -131,11 +122,11 @@ def _rejected(names: list[str]) -> str:
     return "Not skill names I can store: " + ", ".join(_quote(n, 40) for n in names[:5]) + "."
 
 
-def skills_changed(action: str, changed: Changed) -> dict[str, Any]:
+def skills_changed(action: str, changed: Changed) -> Payload:
     """The reply to `/skills add …` or `/skills remove …`."""
     if not changed.done and not changed.unchanged:
         problem = _rejected(changed.rejected) if changed.rejected else "I found no skill names there."
-        return blocks.usage("/skills", problem)
+        return usage("/skills", problem)
     lines = []
     if changed.done:
         lines.append(
@@ -153,7 +144,7 @@ def skills_changed(action: str, changed: Changed) -> dict[str, Any]:
     return ephemeral("\n".join(lines))
 
 
-def profile(found: Profile | None, user_id: str, *, mine: bool) -> dict[str, Any]:
+def profile(found: Profile | None, user_id: str, *, mine: bool) -> Payload:
     """The reply to `/skills` (mine) or `/skills @colleague` (theirs)."""
     who = mention(user_id)
     if found is None or not found.skills:
@@ -181,7 +172,7 @@ def profile(found: Profile | None, user_id: str, *, mine: bool) -> dict[str, Any
     if not found.member.active:
         lines.append("_No longer active in this workspace._")
     text = f"{whose} skills: " + ", ".join(escape(h.label) for h in found.skills[:10])
-    return ephemeral(blocks.clip(text, 3000), _paragraphs(lines))
+    return ephemeral(clip(text, 3000), sections(lines))
 
 
 # --------------------------------------------------------------------------------------------
@@ -196,7 +187,7 @@ _REFUSALS = {
 }
 
 
-def endorsed(result: Endorsed) -> dict[str, Any]:
+def endorsed(result: Endorsed) -> Payload:
     """The reply to `/endorse`."""
     lines = [f"You endorsed {mention(u)} for {_bold(labels)}." for u, labels in result.stored.items()]
     if result.stored:
@@ -208,7 +199,7 @@ def endorsed(result: Endorsed) -> dict[str, Any]:
     if result.rejected:
         lines.append(_rejected(result.rejected))
     if not result.stored and not result.already and not result.refused:
-        return blocks.usage("/endorse", " ".join(lines) or "I found no skill names there.")
+        return usage("/endorse", " ".join(lines) or "I found no skill names there.")
     return ephemeral("\n".join(lines))
 
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.directory import members as people
-from bot.expertise.evidence import refresh, score_at
+from bot.directory.members import ensure_member, find_member
+from bot.expertise.evidence import Sources, refresh, score_at
 from bot.expertise.names import Named, parse_skills
 from bot.expertise.vocabulary import ensure_skills, vocabulary
 from bot.models import Member
@@ -24,7 +24,7 @@ from bot.platform.storage import insert_many_ignore
 
 def member_for(session: Session, team_id: str, user_id: str, now: datetime, name: str = "") -> Member:
     """The member typing a command; someone the directory sync has not reached yet is added."""
-    return people.ensure_member(session, team_id, user_id, now, name)
+    return ensure_member(session, team_id, user_id, now, name)
 
 
 # --------------------------------------------------------------------------------------------
@@ -46,7 +46,16 @@ class Changed:
 MAX_PER_COMMAND = 20
 
 
-def add(session: Session, team_id: str, user_id: str, text: str, now: datetime, *, name: str = "") -> Changed:
+def add(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    text: str,
+    now: datetime,
+    *,
+    evidence: Sources,
+    name: str = "",
+) -> Changed:
     """Declare the skills listed in `text` (canonically: "k8s" is stored as Kubernetes)."""
     vocab = vocabulary(session, team_id)
     parsed = parse_skills(text, vocab, limit=MAX_PER_COMMAND + 1)
@@ -77,7 +86,7 @@ def add(session: Session, team_id: str, user_id: str, text: str, now: datetime, 
             )
             .values(updated_at=now, score=score_at(1.0, now))
         )
-    refresh(session, team_id, [(member.id, skill_id) for skill_id in ids.values()])
+    refresh(session, team_id, [(member.id, skill_id) for skill_id in ids.values()], sources=evidence)
     result = Changed(rejected=parsed.rejected, truncated=len(parsed.named) > MAX_PER_COMMAND)
     for n in named:
         (result.unchanged if ids[n.key] in before else result.done).append(n)
@@ -85,12 +94,14 @@ def add(session: Session, team_id: str, user_id: str, text: str, now: datetime, 
     return result
 
 
-def remove(session: Session, team_id: str, user_id: str, text: str, now: datetime) -> Changed:
+def remove(
+    session: Session, team_id: str, user_id: str, text: str, now: datetime, *, evidence: Sources
+) -> Changed:
     """Take back declared skills (endorsements by others stay: they are theirs)."""
     vocab = vocabulary(session, team_id)
     parsed = parse_skills(text, vocab, limit=MAX_PER_COMMAND)
     result = Changed(rejected=parsed.rejected)
-    member = people.find_member(session, team_id, user_id)
+    member = find_member(session, team_id, user_id)
     declared = _declared_ids(session, member.id) if member else set()
     for n in parsed.named:
         skill = n.existing
@@ -104,7 +115,7 @@ def remove(session: Session, team_id: str, user_id: str, text: str, now: datetim
                 MemberSkill.source == DECLARED,
             )
         )
-        refresh(session, team_id, [(member.id, skill.id)])
+        refresh(session, team_id, [(member.id, skill.id)], sources=evidence)
         result.done.append(n)
     result.declared = declared_labels(session, member.id) if member else []
     return result
@@ -150,7 +161,7 @@ class Profile:
 
 def profile(session: Session, team_id: str, user_id: str) -> Profile | None:
     """A member's skills, most vouched-for first; None when the directory does not know them."""
-    member = people.find_member(session, team_id, user_id)
+    member = find_member(session, team_id, user_id)
     if member is None:
         return None
     held_by_id: dict[int, Held] = {}

@@ -20,8 +20,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from bot.expertise import evidence
-from bot.expertise.evidence import Evidence, EvidenceSource, Words
+from bot.expertise.evidence import Evidence, EvidenceSource, Sources, Words
 from bot.expertise.names import Skill
 from bot.models import Member
 from bot.models.expertise import SkillScore
@@ -45,7 +44,15 @@ class Standing:
 class Standings:
     """The strongest people for some skills, best first, and (once asked) why, in words."""
 
-    def __init__(self, skills: Sequence[Skill], versions: Versions, depth: int, people: Sequence[Standing]):
+    def __init__(
+        self,
+        sources: Sources,
+        skills: Sequence[Skill],
+        versions: Versions,
+        depth: int,
+        people: Sequence[Standing],
+    ):
+        self.sources = sources
         self.skills = tuple(skills)
         self.versions = versions
         self.depth = depth  # how many were asked for
@@ -63,7 +70,7 @@ class Standings:
             known = {m: self._reasons[m] for m in member_ids if m in self._reasons}
         missing = [m for m in member_ids if m not in known]
         if missing:
-            reasons, names = _explain(session, team_id, self.skills, missing)
+            reasons, names = _explain(session, self.sources, team_id, self.skills, missing)
             known.update(reasons)
             if reads_only(session):  # (as for the standings themselves: see `standings`)
                 with self._lock:
@@ -113,21 +120,27 @@ _cache: PerDatabase[Standings] = PerDatabase(size=500)  # skill sets asked about
 
 
 def standings(
-    session: Session, team_id: str, skills: Sequence[Skill], depth: int, versions: Versions
+    session: Session,
+    team_id: str,
+    skills: Sequence[Skill],
+    depth: int,
+    versions: Versions,
+    *,
+    sources: Sources,
 ) -> Standings:
     """The `depth` strongest active people for `skills`, from the cache when it is current."""
-    key = (team_id, tuple(s.id for s in skills), tuple(source.name for source in evidence.SOURCES))
+    key = (team_id, tuple(s.id for s in skills), sources)
     cached = _cache.get(session, key)
     if cached is not None and cached.versions == versions and cached.cover(depth):
         return cached
-    fresh = compute(session, team_id, skills, depth, versions)
+    fresh = compute(session, sources, team_id, skills, depth, versions)
     if reads_only(session):  # a write may roll back, and its version come back with other data
         _cache.put(session, key, fresh)
     return fresh
 
 
 def compute(
-    session: Session, team_id: str, skills: Sequence[Skill], depth: int, versions: Versions
+    session: Session, sources: Sources, team_id: str, skills: Sequence[Skill], depth: int, versions: Versions
 ) -> Standings:
     conn = session.connection()
     params = {"team_id": team_id, "limit": depth}
@@ -136,24 +149,24 @@ def compute(
     else:
         top = conn.execute(TOP_SEVERAL, {**params, "skill_ids": [s.id for s in skills]})
     people = [Standing(member_id, user_id, title, score) for member_id, score, user_id, title in top]
-    return Standings(skills, versions, depth, people)
+    return Standings(sources, skills, versions, depth, people)
 
 
 def _explain(
-    session: Session, team_id: str, skills: Sequence[Skill], member_ids: Sequence[int]
+    session: Session, sources: Sources, team_id: str, skills: Sequence[Skill], member_ids: Sequence[int]
 ) -> tuple[dict[int, Reasons], dict[int, str]]:
     """These people's reasons, and the Slack ids of whoever vouched for them."""
     params = {"team_id": team_id, "skill_ids": [s.id for s in skills], "member_ids": list(member_ids)}
     found: dict[int, list[Evidence]] = {m: [] for m in member_ids}
     names: dict[int, str] = {}
     for source, member_id, skill_id, score, at, by, note, by_user_id in session.connection().execute(
-        shown_by(tuple(evidence.SOURCES)), params
+        shown_by(sources), params
     ):
         found[member_id].append(Evidence(member_id, skill_id, source, score, at, by, note))
         if by is not None and by_user_id is not None:
             names[by] = by_user_id
     words = Words(people=names, skills={s.id: s.label for s in skills}, several=len(skills) > 1)
-    wording = {source.name: source for source in evidence.SOURCES}
+    wording = {source.name: source for source in sources}
     return {m: _reasons(items, words, wording) for m, items in found.items()}, names
 
 

@@ -1,8 +1,9 @@
 """Skills a Slack title names ("Senior Site Reliability Engineer" → Site reliability engineering).
 
-The directory calls `index_titles` whenever it stores members, so title evidence is an indexed
-lookup at query time like every other kind. Only curated names count: a title is short, and
-team-made skill names would make it depend on what was declared first.
+The directory tells `index_titles` whenever it stores members (wired by `bot.bootstrap`), so
+title evidence is an indexed lookup at query time like every other kind. Only curated names
+count: a title is short, and team-made skill names would make it depend on what was declared
+first.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
-from bot.expertise.evidence import refresh, score_at
+from bot.expertise.evidence import Sources, refresh, score_at
 from bot.expertise.names import MAX_TOPIC_WORDS, catalog, normalise
 from bot.expertise.vocabulary import ensure_skills
 from bot.models.expertise import TITLE, MemberSkill
@@ -41,8 +42,13 @@ def title_skills(title: str) -> list[str]:
     return found
 
 
-def index_titles(session: Session, team_id: str, members: Iterable[tuple[int, str]], now: datetime) -> None:
-    """Make `member_skill` title rows match the given `(member id, title)` pairs."""
+def index_titles(
+    session: Session, team_id: str, members: Iterable[tuple[int, str]], now: datetime, *, evidence: Sources
+) -> None:
+    """Make `member_skill` title rows match the given `(member id, title)` pairs.
+
+    With `evidence` bound (`bot.bootstrap`), this is the directory's `MembersStored` listener.
+    """
     wanted = {member_id: title_skills(title) for member_id, title in members}
     if not wanted:
         return
@@ -51,11 +57,18 @@ def index_titles(session: Session, team_id: str, members: Iterable[tuple[int, st
     ids = ensure_skills(session, team_id, ((k, table.label(k) or k) for k in keys), now)
     member_ids = list(wanted)
     for start in range(0, len(member_ids), CHUNK):
-        _sync_chunk(session, team_id, {m: wanted[m] for m in member_ids[start : start + CHUNK]}, ids, now)
+        _sync_chunk(
+            session, team_id, {m: wanted[m] for m in member_ids[start : start + CHUNK]}, ids, now, evidence
+        )
 
 
 def _sync_chunk(
-    session: Session, team_id: str, wanted: dict[int, list[str]], ids: dict[str, int], now: datetime
+    session: Session,
+    team_id: str,
+    wanted: dict[int, list[str]],
+    ids: dict[str, int],
+    now: datetime,
+    evidence: Sources,
 ) -> None:
     want = {(member_id, ids[key]) for member_id, keys in wanted.items() for key in keys}
     found = session.execute(
@@ -87,4 +100,4 @@ def _sync_chunk(
         for member_id, skill_id in sorted(want - have)
     ]
     insert_many_ignore(session, MemberSkill, rows, ["member_id", "skill_id", "source"])
-    refresh(session, team_id, set(stale) | (want - have))
+    refresh(session, team_id, set(stale) | (want - have), sources=evidence)

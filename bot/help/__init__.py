@@ -1,0 +1,1 @@
+"""Rapport's own words: the catalog of slash commands, help, usage, privacy and the apology."""

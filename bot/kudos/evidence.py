@@ -2,7 +2,8 @@
 
 A reason is matched against the curated skill names and aliases (as Slack titles are) and the
 workspace's own skill names, longest phrase first. Each receiver gets one piece of evidence per
-skill per kudos, decaying with age like every other kind.
+skill per kudos, decaying with age like every other kind. `KudosSource` is the evidence source
+the composition root (`bot.bootstrap`) lists beside expertise's own.
 """
 
 from __future__ import annotations
@@ -15,14 +16,22 @@ from typing import Any
 from sqlalchemy import Select, bindparam, literal, select
 from sqlalchemy.orm import Session
 
-from bot.expertise import evidence
-from bot.expertise.evidence import Evidence, Ids, Words
+from bot.expertise.evidence import (
+    Evidence,
+    Ids,
+    Sources,
+    Words,
+    refresh,
+    score_at,
+    shown_columns,
+    shown_skills,
+)
 from bot.expertise.names import MAX_TOPIC_WORDS, catalog, normalise
 from bot.expertise.titles import title_skills
 from bot.expertise.vocabulary import ensure_skills, vocabulary
 from bot.models.celebrations import Kudos, KudosSkill
-from bot.platform import blocks
-from bot.platform import mrkdwn as textparse
+from bot.platform.blocks import clip
+from bot.platform.mrkdwn import strip_mentions
 from bot.platform.storage import in_ids, insert_many_ignore
 
 SOURCE = "kudos"
@@ -62,7 +71,9 @@ def team_skill_ids(session: Session, team_id: str, reason: str) -> list[int]:
     return list(dict.fromkeys(found))
 
 
-def index(session: Session, item: Kudos, receiver_ids: Sequence[int], now: datetime) -> list[int]:
+def index(
+    session: Session, item: Kudos, receiver_ids: Sequence[int], now: datetime, *, evidence: Sources
+) -> list[int]:
     """Record the skills a kudos names as evidence for its receivers; returns the skill ids."""
     table = catalog()
     keys = skill_keys(item.reason)
@@ -70,7 +81,7 @@ def index(session: Session, item: Kudos, receiver_ids: Sequence[int], now: datet
     ids = list(dict.fromkeys(ids + team_skill_ids(session, item.team_id, item.reason)))
     if not ids or not receiver_ids:
         return []
-    score = evidence.score_at(1.0, item.created_at)
+    score = score_at(1.0, item.created_at)
     rows = [
         {
             "kudos_id": item.id,
@@ -84,7 +95,7 @@ def index(session: Session, item: Kudos, receiver_ids: Sequence[int], now: datet
         for skill_id in ids
     ]
     insert_many_ignore(session, KudosSkill, rows, ["kudos_id", "member_id", "skill_id"])
-    evidence.refresh(session, item.team_id, [(m, s) for m in receiver_ids for s in ids])
+    refresh(session, item.team_id, [(m, s) for m in receiver_ids for s in ids], sources=evidence)
     return ids
 
 
@@ -96,7 +107,7 @@ class KudosSource:
 
     def __init__(self, weight: float = WEIGHT) -> None:
         self.weight = weight
-        columns = evidence.shown_columns(
+        columns = shown_columns(
             self.name,
             KudosSkill.member_id,
             KudosSkill.skill_id,
@@ -110,7 +121,7 @@ class KudosSource:
             .join(Kudos, Kudos.id == KudosSkill.kudos_id)
             .where(
                 KudosSkill.team_id == bindparam("team_id"),
-                evidence.shown_skills(KudosSkill.skill_id),
+                shown_skills(KudosSkill.skill_id),
                 in_ids(KudosSkill.member_id, "member_ids"),
             )
         )
@@ -127,12 +138,9 @@ class KudosSource:
 
     def explain(self, found: Sequence[Evidence], words: Words) -> str:
         latest = max(found, key=lambda e: e.at)
-        reason = blocks.clip(" ".join(textparse.strip_mentions(latest.note).split()), 80)
+        reason = clip(" ".join(strip_mentions(latest.note).split()), 80)
         giver = words.people.get(latest.by) if latest.by is not None else None
         by = f" from <@{giver}>" if giver else ""
         kudos_count = len({(e.at, e.by) for e in found})
         more = f" (+{kudos_count - 1} more)" if kudos_count > 1 else ""
         return f"kudos{by} for “{reason}”{more}"
-
-
-evidence.register(KudosSource())

@@ -19,12 +19,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from bot.directory import members as people
+from bot.directory.members import ensure_member, find_member, resolve
+from bot.expertise.evidence import Sources
 from bot.kudos import evidence as kudos_evidence
 from bot.models import Member, Workspace
 from bot.models.celebrations import Kudos, KudosReceiver
-from bot.platform import blocks
-from bot.platform import mrkdwn as textparse
+from bot.platform.mrkdwn import escape, mention, mentions, strip_mentions, without_broadcasts
+from bot.platform.refusals import Refusal
 from bot.platform.storage import insert_ignore
 from bot.relationships import cadences
 
@@ -47,15 +48,6 @@ _KEEP = re.compile(
 _WORDS = re.compile(r"\w+")
 
 
-class Refused(Exception):
-    """A kudos Rapport will not post; the message says why, kindly (mrkdwn, ready to show)."""
-
-    def __init__(self, message: str, *, show_usage: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.show_usage = show_usage
-
-
 @dataclass(frozen=True)
 class Parsed:
     receivers: list[str]  # Slack ids, in the order given
@@ -63,9 +55,9 @@ class Parsed:
     quoted: bool  # free text rather than "for …"
 
 
-def parse(text: str) -> Parsed:
-    """Receivers and reason of a `/kudos` text; raises Refused when either is missing."""
-    text = textparse.without_broadcasts(text or "")
+def parse(text: str) -> Parsed | Refusal:
+    """Receivers and reason of a `/kudos` text, or why it cannot be read as kudos."""
+    text = without_broadcasts(text or "")
     receivers: list[str] = []
     rest = text
     while match := _LEADING_MENTION.match(rest):
@@ -79,18 +71,18 @@ def parse(text: str) -> Parsed:
         else:
             rest = _LEADING_JUNK.sub("", rest)
     else:  # "thanks <@U1> for …": everyone mentioned is thanked; the whole text is the reason
-        receivers = textparse.mentions(rest)
+        receivers = mentions(rest)
     receivers = list(dict.fromkeys(receivers))
     if not receivers:
-        raise Refused("Who are the kudos for? Mention them with @.", show_usage=True)
+        return Refusal("Who are the kudos for? Mention them with @.", usage=True)
     reason = " ".join(rest.split())
-    if not _WORDS.search(textparse.strip_mentions(reason)) and not textparse.mentions(reason):
+    if not _WORDS.search(strip_mentions(reason)) and not mentions(reason):
         names = people_list(receivers)
-        raise Refused(f"What are the kudos for? Say why, like `/kudos {names} for shipping the release`.")
+        return Refusal(f"What are the kudos for? Say why, like `/kudos {names} for shipping the release`.")
     if len(reason) > MAX_REASON:
-        raise Refused(f"That's a lot to say! Keep the reason under {MAX_REASON} characters.")
+        return Refusal(f"That's a lot to say! Keep the reason under {MAX_REASON} characters.")
     if len(receivers) > MAX_RECEIVERS:
-        raise Refused(f"Kudos can thank up to {MAX_RECEIVERS} people at once.")
+        return Refusal(f"Kudos can thank up to {MAX_RECEIVERS} people at once.")
     return Parsed(receivers, safe_mrkdwn(reason), quoted)
 
 
@@ -99,22 +91,22 @@ def safe_mrkdwn(text: str) -> str:
     out: list[str] = []
     last = 0
     for match in _KEEP.finditer(text):
-        out.append(blocks.escape(text[last : match.start()]))
+        out.append(escape(text[last : match.start()]))
         user, channel, url, label = match.groups()
         if user:
-            out.append(textparse.mention(user))
+            out.append(mention(user))
         elif channel:
             out.append(f"<#{channel}>")
         else:
-            out.append(f"<{url}|{blocks.escape(label)}>" if label else f"<{url}>")
+            out.append(f"<{url}|{escape(label)}>" if label else f"<{url}>")
         last = match.end()
-    out.append(blocks.escape(text[last:]))
+    out.append(escape(text[last:]))
     return "".join(out)
 
 
 def people_list(user_ids: list[str]) -> str:
     """`<@A>`, `<@A> and <@B>`, `<@A>, <@B> and <@C>`."""
-    named = [textparse.mention(u) for u in user_ids]
+    named = [mention(u) for u in user_ids]
     if len(named) <= 1:
         return "".join(named)
     return ", ".join(named[:-1]) + " and " + named[-1]
@@ -156,19 +148,25 @@ def give(
     now: datetime,
     *,
     request_id: str | None = None,
-) -> Given:
-    """Store a kudos (once), or raise Refused with what to fix."""
+) -> Given | Refusal:
+    """Store a kudos (once), or say what to fix."""
     parsed = parse(text)
+    if isinstance(parsed, Refusal):
+        return parsed
     # Someone who joined since the last sync can already thank people.
-    giver = people.ensure_member(session, team_id, giver_user_id, now)
+    giver = ensure_member(session, team_id, giver_user_id, now)
     receivers = _check_receivers(session, team_id, giver, parsed.receivers)
+    if isinstance(receivers, Refusal):
+        return receivers
     print_ = fingerprint(parsed.receivers, parsed.reason)
     key = request_key(team_id, giver_user_id, print_, request_id or time_bucket(now))
     recent = _recent(session, team_id, giver, now)
     found = _match(recent, key, print_)
     if found is not None:
         return Given(found[0], giver, receivers, found[1])
-    _check_rate(recent, now)
+    too_many = _check_rate(recent, now)
+    if too_many is not None:
+        return too_many
 
     values = {
         "team_id": team_id,
@@ -192,7 +190,7 @@ def give(
     return Given(kudos, giver, receivers, NEW)
 
 
-def settle(session: Session, item: Kudos) -> bool:
+def settle(session: Session, item: Kudos, *, evidence: Sources) -> bool:
     """What a kudos means beyond its post, once (the celebrations job, within minutes): the
     skills its reason names become evidence for the receivers, and the giver's keep-in-touch
     clocks with them start over (thanking someone is being in touch)."""
@@ -206,7 +204,7 @@ def settle(session: Session, item: Kudos) -> bool:
     if claimed is None:
         return False
     receiver_ids = [m.id for m in receivers_of(session, item)]
-    kudos_evidence.index(session, item, receiver_ids, item.created_at)
+    kudos_evidence.index(session, item, receiver_ids, item.created_at, evidence=evidence)
     cadences.touch_many(session, item.team_id, item.giver_id, receiver_ids, item.created_at)
     return True
 
@@ -223,11 +221,10 @@ def given_by(
     session: Session, team_id: str, giver_user_id: str, text: str, now: datetime, *, request_id: str | None
 ) -> Kudos | None:
     """The kudos a request stored or repeated (for the work after the answer); None if it was refused."""
-    try:
-        parsed = parse(text)
-    except Refused:
+    parsed = parse(text)
+    if isinstance(parsed, Refusal):
         return None
-    giver = people.find_member(session, team_id, giver_user_id)
+    giver = find_member(session, team_id, giver_user_id)
     if giver is None:
         return None
     print_ = fingerprint(parsed.receivers, parsed.reason)
@@ -267,11 +264,13 @@ def _match(recent: list[Kudos], key: str, print_: str) -> tuple[Kudos, str] | No
     return (same_thanks[-1], REPEAT) if same_thanks else None
 
 
-def _check_receivers(session: Session, team_id: str, giver: Member, user_ids: list[str]) -> list[Member]:
-    """The receivers as members, or Refused naming everyone who cannot be thanked, and why."""
+def _check_receivers(
+    session: Session, team_id: str, giver: Member, user_ids: list[str]
+) -> list[Member] | Refusal:
+    """The receivers as members, or a refusal naming everyone who cannot be thanked, and why."""
     workspace = session.get(Workspace, team_id)  # (the caller reads it again: one query for both)
     bot_user = workspace.bot_user_id if workspace else None
-    found = people.resolve(session, team_id, user_ids)
+    found = resolve(session, team_id, user_ids)
     problems: list[str] = []
     if giver.user_id in user_ids:
         problems.append("Kudos are for others — you can't give them to yourself (but well done!).")
@@ -294,7 +293,7 @@ def _check_receivers(session: Session, team_id: str, giver: Member, user_ids: li
             "a direct message would mean a lot."
         )
     if problems:
-        raise Refused("\n".join(problems))
+        return Refusal("\n".join(problems))
     return found.active
 
 
@@ -302,12 +301,12 @@ def _is(user_ids: list[str]) -> str:
     return "is" if len(user_ids) == 1 else "are"
 
 
-def _check_rate(recent: list[Kudos], now: datetime) -> None:
+def _check_rate(recent: list[Kudos], now: datetime) -> Refusal | None:
     within = [k.created_at for k in recent if k.created_at > now - LIMIT_WINDOW]
     if len(within) < HOURLY_LIMIT:
-        return
+        return None
     minutes = max(1, math.ceil((within[0] + LIMIT_WINDOW - now).total_seconds() / 60))
-    raise Refused(
+    return Refusal(
         f"You've given {HOURLY_LIMIT} kudos in the past hour — thank you for spreading so much "
         f"appreciation! You can give more in {minutes} minute{'s' if minutes != 1 else ''}."
     )

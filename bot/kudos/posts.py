@@ -16,18 +16,20 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-import bot.nudges.sources.kudos  # noqa: F401  (wherever kudos are given, digests and circles learn of them)
 from bot.celebrations import channel as celebration_channel
-from bot.celebrations.render import KudosPost, Payload, kudos_post
-from bot.core import Core
 from bot.delivery import outbox
-from bot.delivery import sender as delivery
 from bot.delivery.outbox import Claimed
+from bot.delivery.sender import OutboxKind, Sender
+from bot.expertise.evidence import Sources
 from bot.kudos import giving as kudos
+from bot.kudos.render import KudosPost, kudos_post
 from bot.models import Member, Workspace
 from bot.models.celebrations import Kudos
 from bot.models.outbox import Outbox
+from bot.platform.blocks import Payload
 from bot.platform.config import Settings
+from bot.platform.refusals import Refusal
+from bot.platform.runtime import Runtime
 
 KIND = "kudos_post"
 # Kudos whose post could not be planned (no channel yet) are posted when it appears, if this fresh.
@@ -54,9 +56,11 @@ def accept(
     now: datetime,
     *,
     request_id: str | None,
-) -> Accepted:
-    """The request's part (no Slack call): check and store the kudos, plan its post; raises kudos.Refused."""
+) -> Accepted | Refusal:
+    """The request's part (no Slack call): check and store the kudos, and plan its post."""
     given = kudos.give(session, team_id, user_id, text, now, request_id=request_id)
+    if isinstance(given, Refusal):
+        return given
     want = celebration_channel.wanted(session.get(Workspace, team_id), settings)
     channel = celebration_channel.cached(session, team_id, want)
     accepted = Accepted(given, channel)
@@ -85,21 +89,23 @@ class Announced:
 
 
 def announce_request(
-    core: Core, team_id: str, user_id: str, text: str, *, request_id: str | None
+    rt: Runtime, sender: Sender, team_id: str, user_id: str, text: str, *, request_id: str | None
 ) -> Announced:
     """After `ack()`: post the kudos this request stored (or repeated); nothing if it was refused."""
-    with core.db.read() as session:
-        item = kudos.given_by(session, team_id, user_id, text, core.clock(), request_id=request_id)
-    return announce(core, team_id, item.id) if item is not None else Announced(False)
+    with rt.db.read() as session:
+        item = kudos.given_by(session, team_id, user_id, text, rt.clock(), request_id=request_id)
+    return announce(rt, sender, team_id, item.id) if item is not None else Announced(False)
 
 
-def announce(core: Core, team_id: str, kudos_id: int, *, planned_in: str | None = None) -> Announced:
+def announce(
+    rt: Runtime, sender: Sender, team_id: str, kudos_id: int, *, planned_in: str | None = None
+) -> Announced:
     """Post a kudos now: plan it if the request could not (no channel known yet), then send it.
 
     `planned_in` is the channel the request planned the post for, when it could.
     """
-    now = core.clock()
-    with core.db.read() as session:
+    now = rt.clock()
+    with rt.db.read() as session:
         item = session.get(Kudos, kudos_id)
         if item is None or item.team_id != team_id:
             return Announced(False)
@@ -108,13 +114,13 @@ def announce(core: Core, team_id: str, kudos_id: int, *, planned_in: str | None 
             row = outbox.find(session, team_id, key)
             planned_in = row.channel if row is not None else None
     if planned_in is None:
-        problem = _plan_with_channel(core, team_id, kudos_id, now)
+        problem = _plan_with_channel(rt, team_id, kudos_id, now)
         if problem:
             return Announced(False, problem)
-    report = delivery.send_now(core, team_id, key, channel=planned_in)
+    report = sender.send_now(team_id, key, channel=planned_in)
     if report.sent:
         return Announced(True)  # where it went is noted on the kudos by the next sweep
-    with core.db.write() as session:
+    with rt.db.write() as session:
         row = outbox.find(session, team_id, key)
         if row is not None and row.status == outbox.FAILED and row.last_error in celebration_channel.GONE:
             # The channel went away or the bot was removed: look it up again, then tell the giver.
@@ -123,14 +129,14 @@ def announce(core: Core, team_id: str, kudos_id: int, *, planned_in: str | None 
     return Announced(False)  # already sent, or a transient failure the scheduled sender retries
 
 
-def _plan_with_channel(core: Core, team_id: str, kudos_id: int, now: datetime) -> str | None:
-    client = core.client(team_id)
+def _plan_with_channel(rt: Runtime, team_id: str, kudos_id: int, now: datetime) -> str | None:
+    client = rt.clients.client(team_id)
     if client is None:
         return None
-    found = celebration_channel.find(core.db, client, core.settings, team_id, now)
+    found = celebration_channel.find(rt.db, client, rt.settings, team_id, now)
     if not found.ok or found.channel_id is None:
         return f"{found.problem} Your kudos is saved and will be posted once I can post there (today)."
-    with core.db.write() as session:
+    with rt.db.write() as session:
         item = session.get(Kudos, kudos_id)
         if item is not None:
             plan(session, item, found.channel_id, now)
@@ -144,14 +150,14 @@ def _gone(channel_id: str) -> str:
     )
 
 
-def sweep(core: Core, team_id: str, now: datetime) -> int:
+def sweep(rt: Runtime, team_id: str, now: datetime, *, evidence: Sources) -> int:
     """The celebrations job's part for kudos: settle recent ones (evidence, keep-in-touch), note
     where their posts went, and plan the posts of those that have none yet (no channel then)."""
-    with core.db.write() as session:
+    with rt.db.write() as session:
         for item in kudos.unsettled(session, team_id, now - STILL_NEWS):
-            kudos.settle(session, item)
+            kudos.settle(session, item, evidence=evidence)
     recent = [Kudos.team_id == team_id, Kudos.created_at > now - STILL_NEWS]
-    with core.db.read() as session:
+    with rt.db.read() as session:
         waiting = session.scalars(
             select(Kudos.id)
             .outerjoin(Outbox, Outbox.dedupe_key == Kudos.request_key)
@@ -164,18 +170,18 @@ def sweep(core: Core, team_id: str, now: datetime) -> int:
             .where(*recent, Kudos.posted_ts.is_(None), Outbox.status == outbox.SENT)
         ).all()
     if sent:
-        with core.db.write() as session:
+        with rt.db.write() as session:
             _record(session, team_id, sent)
     if not waiting:
         return 0
-    client = core.client(team_id)
+    client = rt.clients.client(team_id)
     if client is None:
         return 0
-    found = celebration_channel.find(core.db, client, core.settings, team_id, now)
+    found = celebration_channel.find(rt.db, client, rt.settings, team_id, now)
     if found.channel_id is None:
         return 0
     planned = 0
-    with core.db.write() as session:
+    with rt.db.write() as session:
         for item in session.scalars(select(Kudos).where(Kudos.id.in_(waiting))):
             planned += plan(session, item, found.channel_id, now)
     return planned
@@ -217,4 +223,4 @@ def render(
     return out
 
 
-delivery.RENDERERS[KIND] = render
+OUTBOX = OutboxKind(render)

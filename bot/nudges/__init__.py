@@ -1,17 +1,10 @@
-"""Nudges: planning what deserves each person's attention, and the daily digest DM it travels in.
+"""Nudges: what deserves each person's attention, and the one daily DM it travels in.
 
-`planning` runs the sources, `kinds` says how each kind of nudge reads, `digest` groups a
-person's nudges into one DM a day, `acting` handles its buttons. Importing this package
-registers the built-in sources and kinds: the relationship log's follow-ups, cadences and first
-talks, celebrations of people in one's circle, endorsements and kudos received.
+- `planning`: the `Planner` runs the sources as set-based SQL into `nudge`; `circle`: who is in
+  whose circle; `sources/`: the kinds of nudge (follow-ups, cadences and first talks; birthdays,
+  anniversaries and promotions; endorsements; kudos), each a SQL source and a `kinds.Kind`.
+- `kinds`: digest sections and how a kind reads; `digest`: a person's nudges of a day as one
+  outbox row; `render`: its Block Kit; `acting`: Done, Snooze and Log it on any item.
+
+Which sources, kinds and circle parts there are is decided in `bot.bootstrap`, nowhere else.
 """
-
-from bot.nudges.planning import plan as plan
-from bot.nudges.sources import endorsements as received  # endorsements received
-from bot.nudges.sources import kudos as kudos_nudges  # kudos received; givers' circles
-from bot.nudges.sources import (
-    occasions,  # birthdays, anniversaries, promotions
-    relationships,  # follow-ups, cadences, first talks
-)
-
-__all__ = ["kudos_nudges", "occasions", "plan", "received", "relationships"]

@@ -6,12 +6,13 @@ asks only about the few people it has news of. Parts are plain SQL over indexed 
 planning stays a constant number of statements however big the team.
 
 Only *who* is in a circle comes from here, never why: the relationship log stays private, and
-a nudge never says which part put someone in the recipient's circle.
+a nudge never says which part put someone in the recipient's circle. The parts come from the
+composition root (`bot.bootstrap`): the four here, and kudos' (`sources.kudos.gave_kudos_to`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import false, literal, select, union
@@ -56,16 +57,12 @@ def keep_in_touch(team_id: str, subjects: Any) -> Any:
     )
 
 
-# Kudos adds its own part (giver → receiver) from `bot.kudos_nudges`.
-PARTS: list[CirclePart] = [logged_with, logged_with_me, endorsed, keep_in_touch]
-
-
-def pairs(team_id: Any, subjects: Any) -> Any:
+def pairs(team_id: Any, subjects: Any, parts: Sequence[CirclePart]) -> Any:
     """Who has whom in their circle, among `subjects` (a SELECT of member ids): a subquery of
     (member_id, other_id). The subjects are worked out once for all the parts."""
     who = computed_first(subjects, "subjects")
     among = select(*who.c)
-    selects = [part(team_id, among) for part in PARTS]
+    selects = [part(team_id, among) for part in parts]
     if not selects:
         nobody = select(literal(0).label("member_id"), literal(0).label("other_id")).where(false())
         return nobody.subquery("circle")

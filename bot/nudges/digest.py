@@ -16,17 +16,18 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.delivery.outbox import EXPIRED, PENDING, Claimed, enqueue_many
+from bot.delivery.sender import OutboxKind
 from bot.directory.workdays import Workday
 from bot.models import Member
 from bot.models.outbox import Nudge, Outbox
-from bot.nudges import kinds
-from bot.platform import blocks
-from bot.platform.blocks import Block
+from bot.nudges.kinds import Kinds, Line
+from bot.nudges.render import digest_message
+from bot.nudges.statuses import DROPPED
+from bot.platform.blocks import Payload
 
 DIGEST = "digest"
 # Two blocks an item, plus headers, within Slack's 50 blocks; the rest waits for tomorrow.
 MAX_ITEMS = 20
-DROPPED, DONE, SNOOZED = "dropped", "done", "snoozed"
 
 
 def digest_key(team_id: str, user_id: str, day: date) -> str:
@@ -144,7 +145,7 @@ def _bulk_update(session: Session, changes: list[dict[str, Any]]) -> None:
         session.execute(update(Nudge), rows)
 
 
-def attach(session: Session, team_id: str, claimed: Sequence[Claimed], now: datetime) -> None:
+def attach(session: Session, kinds: Kinds, team_id: str, claimed: Sequence[Claimed], now: datetime) -> None:
     """Put the due nudges of each claimed digest into it (up to MAX_ITEMS)."""
     digests = [c for c in claimed if c.kind == DIGEST]
     if not digests:
@@ -182,22 +183,24 @@ def attach(session: Session, team_id: str, claimed: Sequence[Claimed], now: date
 
 
 def render(
-    session: Session, team_id: str, claimed: Sequence[Claimed], now: datetime
-) -> dict[int, dict[str, Any] | None]:
-    """The message for each claimed digest; None when it should not go out at all.
+    session: Session, kinds: Kinds, team_id: str, claimed: Sequence[Claimed], now: datetime
+) -> dict[int, Payload | None]:
+    """The message for each claimed digest, once its due nudges are in it; None when it should
+    not go out at all.
 
     A recipient who left or paused gets nothing; items whose reason went away are dropped.
     """
     digests = [c for c in claimed if c.kind == DIGEST]
     if not digests:
         return {}
+    attach(session, kinds, team_id, digests, now)
     recipients = {
         m.id: m
         for m in session.scalars(
             select(Member).where(Member.team_id == team_id, Member.id.in_([c.recipient_id for c in digests]))
         )
     }
-    out: dict[int, dict[str, Any] | None] = {}
+    out: dict[int, Payload | None] = {}
     live = []
     for c in digests:
         m = recipients.get(c.recipient_id or 0)
@@ -211,15 +214,21 @@ def render(
             out[c.id] = None
         else:
             live.append(c.id)
-    views = message_views(session, team_id, live, now, drop_moot=True)
+    views = message_views(session, kinds, team_id, live, now, drop_moot=True)
     for message_id in live:
         out[message_id] = views.get(message_id)
     return out
 
 
 def message_views(
-    session: Session, team_id: str, message_ids: Sequence[int], now: datetime, *, drop_moot: bool = False
-) -> dict[int, dict[str, Any]]:
+    session: Session,
+    kinds: Kinds,
+    team_id: str,
+    message_ids: Sequence[int],
+    now: datetime,
+    *,
+    drop_moot: bool = False,
+) -> dict[int, Payload]:
     """Text and blocks of digests from their nudges as they are now (for sending and chat.update)."""
     if not message_ids:
         return {}
@@ -233,9 +242,9 @@ def message_views(
     by_kind: dict[str, list[Nudge]] = defaultdict(list)
     for n in items:
         by_kind[n.kind].append(n)
-    lines: dict[int, kinds.Line | None] = {}
+    lines: dict[int, Line | None] = {}
     for name, batch in by_kind.items():
-        kind = kinds.KINDS.get(name)
+        kind = kinds.get(name)
         lines.update(
             kind.describe(session, team_id, batch, now) if kind else dict.fromkeys(n.id for n in batch)
         )
@@ -247,84 +256,20 @@ def message_views(
             .values(status=DROPPED, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-    per_message: dict[int, list[tuple[Nudge, kinds.Line]]] = defaultdict(list)
+    per_message: dict[int, list[tuple[Nudge, Line]]] = defaultdict(list)
     for n in items:
         line = lines.get(n.id)
         if line is not None and n.message_id is not None:
             per_message[n.message_id].append((n, line))
-    return {mid: digest_message(entries) for mid, entries in per_message.items() if entries}
+    return {mid: digest_message(entries, kinds) for mid, entries in per_message.items() if entries}
 
 
-# -- rendering (pure) ------------------------------------------------------------------------
+def outbox_kind(kinds: Kinds) -> OutboxKind:
+    """How the sender sends digests: made from due nudges before each batch, rendered from them."""
 
+    def rendered(
+        session: Session, team_id: str, claimed: list[Claimed], now: datetime
+    ) -> dict[int, Payload | None]:
+        return render(session, kinds, team_id, claimed, now)
 
-def digest_message(entries: Sequence[tuple[Nudge, kinds.Line]]) -> dict[str, Any]:
-    """The DM: a short intro, then one section per kind of attention, each item with its buttons."""
-    ordered = sorted(entries, key=lambda e: (kinds.order(e[0].kind), e[0].id))
-    count = len(ordered)
-    intro = f"Good morning! {count} thing{'s' if count != 1 else ''} worth a moment today."
-    out: list[Block] = [blocks.mrkdwn(intro)]
-    section = None
-    for n, line in ordered:
-        kind = kinds.KINDS.get(n.kind)
-        name = kind.section if kind else kinds.FOR_YOU
-        if name != section:
-            section = name
-            out.append(blocks.header(name))
-        out.extend(item_blocks(n, line, kind.actions if kind else ()))
-    out.append(blocks.context("Change your nudge hour, working days or pause them with `/rapport settings`."))
-    summary = "; ".join(_plain(line.text) for _, line in ordered[:5])
-    return {"text": blocks.clip(f"{intro} {summary}", 3000), "blocks": out}
-
-
-def _plain(text: str) -> str:
-    return text.replace("*", "")
-
-
-def item_blocks(n: Nudge, line: kinds.Line, actions: Sequence[str]) -> list[Block]:
-    text = line.text + (f"\n{line.context}" if line.context else "")
-    if n.status == DONE:
-        return [blocks.mrkdwn(f":white_check_mark: ~{_plain(line.text)}~ Done.")]
-    if n.status == SNOOZED:
-        return [blocks.mrkdwn(f":zzz: ~{_plain(line.text)}~ Snoozed.")]
-    if line.blocks:
-        return list(line.blocks)
-    buttons = [b for b in (_button(action, n.id) for action in actions) if b is not None]
-    item: list[Block] = [blocks.mrkdwn(text)]
-    if buttons:
-        item.append({"type": "actions", "block_id": f"nudge:{n.id}", "elements": buttons})
-    return item
-
-
-SNOOZE_CHOICES = (("1d", "1 day"), ("1w", "1 week"), ("pick", "Pick a date…"))
-
-
-def _button(action: str, item_id: int) -> Block | None:
-    if action == kinds.DONE:
-        return {
-            "type": "button",
-            "action_id": "nudge_done",
-            "text": {"type": "plain_text", "text": "Done"},
-            "style": "primary",
-            "value": str(item_id),
-        }
-    if action == kinds.SNOOZE:
-        return {
-            "type": "overflow",
-            "action_id": "nudge_snooze",
-            "options": [
-                {
-                    "text": {"type": "plain_text", "text": f"Snooze {label}" if code != "pick" else label},
-                    "value": f"{item_id}:{code}",
-                }
-                for code, label in SNOOZE_CHOICES
-            ],
-        }
-    if action == kinds.LOG:
-        return {
-            "type": "button",
-            "action_id": "nudge_log",
-            "text": {"type": "plain_text", "text": "Log it"},
-            "value": str(item_id),
-        }
-    return None
+    return OutboxKind(rendered, prepare=assemble)

@@ -2,7 +2,8 @@
 
 A kind's `describe` turns a batch of its nudges into what the recipient reads, from the
 database as it is at send time, so an item whose reason went away (the follow-up was done,
-the person left or opted out) is dropped instead of sent (return None for it).
+the person left or opted out) is dropped instead of sent (return None for it). The kinds come
+from the composition root (`bot.bootstrap`), in the order their items appear within a section.
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ from sqlalchemy.orm import Session
 
 from bot.models import Member
 from bot.models.outbox import Nudge
+from bot.relationships.ids import DONE
 
 # Digest sections, in the order they appear.
 FOLLOW_UP, KEEP_IN_TOUCH, CELEBRATE, FOR_YOU = "Follow up", "Keep in touch", "Celebrate", "For you"
 SECTIONS = (FOLLOW_UP, KEEP_IN_TOUCH, CELEBRATE, FOR_YOU)
-
-# Buttons an item may carry.
-DONE, SNOOZE, LOG = "done", "snooze", "log"
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,8 @@ class Line:
     context: str | None = None
     subject_user_id: str | None = None  # for "Log it" and links
     # The item's own blocks (text and buttons), where its feature shows it the same way
-    # everywhere (a follow-up: `bot.blocks_followups.due_item`); else `text`, `context` and
-    # the kind's `actions`.
+    # everywhere (a follow-up: `bot.relationships.render.due.due_item`); else `text`, `context`
+    # and the kind's `offers`.
     blocks: tuple[dict[str, Any], ...] | None = None
 
 
@@ -44,18 +43,32 @@ Describe = Callable[[Session, str, Sequence[Nudge], datetime], dict[int, Line | 
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of nudge. Its `actions` are the digest's own buttons (`bot.nudges.acting`: Done
-    settles the nudge, Snooze brings it back once on the chosen day); a feature whose items have
-    buttons of their own shows them with `Line.blocks` and settles the digest itself (follow-ups:
-    `bot.nudges.relationships.settle`)."""
+    """A kind of nudge. Its `offers` are the item's buttons (`bot.relationships.ids`: Done settles
+    the nudge, Snooze brings it back once on the chosen day, Log it opens the log form); a feature
+    whose items have buttons of their own shows them with `Line.blocks` (follow-ups, cadences)."""
 
     name: str
     section: str
     describe: Describe
-    actions: tuple[str, ...] = (DONE,)
+    offers: tuple[str, ...] = (DONE,)
 
 
-KINDS: dict[str, Kind] = {}
+class Kinds:
+    """The nudge kinds Rapport knows, in the order they are given."""
+
+    def __init__(self, kinds: Iterable[Kind]) -> None:
+        self._by_name = {kind.name: kind for kind in kinds}
+        self._position = {name: i for i, name in enumerate(self._by_name)}
+
+    def get(self, name: str) -> Kind | None:
+        return self._by_name.get(name)
+
+    def order(self, name: str) -> int:
+        """Sort key: section order, then kinds in the order given."""
+        kind = self._by_name.get(name)
+        if kind is None:
+            return len(SECTIONS) * 100
+        return SECTIONS.index(kind.section) * 100 + self._position[name]
 
 
 def members(session: Session, team_id: str, ids: Iterable[int | None]) -> dict[int, Member]:
@@ -72,16 +85,3 @@ def members(session: Session, team_id: str, ids: Iterable[int | None]) -> dict[i
 def still_about(member: Member | None) -> bool:
     """Whether a nudge about this member may still be shown (they are active and did not opt out)."""
     return member is not None and member.active and member.nudge_others_about_me
-
-
-def register(kind: Kind) -> Kind:
-    KINDS[kind.name] = kind
-    return kind
-
-
-def order(kind_name: str) -> int:
-    """Sort key: section order, then kinds in registration order."""
-    kind = KINDS.get(kind_name)
-    if kind is None:
-        return len(SECTIONS) * 100
-    return SECTIONS.index(kind.section) * 100 + list(KINDS).index(kind_name)

@@ -4,7 +4,9 @@ The planner works out each distinct working-day schedule in Python (time zones a
 job), writes the few schedules into temporary tables, and runs each *source* as one
 `INSERT … SELECT … ON CONFLICT DO NOTHING`. The number of statements is the same for ten
 members or fifty thousand, and the statements are built once per process: a source's SELECT
-sees the run's team and instant as bind parameters (`ctx.team_id`, `ctx.now`).
+sees the run's team and instant as bind parameters (`ctx.team_id`, `ctx.now`). A `Planner` holds
+the sources and circle parts it is given (by the composition root, `bot.bootstrap`) and the
+statements built from them.
 
 A source (`Source`) has a `build` function `(PlanContext) -> Select | None` whose SELECT has the
 columns of `ITEM_COLUMNS` (build them with `PlanContext.item`). Join `ctx.recipients` for the
@@ -22,7 +24,6 @@ import calendar
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -53,7 +54,8 @@ from bot.models import Member
 from bot.models.base import UTCDateTime
 from bot.models.outbox import Nudge
 from bot.nudges import circle
-from bot.nudges.digest import DONE, SNOOZED
+from bot.nudges.circle import CirclePart
+from bot.nudges.statuses import DONE, SNOOZED
 from bot.platform.storage import insert_from_select_ignore_statement, insert_ignore
 
 # Temporary tables: per connection, never migrated, emptied at every planning run.
@@ -119,6 +121,7 @@ class PlanContext:
         Any  # subquery: member_id, user_id, schedule_id, local_date, next_day, deliver_after, expires_at
     )
     occasions: Table  # schedule_id, day, month, dom, year: the days a recipient's next nudge covers
+    parts: Sequence[CirclePart] = ()  # who is in whose circle
     offsets: dict[str, timedelta] = field(default_factory=dict)  # the `ago` parameters asked for
 
     def ago(self, delta: timedelta) -> Any:
@@ -139,7 +142,7 @@ class PlanContext:
 
     def circle(self, subjects: Any) -> Any:
         """(member_id, other_id) pairs of this team with other_id among `subjects`."""
-        return circle.pairs(self.team_id, subjects)
+        return circle.pairs(self.team_id, subjects, self.parts)
 
     def day(self, back: int) -> Any:
         """Per schedule, the local day `back` days before the delivery day: (schedule_id, day,
@@ -243,62 +246,52 @@ class Source:
     prepare: Prepare | None = None
 
 
-# Each feature appends its sources (a bare builder function is a source without `prepare`);
-# they run in this order.
-SOURCES: list[Source | Builder] = []
-
 _TEAM_ID = bindparam("plan_team", type_=String)
 _NOW = bindparam("plan_now", type_=UTCDateTime)
-# INSERT … SELECT statements by dialect, sources and circle parts, built at first use.
-_BUILT: dict[tuple[Any, ...], list[tuple[Source, Any]]] = {}
 
 
-def plan(
-    session: Session, team_id: str, now: datetime, sources: Sequence[Source | Builder] | None = None
-) -> int:
-    """Plan every source's nudges for the team as of `now`; returns how many were new."""
-    if not _fill_schedules(session, team_id, now):
-        return 0
-    connection = session.connection()
-    built = _statements(connection.dialect.name, SOURCES if sources is None else sources)
-    ctx = _context()
-    params = {**bind(team_id, now), **{name: now - delta for name, delta in ctx.offsets.items()}}
-    planned = 0
-    for source, statement in built:
-        extra = source.prepare(session, team_id, now, ctx) if source.prepare else {}
-        if extra is None:
-            continue
-        result = connection.execute(
-            statement, {**params, **extra}, execution_options={"preserve_rowcount": True}
-        )
-        planned += int(getattr(result, "rowcount", 0) or 0)
-    return planned
+class Planner:
+    """Plans every source's nudges; each source's INSERT … SELECT is built once per dialect."""
+
+    def __init__(self, sources: Sequence[Source | Builder], parts: Sequence[CirclePart]) -> None:
+        self.sources = [given if isinstance(given, Source) else Source(given) for given in sources]
+        self.context = PlanContext(_TEAM_ID, _NOW, _recipients(), OCCASIONS, tuple(parts))
+        self._built: dict[str, list[tuple[Source, Any]]] = {}
+
+    def plan(self, session: Session, team_id: str, now: datetime) -> int:
+        """Plan every source's nudges for the team as of `now`; returns how many were new."""
+        if not _fill_schedules(session, team_id, now):
+            return 0
+        connection = session.connection()
+        built = self._statements(connection.dialect.name)
+        ctx = self.context
+        params = {**bind(team_id, now), **{name: now - delta for name, delta in ctx.offsets.items()}}
+        planned = 0
+        for source, statement in built:
+            extra = source.prepare(session, team_id, now, ctx) if source.prepare else {}
+            if extra is None:
+                continue
+            result = connection.execute(
+                statement, {**params, **extra}, execution_options={"preserve_rowcount": True}
+            )
+            planned += int(getattr(result, "rowcount", 0) or 0)
+        return planned
+
+    def _statements(self, dialect: str) -> list[tuple[Source, Any]]:
+        built = self._built.get(dialect)
+        if built is None:
+            built = []
+            for source in self.sources:
+                query = source.build(self.context)
+                if query is not None:
+                    built.append((source, _insert(dialect, query)))
+            self._built[dialect] = built
+        return built
 
 
 def bind(team_id: str, now: datetime) -> dict[str, Any]:
     """The values of `ctx.team_id` and `ctx.now`, for a statement a `prepare` runs itself."""
     return {_TEAM_ID.key: team_id, _NOW.key: now}
-
-
-@cache
-def _context() -> PlanContext:
-    return PlanContext(_TEAM_ID, _NOW, _recipients(), OCCASIONS)
-
-
-def _statements(dialect: str, sources: Sequence[Source | Builder]) -> list[tuple[Source, Any]]:
-    """Each source's INSERT … SELECT, built once (again only when sources or circle parts change)."""
-    cache_key = (dialect, tuple(sources), tuple(circle.PARTS))
-    built = _BUILT.get(cache_key)
-    if built is None:
-        ctx = _context()
-        built = []
-        for given in sources:
-            source = given if isinstance(given, Source) else Source(given)
-            query = source.build(ctx)
-            if query is not None:
-                built.append((source, _insert(dialect, query)))
-        _BUILT[cache_key] = built
-    return built
 
 
 def _insert(dialect: str, query: Select[Any]) -> Any:

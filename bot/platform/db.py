@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -73,6 +73,11 @@ class Database:
         # Closing (not rolling back) ends the transaction but keeps loaded objects readable.
         with self._reader() as session:
             yield session
+
+    def listen(self, name: str, listener: Callable[..., Any]) -> None:
+        """Run `listener` on session event `name` (e.g. "before_flush") of this database's sessions."""
+        event.listen(self._reader, name, listener)
+        event.listen(self._writer, name, listener)
 
     def ping(self) -> bool:
         try:

@@ -1,4 +1,5 @@
-"""Where bot tokens come from: one configured token, or OAuth installations (multi-workspace)."""
+"""Where bot tokens come from (one configured token, or OAuth installations), and the Web API
+clients made from them."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import logging
 import threading
 from typing import Protocol
 
+from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Bot
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine, select
 
 from bot.models import installs
+from bot.platform.clock import Clock
 from bot.platform.slack import make_client
 
 log = logging.getLogger(__name__)
@@ -86,3 +89,25 @@ class Installations:
             self.store.save_bot(rotated)
             bot = rotated
         return bot.bot_token
+
+
+class Clients:
+    """Web API clients for the workspaces Rapport serves, on one API base URL and one clock."""
+
+    def __init__(self, tokens: TokenSource, api_url: str, clock: Clock) -> None:
+        self.tokens = tokens
+        self.api_url = api_url
+        self.clock = clock
+
+    def team_ids(self) -> list[str]:
+        return self.tokens.team_ids()
+
+    def client(self, team_id: str, *, wait_on_rate_limit: bool = True) -> WebClient | None:
+        """A background client for the workspace (None when Rapport is not installed there).
+
+        With `wait_on_rate_limit` it waits out a 429 in the calling thread: never on an answer's path.
+        """
+        token = self.tokens.bot_token(team_id)
+        if not token:
+            return None
+        return make_client(token, self.api_url, wait_on_rate_limit=wait_on_rate_limit, clock=self.clock)

@@ -1,23 +1,44 @@
-"""Whom a `/whoknows` asker already knows: the relationship log behind `bot.expertise.acquaintances`.
+"""Whom someone already knows among some colleagues, from their own relationship log.
 
-"Known" comes from the asker's own log only (the answer goes to the asker alone). An introducer
-is someone the asker logged with who has a public tie to the candidate (an endorsement either
-way): never anything read from someone else's private log.
+`/whoknows` ranks people the asker knows a little higher and marks them, and may name a mutual
+contact who could introduce the asker to someone they do not know (the composition root hands
+`acquaintances` to it as its `KnownPeople`). "Known" comes from the asker's own log only (the
+answer goes to the asker alone). An introducer is someone the asker logged with who has a public
+tie to the candidate (an endorsement either way): never anything read from someone else's
+private log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, bindparam, literal, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.expertise.acquaintances import Acquaintances
 from bot.models import Member
 from bot.models.expertise import Endorsement
 from bot.models.relationships import InteractionParticipant
 from bot.platform.storage import in_ids
 from bot.relationships.interactions import KNOWN_AMONG
+
+
+@dataclass(frozen=True)
+class Acquaintances:
+    """Among some candidates: whom the asker knows, and who could introduce them to the others."""
+
+    known: frozenset[int] = frozenset()  # candidate member ids the asker has interacted with
+    introducers: Mapping[int, int] = field(default_factory=dict)  # candidate id → mutual contact id
+
+
+# (session, team_id, asker's member id, candidate member ids) -> Acquaintances, in one query.
+KnownPeople = Callable[[Session, str, int, Sequence[int]], Acquaintances]
+
+
+def nobody(session: Session, team_id: str, asker_id: int, candidate_ids: Sequence[int]) -> Acquaintances:
+    """Knows no one (a ranking that must not use the relationship log)."""
+    return Acquaintances()
+
 
 _CONTACTS = (
     select(InteractionParticipant.member_id)

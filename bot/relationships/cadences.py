@@ -7,7 +7,7 @@ Due dates are the author's local calendar dates.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,12 +15,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.directory import members as people
+from bot.directory.members import ensure_member, resolve
 from bot.models import Member
 from bot.models.relationships import Cadence, Interaction, InteractionParticipant
-from bot.platform.mrkdwn import mentions, strip_mentions
-from bot.relationships.dates import WORD_NUMBERS, local_today
-from bot.relationships.followups import CADENCE, DueItem
+from bot.platform.clock import local_date
+from bot.platform.mrkdwn import escape, mentions, strip_mentions
+from bot.platform.refusals import Refusal
+from bot.relationships.dates import WORD_NUMBERS
+from bot.relationships.due import CADENCE, DueItem, DueKind
 
 MAX_EVERY_DAYS = 2 * 365
 
@@ -72,7 +74,7 @@ class Contact:
 
 
 def _due_after(at: datetime, every_days: int, tz: str) -> date:
-    return local_today(at, tz) + timedelta(days=every_days)
+    return local_date(at, tz) + timedelta(days=every_days)
 
 
 def last_contact(session: Session, team_id: str, author_id: int, contact_id: int) -> datetime | None:
@@ -142,7 +144,7 @@ def touch_many(
     if not moving:
         return 0
     author = session.get(Member, author_id)
-    today = local_today(at, author.tz if author else "UTC")
+    today = local_date(at, author.tz if author else "UTC")
     for cadence_id, every in moving:
         connection.execute(
             update(Cadence)
@@ -205,7 +207,7 @@ def contacts(session: Session, team_id: str, author_id: int) -> list[Contact]:
     return [Contact(c, p) for c, p in rows]
 
 
-def _due(team_id: str) -> Select[Any]:
+def _live(team_id: str) -> Select[Any]:
     """Active cadences about active people, with the topics of the author's last talk with them."""
     p = InteractionParticipant
     last_topics = (
@@ -227,39 +229,29 @@ def _due(team_id: str) -> Select[Any]:
     )
 
 
-def _items(rows: Any) -> list[DueItem]:
-    return [
-        DueItem(
-            kind=CADENCE,
-            id=c.id,
-            author_id=c.author_id,
-            person=p,
-            due_on=c.next_due_on,
-            every_days=c.every_days,
-            last_contact_at=c.last_contact_at,
-            topics=topics or "",
-        )
-        for c, p, topics in rows
-    ]
+def _item(row: Any) -> DueItem:
+    c, person, topics = row
+    return DueItem(
+        kind=CADENCE,
+        id=c.id,
+        author_id=c.author_id,
+        person=person,
+        due_on=c.next_due_on,
+        every_days=c.every_days,
+        last_contact_at=c.last_contact_at,
+        topics=topics or "",
+    )
 
 
-def due_cadences(
-    session: Session, team_id: str, through: date, author_ids: Collection[int] | None = None
-) -> list[DueItem]:
-    """Active cadences due on or before `through` (a local date), never about deactivated people."""
-    stmt = _due(team_id).where(Cadence.next_due_on <= through)
-    if author_ids is not None:
-        stmt = stmt.where(Cadence.author_id.in_(list(author_ids)))
-    stmt = stmt.order_by(Cadence.author_id, Cadence.next_due_on, Cadence.id)
-    return _items(session.execute(stmt))
-
-
-def active_by_id(session: Session, team_id: str, cadence_ids: Collection[int]) -> dict[int, DueItem]:
-    """These cadences, by id, while active and about someone active (for the daily digest)."""
-    if not cadence_ids:
-        return {}
-    stmt = _due(team_id).where(Cadence.id.in_(list(cadence_ids)))
-    return {item.id: item for item in _items(session.execute(stmt))}
+DUE = DueKind(
+    CADENCE,
+    _live,
+    _item,
+    Cadence.id,
+    Cadence.author_id,
+    lambda through: Cadence.next_due_on <= through,
+    (Cadence.next_due_on, Cadence.id),
+)
 
 
 @dataclass
@@ -275,21 +267,21 @@ class KeepInTouch:
     inactive: list[Member] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     listing: list[Contact] = field(default_factory=list)
-    problem: str | None = None
+    refused: Refusal | None = None
 
 
 def request(session: Session, team_id: str, user_id: str, text: str, now: datetime) -> KeepInTouch:
     """`@alice [@bob] every 6 weeks`, `@alice stop`, or nothing (list mine)."""
-    author = people.ensure_member(session, team_id, user_id, now)
-    result = KeepInTouch(author=author, today=local_today(now, author.tz))
+    author = ensure_member(session, team_id, user_id, now)
+    result = KeepInTouch(author=author, today=local_date(now, author.tz))
     user_ids = [uid for uid in mentions(text) if uid != user_id]
     rest = strip_mentions(text).strip().lower()
     if not user_ids:
         result.listing = contacts(session, team_id, author.id)
         if text.strip():
-            result.problem = "Who with? Mention a colleague, like `@alice every 6 weeks`."
+            result.refused = Refusal("Who with? Mention a colleague, like `@alice every 6 weeks`.")
         return result
-    found = people.resolve(session, team_id, user_ids)
+    found = resolve(session, team_id, user_ids)
     result.inactive, result.unknown = found.inactive, found.unknown
     result.people = {m.id: m for m in found.active}
     if rest in ("stop", "end", "off", "cancel", "remove"):
@@ -299,10 +291,10 @@ def request(session: Session, team_id: str, user_id: str, text: str, now: dateti
         return result
     every_days = read_every(rest)
     if every_days is None:
-        said = f"I couldn't read “{rest[:60]}” as an interval. " if rest else "How often? "
-        result.problem = said + "Try `every 6 weeks`, `every month`, `every 10 days` or `stop`."
+        said = f"I couldn't read “{escape(rest[:60])}” as an interval. " if rest else "How often? "
+        result.refused = Refusal(said + "Try `every 6 weeks`, `every month`, `every 10 days` or `stop`.")
     elif not 1 <= every_days <= MAX_EVERY_DAYS:
-        result.problem = "Pick an interval between a day and two years."
+        result.refused = Refusal("Pick an interval between a day and two years.")
     else:
         result.started = [
             keep_in_touch(session, team_id, author, member, every_days, now) for member in found.active

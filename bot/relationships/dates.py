@@ -1,8 +1,8 @@
 """Reading the dates people type ("in 2 weeks", "on Friday", "2026-12-01") as local calendar dates.
 
 Common phrases are read by a small grammar: exact, and fast enough for the /log answer path.
-Everything else goes to dateparser, set up the way DESIGN.md's pitfalls ask (English, naive
-local relative base, future preferred), and its answer is only trusted as a calendar date.
+Everything else goes to dateparser (English, a naive local relative base, future dates preferred:
+its known pitfalls are in ARCHITECTURE.md), and its answer is only trusted as a calendar date.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import dateparser
 
-from bot.directory.members import valid_tz
+from bot.platform.clock import local_zone
 
 MAX_AHEAD_MONTHS = 24
 MAX_PHRASE = 60  # characters handed to dateparser; longer is never a date
@@ -94,12 +93,8 @@ class LocalNow:
 
     @classmethod
     def of(cls, now: datetime, tz: str) -> LocalNow:
-        local = now.astimezone(ZoneInfo(valid_tz(tz)))
+        local = now.astimezone(local_zone(tz))
         return cls(today=local.date(), naive=local.replace(tzinfo=None))
-
-
-def local_today(now: datetime, tz: str) -> date:
-    return LocalNow.of(now, tz).today
 
 
 def add_months(day: date, months: int) -> date:

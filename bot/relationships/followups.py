@@ -1,48 +1,22 @@
 """Follow-ups: reminders to get back to someone on a local date; list, done, snooze.
 
-`DueItem` is the shape every "what is due" list shares (follow-ups here, cadences in
-`bot.cadences`, both merged by `bot.agenda`); its note is private to the author.
+Follow-ups read as `due.DueItem`s (`DUE`), like cadences; `agenda` merges the two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any
 
 from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.models import Member
 from bot.models.relationships import FollowUp, Interaction
+from bot.relationships.due import FOLLOW_UP, DueItem, DueKind
 
-# Built once: /log's answer path runs it (see bot.interactions).
+# Built once: /log's answer path runs it (see `interactions`).
 _INSERT = insert(FollowUp)
-
-FOLLOW_UP: Literal["f"] = "f"
-CADENCE: Literal["c"] = "c"
-
-
-@dataclass(frozen=True)
-class DueItem:
-    """Something the author meant to do about a person, due on a local date (private to the author)."""
-
-    kind: Literal["f", "c"]
-    id: int
-    author_id: int
-    person: Member
-    due_on: date
-    note: str = ""  # the note of the interaction a follow-up came from
-    logged_at: datetime | None = None  # when that interaction happened
-    every_days: int | None = None  # a cadence's interval
-    last_contact_at: datetime | None = None  # a cadence's last contact
-    topics: str = ""  # of that interaction (a cadence: of the last one), space-separated, private too
-
-    @property
-    def ref(self) -> str:
-        """A compact reference for buttons: "f:12" or "c:3"."""
-        return f"{self.kind}:{self.id}"
 
 
 def create(
@@ -61,6 +35,7 @@ def create(
 
 
 def _open(team_id: str) -> Select[FollowUp, Member, str, datetime, str]:
+    """Open follow-ups about active people, with the note, time and topics of their interaction."""
     return (
         select(FollowUp, Member, Interaction.note, Interaction.occurred_at, Interaction.topics)
         .join(Member, Member.id == FollowUp.about_id)
@@ -73,52 +48,37 @@ def _open(team_id: str) -> Select[FollowUp, Member, str, datetime, str]:
     )
 
 
-def _items(rows: object) -> list[DueItem]:
-    return [
-        DueItem(
-            kind=FOLLOW_UP,
-            id=f.id,
-            author_id=f.author_id,
-            person=person,
-            due_on=f.remind_on,
-            note=note or "",
-            logged_at=occurred_at,
-            topics=topics or "",
-        )
-        for f, person, note, occurred_at, topics in rows  # type: ignore[attr-defined]
-    ]
+def _item(row: Any) -> DueItem:
+    f, person, note, occurred_at, topics = row
+    return DueItem(
+        kind=FOLLOW_UP,
+        id=f.id,
+        author_id=f.author_id,
+        person=person,
+        due_on=f.remind_on,
+        note=note or "",
+        logged_at=occurred_at,
+        topics=topics or "",
+    )
+
+
+def _due_by(through: date) -> Any:
+    # On due_on first: its index stays a lower bound, since a snooze only ever moves later.
+    return (FollowUp.due_on <= through) & or_(
+        FollowUp.snoozed_until.is_(None), FollowUp.snoozed_until <= through
+    )
+
+
+DUE = DueKind(
+    FOLLOW_UP, _open, _item, FollowUp.id, FollowUp.author_id, _due_by, (FollowUp.due_on, FollowUp.id)
+)
 
 
 def open_followups(session: Session, team_id: str, author_id: int, *, limit: int = 100) -> list[DueItem]:
     """The author's open follow-ups, soonest (so overdue) first; none about deactivated people."""
     remind_on = func.coalesce(FollowUp.snoozed_until, FollowUp.due_on)
     stmt = _open(team_id).where(FollowUp.author_id == author_id).order_by(remind_on, FollowUp.id).limit(limit)
-    return _items(session.execute(stmt))
-
-
-def due_followups(
-    session: Session, team_id: str, through: date, author_ids: Collection[int] | None = None
-) -> list[DueItem]:
-    """Open follow-ups due on or before `through` (a local date), for some authors or the workspace.
-
-    (The daily digest plans in SQL, per author's own delivery day: `bot.nudges.relationships`.)
-    """
-    stmt = _open(team_id).where(
-        FollowUp.due_on <= through,
-        or_(FollowUp.snoozed_until.is_(None), FollowUp.snoozed_until <= through),
-    )
-    if author_ids is not None:
-        stmt = stmt.where(FollowUp.author_id.in_(list(author_ids)))
-    stmt = stmt.order_by(FollowUp.author_id, FollowUp.due_on, FollowUp.id)
-    return _items(session.execute(stmt))
-
-
-def open_by_id(session: Session, team_id: str, follow_up_ids: Collection[int]) -> dict[int, DueItem]:
-    """These follow-ups, by id, while open and about someone active (for the daily digest)."""
-    if not follow_up_ids:
-        return {}
-    stmt = _open(team_id).where(FollowUp.id.in_(list(follow_up_ids)))
-    return {item.id: item for item in _items(session.execute(stmt))}
+    return [_item(row) for row in session.execute(stmt)]
 
 
 def mark_done(session: Session, team_id: str, author_id: int, follow_up_id: int, now: datetime) -> bool:

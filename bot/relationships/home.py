@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.models import Member
 from bot.models.relationships import GAVE, GOT, Interaction, InteractionParticipant
 from bot.relationships import agenda
-from bot.relationships.followups import DueItem
+from bot.relationships.due import DueItem
 from bot.relationships.interactions import Entry
 
 RECENT = 5

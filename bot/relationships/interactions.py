@@ -10,18 +10,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
-from bot.directory import members as people
+from bot.directory.members import ensure_member, find_member, find_members, sort_mentioned
 from bot.models import Member
 from bot.models.relationships import FollowUp, Interaction, InteractionParticipant
-from bot.platform import mrkdwn as textparse
+from bot.platform.clock import local_zone
+from bot.platform.mrkdwn import escape, mention, mentions
+from bot.platform.refusals import Refusal
 from bot.platform.storage import in_ids
 from bot.relationships import cadences, followups
 from bot.relationships.dates import LocalNow, future_date_problem, leading_date
+from bot.relationships.logtext import note_with_names, read_log
 
 NOTE_LIMIT = 3000  # what a Slack section (and the modal's note field) can hold
 TOPICS_LIMIT = 20
@@ -65,9 +67,8 @@ class Logged:
     occurred_at: datetime | None = None
     follow_up_on: date | None = None
     follow_up_about: Member | None = None
-    follow_up_problem: str | None = None  # the follow-up asked for and not set, and why
-    problem: str | None = None  # why nothing was recorded
-    problem_field: str | None = None  # the form field the problem is about
+    follow_up_refused: Refusal | None = None  # the follow-up asked for and not set, and why
+    refused: Refusal | None = None  # why nothing was recorded (its field: the form input it is about)
     remarks: list[str] = field(default_factory=list)
 
     @property
@@ -108,13 +109,13 @@ class HistoryPage:
 
 def log_text(session: Session, team_id: str, author_user_id: str, text: str, now: datetime) -> Logged:
     """/log with text: understand it in the author's time zone and record it (or say why not)."""
-    parsed = textparse.read_log(text)
-    found = people.find_members(session, team_id, [author_user_id, *parsed.user_ids])
-    author = found.get(author_user_id) or people.ensure_member(session, team_id, author_user_id, now)
+    parsed = read_log(text)
+    found = find_members(session, team_id, [author_user_id, *parsed.user_ids])
+    author = found.get(author_user_id) or ensure_member(session, team_id, author_user_id, now)
     local = LocalNow.of(now, author.tz)
     draft = Draft(user_ids=parsed.user_ids, topics=parsed.topics, give_take=parsed.give_take)
     note = parsed.note
-    follow_up_problem = None
+    follow_up_refused = None
     clause = parsed.follow_up
     if clause is not None:
         due, used = leading_date(clause.words, local, longest=DATE_WORDS)
@@ -122,22 +123,26 @@ def log_text(session: Session, team_id: str, author_user_id: str, text: str, now
             # Not a date after all ("follow up on the proposal"): it stays part of the note.
             note = parsed.whole_note
             phrase = " ".join(clause.words[:DATE_WORDS])
-            follow_up_problem = (
-                f"I couldn't read a follow-up date in “{phrase}”."
-                if phrase
-                else "You asked for a follow-up but didn't say when."
-            ) + " Pick a date here, or write it like `follow up in 2 weeks`, `on Friday`, `2026-12-01`."
+            follow_up_refused = Refusal(
+                (
+                    f"I couldn't read a follow-up date in “{escape(phrase)}”."
+                    if phrase
+                    else "You asked for a follow-up but didn't say when."
+                )
+                + " Pick a date here, or write it like `follow up in 2 weeks`, `on Friday`, `2026-12-01`."
+            )
         else:
             rest = " ".join(clause.words[used:])
             note = f"{note} {rest}".strip()
-            follow_up_problem = future_date_problem(due, local.today)
-            draft.follow_up_on = None if follow_up_problem else due
+            problem = future_date_problem(due, local.today)
+            follow_up_refused = Refusal(problem) if problem else None
+            draft.follow_up_on = None if problem else due
             draft.follow_up_about = next(iter(clause.about), None)
     names = {uid: m.label for uid, m in found.items()}
-    draft.note = textparse.note_with_names(note, names)
+    draft.note = note_with_names(note, names)
     logged = record(session, team_id, author, draft, now, known=found)
-    if logged.saved and follow_up_problem:
-        logged.follow_up_problem = follow_up_problem
+    if logged.saved and follow_up_refused:
+        logged.follow_up_refused = follow_up_refused
     if parsed.mixed_give_take:
         logged.remarks.append("You tagged both #gave and #got, so I didn't mark who helped whom.")
     return logged
@@ -145,7 +150,7 @@ def log_text(session: Session, team_id: str, author_user_id: str, text: str, now
 
 def log_form(session: Session, team_id: str, author_user_id: str, draft: Draft, now: datetime) -> Logged:
     """The log form (or "Log it") submitted: record it, and close the item it answers."""
-    author = people.ensure_member(session, team_id, author_user_id, now)
+    author = ensure_member(session, team_id, author_user_id, now)
     draft.topics = [t for t in draft.topics if t]
     logged = record(session, team_id, author, draft, now)
     if logged.saved and draft.closes and draft.closes.startswith(f"{followups.FOLLOW_UP}:"):
@@ -170,43 +175,43 @@ def record(
     ids = [uid for uid in dict.fromkeys(draft.user_ids) if uid != author.user_id]
     found = dict(known or {})
     missing = [uid for uid in ids if uid not in found]
-    found.update(people.find_members(session, team_id, missing) if missing else {})
-    mentioned = people.sort_mentioned(ids, found)
+    found.update(find_members(session, team_id, missing) if missing else {})
+    mentioned = sort_mentioned(ids, found)
     logged.participants, logged.inactive, logged.unknown = (
         mentioned.active,
         mentioned.inactive,
         mentioned.unknown,
     )
     if not logged.participants:
-        logged.problem = (
+        logged.refused = Refusal(
             "Who was it with? Mention at least one colleague, like `@alice`."
             if not (logged.unknown or logged.inactive)
-            else "None of the people mentioned can be logged, so nothing was recorded."
+            else "None of the people mentioned can be logged, so nothing was recorded.",
+            field="people",
         )
-        logged.problem_field = "people"
         return logged
     if len(logged.participants) > MAX_PARTICIPANTS:
-        logged.problem, logged.problem_field = f"That's more than {MAX_PARTICIPANTS} people.", "people"
+        logged.refused = Refusal(f"That's more than {MAX_PARTICIPANTS} people.", field="people")
         return logged
     note = draft.note.strip()
     if len(note) > NOTE_LIMIT:
-        logged.problem = (
+        logged.refused = Refusal(
             f"That note is {len(note):,} characters; Rapport keeps notes up to {NOTE_LIMIT:,}. "
-            "Nothing was recorded: please shorten it and log again."
+            "Nothing was recorded: please shorten it and log again.",
+            field="note",
         )
-        logged.problem_field = "note"
         return logged
     if len(draft.topics) > TOPICS_LIMIT:
-        logged.problem, logged.problem_field = f"Up to {TOPICS_LIMIT} topics, please.", "topics"
+        logged.refused = Refusal(f"Up to {TOPICS_LIMIT} topics, please.", field="topics")
         return logged
     occurred_at = _occurred_at(draft.occurred_on, now, author.tz, local.today)
     if occurred_at is None:
-        logged.problem, logged.problem_field = "That day hasn't happened yet.", "when"
+        logged.refused = Refusal("That day hasn't happened yet.", field="when")
         return logged
     if draft.follow_up_on is not None:
         problem = future_date_problem(draft.follow_up_on, local.today)
         if problem:
-            logged.problem, logged.problem_field = problem, "follow_up"
+            logged.refused = Refusal(problem, field="follow_up")
             return logged
 
     connection = session.connection()
@@ -259,35 +264,42 @@ def _occurred_at(day: date | None, now: datetime, tz: str, today: date) -> datet
         return now
     if day > today:
         return None
-    zone = ZoneInfo(people.valid_tz(tz))
-    return datetime.combine(day, time(12), zone).astimezone(now.tzinfo)
+    return datetime.combine(day, time(12), local_zone(tz)).astimezone(now.tzinfo)
 
 
 def follow_up_on(
     session: Session, team_id: str, author_user_id: str, interaction_id: int, due: date, now: datetime
 ) -> Logged | None:
-    """Add the follow-up a /log asked for but couldn't set ("Pick a date" under its answer)."""
+    """Add the follow-up a /log asked for but couldn't set ("Pick a date" under its answer).
+
+    Returns the log as its answer now shows it (with why not, if the date will not do); None when
+    the log is gone or someone else's.
+    """
     owned = _owned(session, team_id, author_user_id, interaction_id)
     if owned is None:
         return None
     author, interaction = owned
-    local = LocalNow.of(now, author.tz)
-    logged = Logged(author=author, interaction_id=interaction.id, today=local.today)
-    logged.follow_up_problem = future_date_problem(due, local.today)
-    if logged.follow_up_problem:
-        return logged
-    about = session.scalar(
-        select(Member)
-        .join(InteractionParticipant, InteractionParticipant.member_id == Member.id)
-        .where(InteractionParticipant.interaction_id == interaction.id)
-        .order_by(Member.id)
-        .limit(1)
-    )
-    if about is None:
-        return None
-    followups.create(session, team_id, author.id, about.id, due, now, interaction_id=interaction.id)
-    logged.follow_up_on, logged.follow_up_about = due, about
-    return logged
+    problem = future_date_problem(due, LocalNow.of(now, author.tz).today)
+    if not problem:
+        about = session.scalar(
+            select(Member)
+            .join(InteractionParticipant, InteractionParticipant.member_id == Member.id)
+            .where(InteractionParticipant.interaction_id == interaction.id)
+            .order_by(Member.id)
+            .limit(1)
+        )
+        if about is not None:
+            followups.create(session, team_id, author.id, about.id, due, now, interaction_id=interaction.id)
+    shown = load_logged(session, team_id, author_user_id, interaction_id, now)
+    if shown is not None and problem:
+        shown.follow_up_refused = Refusal(problem)
+    return shown
+
+
+def today_of(session: Session, team_id: str, user_id: str, now: datetime) -> date:
+    """The author's local today (a form's default date), UTC's for someone Rapport does not know."""
+    author = find_member(session, team_id, user_id)
+    return LocalNow.of(now, author.tz if author else "UTC").today
 
 
 def load_logged(
@@ -322,7 +334,7 @@ def _owned(
     session: Session, team_id: str, author_user_id: str, interaction_id: int
 ) -> tuple[Member, Interaction] | None:
     """The author and their interaction; None when either is unknown or it is someone else's."""
-    author = people.find_member(session, team_id, author_user_id)
+    author = find_member(session, team_id, author_user_id)
     if author is None:
         return None
     interaction = session.scalar(
@@ -442,23 +454,24 @@ class HistoryReply:
     author: Member | None
     today: date
     page: HistoryPage | None = None
-    problem: str | None = None
+    refused: Refusal | None = None
 
 
 def history_for(
     session: Session, team_id: str, author_user_id: str, text: str, now: datetime, *, page: int = 0
 ) -> HistoryReply:
     """The author's history with the first person mentioned in `text`."""
-    author = people.find_member(session, team_id, author_user_id)
+    author = find_member(session, team_id, author_user_id)
     today = LocalNow.of(now, author.tz if author else "UTC").today
     reply = HistoryReply(author=author, today=today)
-    user_ids = textparse.mentions(text)
+    user_ids = mentions(text)
     if not user_ids:
-        reply.problem = "Whose history? Mention them, like `/rapport history @alice`."
+        reply.refused = Refusal("Whose history? Mention them, like `/rapport history @alice`.", usage=True)
         return reply
-    contact = people.find_member(session, team_id, user_ids[0])
+    contact = find_member(session, team_id, user_ids[0])
     if contact is None:
-        reply.problem = f"I don't know {textparse.mention(user_ids[0])} in this workspace."
+        # Escaped, as it was typed: a mention of someone Slack does not know reads badly.
+        reply.refused = Refusal(f"I don't know {escape(mention(user_ids[0]))} in this workspace.", usage=True)
         return reply
     if author is None:
         reply.page = HistoryPage(contact=contact, entries=[], page=0, has_more=False)

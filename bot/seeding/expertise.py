@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
@@ -17,9 +17,7 @@ from bot.expertise.vocabulary import bump_version, ensure_skills
 from bot.models import Member
 from bot.models.expertise import DECLARED, Endorsement, MemberSkill
 from bot.models.expertise import Skill as SkillRow
-
-if TYPE_CHECKING:
-    from bot.seeding.members import Seeded
+from bot.seeding.members import Seeded
 
 SKILLS_PER_MEMBER = 0.2
 DECLARED_PER_MEMBER = 6
@@ -49,7 +47,7 @@ def seed_expertise(seeded: Seeded) -> str:
     with db.write() as s:
         s.execute(delete(SkillRow).where(SkillRow.team_id == team_id))
         titles = s.execute(select(Member.id, Member.title).where(Member.team_id == team_id)).all()
-        index_titles(s, team_id, list(titles), now)
+        index_titles(s, team_id, list(titles), now, evidence=seeded.evidence)
         have = set(s.scalars(select(SkillRow.key).where(SkillRow.team_id == team_id)))
         wanted = max(20, round(len(members) * SKILLS_PER_MEMBER))
         ensure_skills(s, team_id, _skill_names(rng, have)[: max(0, wanted - len(have))], now)
@@ -111,7 +109,7 @@ def seed_expertise(seeded: Seeded) -> str:
         for model, rows in ((MemberSkill, declared_rows), (Endorsement, endorsement_rows)):
             for start in range(0, len(rows), BATCH):
                 s.execute(insert(model), rows[start : start + BATCH])
-        refresh(s, team_id)
+        refresh(s, team_id, sources=seeded.evidence)
         bump_version(s, team_id)
         skills = s.scalar(select(func.count()).select_from(SkillRow).where(SkillRow.team_id == team_id))
     return f"{skills} skills, {len(declared_rows)} declared skills, {len(endorsement_rows)} endorsements"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
 
@@ -14,9 +13,7 @@ from bot.expertise.vocabulary import ensure_skills
 from bot.kudos import evidence as kudos_evidence
 from bot.kudos import giving as kudos
 from bot.models.celebrations import Kudos, KudosReceiver, KudosSkill
-
-if TYPE_CHECKING:
-    from bot.seeding.members import Seeded
+from bot.seeding.members import Seeded
 
 REASONS = (
     "moving the billing jobs to Kubernetes",
@@ -92,5 +89,5 @@ def seed_kudos(seeded: Seeded) -> str:
         for model, batch in ((KudosReceiver, receiver_rows), (KudosSkill, skill_rows)):
             for start in range(0, len(batch), CHUNK):
                 s.execute(insert(model), batch[start : start + CHUNK])
-        evidence.refresh(s, team_id)
+        evidence.refresh(s, team_id, sources=seeded.evidence)
     return f"{len(rows)} kudos"

@@ -1,4 +1,5 @@
-"""A deterministic synthetic workspace for benchmarks, demos and manual tries (`rapport seed`)."""
+"""A deterministic synthetic workspace for benchmarks, demos and manual tries (`rapport seed`):
+its members, then the domain seeders it is given (`bot.bootstrap` lists them)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select
 
-from bot.directory import members as people
+from bot.directory.members import ensure_workspace
+from bot.expertise.evidence import Sources
 from bot.models import Member
 from bot.platform.db import Database
-from bot.seeding.expertise import seed_expertise
-from bot.seeding.kudos import seed_kudos
-from bot.seeding.relationships import seed_relationships
 
 FIRST = [
     "Ada",
@@ -112,14 +111,11 @@ class Seeded:
     member_ids: list[int]  # database ids, in creation order
     rng: random.Random
     now: datetime
+    evidence: Sources  # what `/whoknows` sums, for seeders that add evidence
 
 
-# Each capability adds a seeder for its own data; they run in this order after the members.
+# A domain's seeder: adds its data for the seeded members; returns one line saying what.
 Seeder = Callable[[Seeded], str]
-SEEDERS: list[Seeder] = []
-SEEDERS.append(seed_expertise)
-SEEDERS.append(seed_relationships)
-SEEDERS.append(seed_kudos)
 
 
 def seed(
@@ -129,13 +125,14 @@ def seed(
     *,
     seed: int,
     now: datetime,
-    seeders: Sequence[Seeder] | None = None,
+    seeders: Sequence[Seeder],
+    evidence: Sources,
 ) -> list[str]:
-    """Replace `team_id`'s members with `members` synthetic people, then run the domain seeders
-    (`SEEDERS` unless given); returns one line per seeder."""
+    """Replace `team_id`'s members with `members` synthetic people, then run `seeders` in order
+    (evidence summed from `evidence`); returns one line per seeder."""
     rng = random.Random(seed)
     with db.write() as s:
-        people.ensure_workspace(s, team_id, now, name="Seeded workspace")
+        ensure_workspace(s, team_id, now, name="Seeded workspace")
         s.execute(delete(Member).where(Member.team_id == team_id))
     rows = []
     for i in range(members):
@@ -163,8 +160,8 @@ def seed(
             s.execute(insert(Member), rows[start : start + 5000])
         ids = list(s.scalars(select(Member.id).where(Member.team_id == team_id).order_by(Member.id)))
     lines = [f"{members} members in {team_id}"]
-    seeded = Seeded(db=db, team_id=team_id, member_ids=ids, rng=rng, now=now)
-    for seeder in SEEDERS if seeders is None else seeders:
+    seeded = Seeded(db=db, team_id=team_id, member_ids=ids, rng=rng, now=now, evidence=evidence)
+    for seeder in seeders:
         lines.append(seeder(seeded))
     db.optimize()
     return lines

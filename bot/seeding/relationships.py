@@ -9,16 +9,14 @@ bulk inserts, in chunks.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
 from bot.models import Member
 from bot.models.relationships import GAVE, GOT, Cadence, FollowUp, Interaction, InteractionParticipant
 from bot.platform.storage import after_explicit_ids
-
-if TYPE_CHECKING:
-    from bot.seeding.members import Seeded
+from bot.seeding.members import Seeded
 
 INTERACTIONS_PER_MEMBER = 20
 FOLLOW_UP_SHARE = 0.1

@@ -1,4 +1,4 @@
-"""Builds the Bolt App: the one place where Slack, the core and the handlers are wired."""
+"""Builds the Bolt App: the one place where Slack, the core and the handlers meet."""
 
 from __future__ import annotations
 
@@ -15,17 +15,13 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 import handlers
 from bot.core import Core
-from bot.expertise import acquaintances
+from bot.help.render import apology, apology_modal
 from bot.models import installs
-from bot.platform import blocks
 from bot.platform.slack import make_client
 from bot.platform.tokens import Installations
-from bot.relationships import acquaintances as known_people
+from bot.slackapp.server import AfterAnswer
 
 log = logging.getLogger(__name__)
-
-# /whoknows marks the people the asker knows, from the asker's own relationship log.
-acquaintances.use(known_people.acquaintances)
 
 # Bolt reads these from the environment behind our back (and turns OAuth on when the
 # client id and secret merely exist). Settings decide; Bolt gets explicit values only.
@@ -67,6 +63,8 @@ def build_app(core: Core) -> App:
             "Rapport is not installed in this workspace (or lost its access). "
             "Ask a Slack admin to install it again."
         ),
+        # Work after the answer starts once the answer is sent (see `AfterAnswer`).
+        "listener_executor": AfterAnswer(),
     }
     if isinstance(core.tokens, Installations) and s.oauth_credentials:
         client_id, client_secret = s.oauth_credentials
@@ -97,12 +95,12 @@ def _answer_errors_kindly(
     kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
     logger.error("handling %s %s failed", kind, body.get("command") or "", exc_info=error)
     if kind == "slash_command":
-        return _json(blocks.apology())
+        return _json(apology())
     if kind == "view_submission":
-        return _json({"response_action": "update", "view": blocks.apology_modal()})
+        return _json({"response_action": "update", "view": apology_modal()})
     if body.get("response_url"):
         try:
-            respond(**blocks.apology())
+            respond(**apology())
         except Exception:  # the apology is best effort; the error is logged above
             logger.warning("could not send the apology", exc_info=True)
     return BoltResponse(status=200, body="")

@@ -1,18 +1,25 @@
-"""HTTP mode: Bolt behind waitress (a production WSGI server), plus `/healthz`."""
+"""Serving Bolt: HTTP behind waitress (a production WSGI server) with `/healthz`, or Socket Mode.
+
+Either way, a request's lazy listeners (`AfterAnswer`) start once its answer has been sent.
+"""
 
 from __future__ import annotations
 
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request.internals import build_context
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 from waitress.server import create_server
 
 if TYPE_CHECKING:
@@ -21,6 +28,81 @@ if TYPE_CHECKING:
     from waitress.server import BaseWSGIServer, MultiSocketServer
 
 Health = Callable[[], bool]
+Task = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
+
+
+class AfterAnswer(Executor):
+    """Bolt's listener executor: runs lazy listeners, but only once the answer they follow is sent.
+
+    With `process_before_response`, Bolt starts a request's lazy listeners before its response is
+    written, and in one interpreter they would compete with it (a Home tab drawn while the /log
+    answer is still on its way). While a request is answered (`holding`), what its thread submits
+    waits; the server releases it once the answer has left. Outside a request, work starts at once.
+    """
+
+    def __init__(self, workers: int = 5) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rapport-lazy")
+        self._held = threading.local()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        held: list[Task] | None = getattr(self._held, "tasks", None)
+        if held is None:
+            return self._pool.submit(fn, *args, **kwargs)
+        future: Future[Any] = Future()
+        held.append((future, fn, args, kwargs))
+        return future
+
+    @contextmanager
+    def holding(self) -> Iterator[Callable[[], None]]:
+        """Hold what this thread submits; yields the function that starts it (call it once)."""
+        tasks: list[Task] = []
+        self._held.tasks = tasks
+        try:
+            yield lambda: self._release(tasks)
+        finally:
+            self._held.tasks = None
+
+    def _release(self, tasks: list[Task]) -> None:
+        while tasks:
+            future, fn, args, kwargs = tasks.pop(0)
+            if future.set_running_or_notify_cancel():
+                self._pool.submit(_run_into, future, fn, args, kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _run_into(
+    future: Future[Any], fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    try:
+        future.set_result(fn(*args, **kwargs))
+    except BaseException as e:
+        future.set_exception(e)
+
+
+def _after_answer(app: App) -> AfterAnswer | None:
+    executor = app.listener_runner.listener_executor
+    return executor if isinstance(executor, AfterAnswer) else None
+
+
+class _ThenRelease:
+    """A response body that starts the request's held work when the server is done sending it."""
+
+    def __init__(self, body: Iterable[bytes], release: Callable[[], None]) -> None:
+        self._body = body
+        self._release = release
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._release()
 
 
 class FormRequest(BoltRequest):
@@ -64,6 +146,7 @@ class RapportWSGI:
     def __init__(self, app: App, healthy: Health = lambda: True) -> None:
         self._bolt = _Handler(app)
         self._healthy = healthy
+        self._after = _after_answer(app)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
@@ -74,7 +157,33 @@ class RapportWSGI:
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
             )
             return [body]
-        return self._bolt(environ, start_response)
+        if self._after is None:
+            return self._bolt(environ, start_response)
+        with self._after.holding() as release:
+            try:
+                answer = self._bolt(environ, start_response)
+            except BaseException:
+                release()
+                raise
+        return _ThenRelease(answer, release)
+
+
+class _SocketModeHandler(SocketModeHandler):
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        after = _after_answer(self.app)
+        if after is None:
+            super().handle(client, req)
+            return
+        with after.holding() as release:
+            try:
+                super().handle(client, req)  # answers Slack before it returns
+            finally:
+                release()
+
+
+def socket_mode(app: App, app_token: str | None) -> SocketModeHandler:
+    """Socket Mode for `app`: `.start()` connects and serves until interrupted."""
+    return _SocketModeHandler(app, app_token)
 
 
 def make_server(

@@ -1,6 +1,4 @@
-"""What colleagues gave me, in my digest: endorsements received.
-
-Kudos received (issue 6, celebrations) belong here too: a source and a kind like these.
+"""What colleagues gave me, in my digest: endorsements received (kudos received: `kudos`).
 
 An endorsement is told once: planning claims the ones nobody was told about yet (sets their
 `notified_at`) for endorsees who have a delivery day, in the same transaction that plans their
@@ -23,7 +21,8 @@ from bot.models import Member
 from bot.models.expertise import Endorsement, Skill
 from bot.models.outbox import Nudge
 from bot.nudges import kinds
-from bot.nudges.planning import SOURCES, PlanContext, Source, bind, key
+from bot.nudges.kinds import Kind
+from bot.nudges.planning import PlanContext, Source, bind, key
 from bot.platform.storage import computed_first
 
 ENDORSED = "endorsed"
@@ -76,7 +75,7 @@ def endorsements(ctx: PlanContext) -> Select[Any]:
     )
 
 
-SOURCES.append(Source(endorsements, prepare=claim))
+ENDORSEMENTS_SOURCE = Source(endorsements, prepare=claim)
 
 
 def _describe(
@@ -114,4 +113,4 @@ def _describe(
     return out
 
 
-kinds.register(kinds.Kind(ENDORSED, kinds.FOR_YOU, _describe))
+ENDORSEMENTS = Kind(ENDORSED, kinds.FOR_YOU, _describe)

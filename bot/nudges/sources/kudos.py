@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from bot.models import Member
 from bot.models.celebrations import Kudos, KudosReceiver
 from bot.models.outbox import Nudge
-from bot.nudges import circle, kinds
-from bot.nudges.planning import SOURCES, PlanContext, key
-from bot.platform import blocks
+from bot.nudges import kinds
+from bot.nudges.kinds import Kind
+from bot.nudges.planning import PlanContext, key
+from bot.platform.blocks import clip
 
 KUDOS = "kudos_received"
 # Kudos older than this are not news any more (a long weekend and a day off fit).
@@ -67,7 +68,7 @@ def describe(
         item, giver = entry
         why = f"“{item.reason}”" if item.quoted else f"for {item.reason}"
         where = f"Posted in <#{item.posted_channel}>." if item.posted_channel else None
-        out[n.id] = kinds.Line(f":tada: <@{giver}> gave you kudos {blocks.clip(why, 600)}", where, giver)
+        out[n.id] = kinds.Line(f":tada: <@{giver}> gave you kudos {clip(why, 600)}", where, giver)
     return out
 
 
@@ -81,6 +82,4 @@ def gave_kudos_to(team_id: str, subjects: Any) -> Select[Any]:
     )
 
 
-SOURCES.append(received)
-kinds.register(kinds.Kind(KUDOS, kinds.FOR_YOU, describe))
-circle.PARTS.append(gave_kudos_to)
+KUDOS_RECEIVED = Kind(KUDOS, kinds.FOR_YOU, describe)

@@ -9,19 +9,21 @@ birthday only when its owner lets it be shown (the year never is).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, extract, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.directory import members as people
 from bot.directory import seniority
+from bot.directory.members import recent_title_changes
 from bot.models import Member, TitleChange
 from bot.models.outbox import Nudge
 from bot.nudges import kinds
-from bot.nudges.planning import SOURCES, PlanContext, Source, key, nudgeable
-from bot.platform import blocks
+from bot.nudges.kinds import Kind
+from bot.nudges.planning import PlanContext, Source, key, nudgeable
+from bot.platform import days
+from bot.platform.mrkdwn import escape
 
 BIRTHDAY, ANNIVERSARY, PROMOTION = "birthday", "anniversary", "promotion"
 # Title changes older than this are not news (covers a long weekend and a one-day work week).
@@ -68,7 +70,7 @@ def recent_promotions(
     session: Session, team_id: str, now: datetime, ctx: PlanContext
 ) -> dict[str, Any] | None:
     """The newest promotion of each person whose title moved up lately (the ladder is Python's)."""
-    changes = people.recent_title_changes(session, team_id, now - PROMOTION_LOOKBACK, now)
+    changes = recent_title_changes(session, team_id, now - PROMOTION_LOOKBACK, now)
     latest: dict[int, int] = {}
     for change_id, member_id, old, new in changes:
         if seniority.is_promotion(old, new):
@@ -97,20 +99,10 @@ def promotions(ctx: PlanContext) -> Select[Any]:
     )
 
 
-SOURCES.extend([Source(birthdays), Source(anniversaries), Source(promotions, prepare=recent_promotions)])
+PROMOTIONS_SOURCE = Source(promotions, prepare=recent_promotions)
 
 
 # -- how they read ---------------------------------------------------------------------------
-
-
-def when(occasion: date, local_date: date) -> str:
-    """'today', 'tomorrow', or the weekday and date, as the recipient reads it that morning."""
-    days = (occasion - local_date).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    return f"on {occasion:%A}, {occasion:%B} {occasion.day}"
 
 
 def _about_each(
@@ -135,7 +127,7 @@ def _describe_birthdays(
         if not m.show_birthday or n.occasion is None:
             return None
         return kinds.Line(
-            f":birthday: It's <@{m.user_id}>'s birthday {when(n.occasion, n.local_date)}.",
+            f":birthday: It's <@{m.user_id}>'s birthday {days.on_day(n.occasion, n.local_date)}.",
             "A short message goes a long way.",
             m.user_id,
         )
@@ -152,7 +144,7 @@ def _describe_anniversaries(
         years = n.occasion.year - m.start_date.year
         label = f"{years} year{'s' if years != 1 else ''}"
         return kinds.Line(
-            f":tada: <@{m.user_id}> celebrates {label} here {when(n.occasion, n.local_date)}.",
+            f":tada: <@{m.user_id}> celebrates {label} here {days.on_day(n.occasion, n.local_date)}.",
             f"Started {m.start_date:%B} {m.start_date.year}.",
             m.user_id,
         )
@@ -176,14 +168,14 @@ def _describe_promotions(
         if change is None:
             return None
         return kinds.Line(
-            f":star2: <@{m.user_id}> is now *{blocks.escape(change.new_title)}*.",
-            f"Previously {blocks.escape(change.old_title)}. Congratulate them?",
+            f":star2: <@{m.user_id}> is now *{escape(change.new_title)}*.",
+            f"Previously {escape(change.old_title)}. Congratulate them?",
             m.user_id,
         )
 
     return _about_each(session, team_id, items, line)
 
 
-kinds.register(kinds.Kind(BIRTHDAY, kinds.CELEBRATE, _describe_birthdays))
-kinds.register(kinds.Kind(ANNIVERSARY, kinds.CELEBRATE, _describe_anniversaries))
-kinds.register(kinds.Kind(PROMOTION, kinds.CELEBRATE, _describe_promotions))
+BIRTHDAYS = Kind(BIRTHDAY, kinds.CELEBRATE, _describe_birthdays)
+ANNIVERSARIES = Kind(ANNIVERSARY, kinds.CELEBRATE, _describe_anniversaries)
+PROMOTIONS = Kind(PROMOTION, kinds.CELEBRATE, _describe_promotions)

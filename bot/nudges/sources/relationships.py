@@ -1,8 +1,8 @@
 """The relationship log in the digest: follow-ups, keep-in-touch cadences, and first talks.
 
 Each goes to its author only, so a private note may appear in it. Follow-ups and cadences are
-shown exactly as `/followups` shows them (`blocks_followups.due_item`, with its Done, Snooze and
-Log it buttons) and their buttons run the relationship log's own functions; `settle` then
+shown exactly as `/followups` shows them (`due_item`, with its Done, Snooze and Log it buttons)
+and their buttons run the relationship log's own functions (`bot.nudges.acting`), which then
 redraws the digests that carry the item. A follow-up is nudged on its author's first working
 morning on or after its date (a Saturday one on Monday); left alone, it comes back at most
 weekly and three times (`reminders_left`), then stays in `/followups` only. Two days after
@@ -13,32 +13,31 @@ once, unless they set a follow-up with that person already.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.delivery.outbox import SENT
 from bot.models import Member
 from bot.models.outbox import Nudge
 from bot.models.relationships import Cadence, FollowUp, Interaction, InteractionParticipant
 from bot.nudges import kinds
-from bot.nudges.acting import Acted, redraw
-from bot.nudges.digest import DONE, SNOOZED
-from bot.nudges.planning import SHOWN, SOURCES, PlanContext, Source, key, nudgeable, reminders_left
+from bot.nudges.kinds import Kind
+from bot.nudges.planning import SHOWN, PlanContext, key, nudgeable, reminders_left
+from bot.nudges.statuses import DONE, SNOOZED
 from bot.platform.mrkdwn import mention
 from bot.platform.storage import computed_first
-from bot.relationships import agenda, cadences, followups
-from bot.relationships.followups import DueItem
+from bot.relationships import cadences, followups, ids
+from bot.relationships.due import CADENCE, DueItem, live_by_id
+from bot.relationships.due import FOLLOW_UP as FOLLOW_UP_REF
 from bot.relationships.render.due import due_item, headline, logged_line
 
 FOLLOW_UP, KEEP_IN_TOUCH, FRESH = "follow_up", "keep_in_touch", "fresh_contact"
 # "Follow up while it is fresh": from the second local day after the first talk, for a week.
 FRESH_AFTER, FRESH_UNTIL = 2, 7
 # The nudge kind that carries each kind of due item ("f:12", "c:3").
-BY_REF = {followups.FOLLOW_UP: FOLLOW_UP, followups.CADENCE: KEEP_IN_TOUCH}
+BY_REF = {FOLLOW_UP_REF: FOLLOW_UP, CADENCE: KEEP_IN_TOUCH}
 
 
 def follow_ups(ctx: PlanContext) -> Select[Any]:
@@ -144,9 +143,6 @@ def fresh_contacts(ctx: PlanContext) -> Select[Any]:
     )
 
 
-SOURCES.extend([Source(follow_ups), Source(keep_in_touch), Source(fresh_contacts)])
-
-
 # -- how they read ---------------------------------------------------------------------------
 
 
@@ -161,7 +157,7 @@ def _describe_due(
         if subject is None or recipient is None:
             out[n.id] = None
             continue
-        letter = followups.FOLLOW_UP if n.kind == FOLLOW_UP else followups.CADENCE
+        letter = FOLLOW_UP_REF if n.kind == FOLLOW_UP else CADENCE
         title = headline(letter, subject.user_id)
         if n.status in (DONE, SNOOZED):
             out[n.id] = kinds.Line(title, subject_user_id=subject.user_id)
@@ -184,14 +180,14 @@ def _describe_due(
 def _describe_follow_ups(
     session: Session, team_id: str, items: Sequence[Nudge], now: datetime
 ) -> dict[int, kinds.Line | None]:
-    found = followups.open_by_id(session, team_id, [n.ref_id for n in items if n.ref_id is not None])
+    found = live_by_id(session, followups.DUE, team_id, [n.ref_id for n in items if n.ref_id is not None])
     return _describe_due(session, team_id, items, found)
 
 
 def _describe_cadences(
     session: Session, team_id: str, items: Sequence[Nudge], now: datetime
 ) -> dict[int, kinds.Line | None]:
-    found = cadences.active_by_id(session, team_id, [n.ref_id for n in items if n.ref_id is not None])
+    found = live_by_id(session, cadences.DUE, team_id, [n.ref_id for n in items if n.ref_id is not None])
     return _describe_due(session, team_id, items, found)
 
 
@@ -239,96 +235,6 @@ def _describe_fresh(
     return out
 
 
-kinds.register(kinds.Kind(FOLLOW_UP, kinds.FOLLOW_UP, _describe_follow_ups))
-kinds.register(kinds.Kind(FRESH, kinds.FOLLOW_UP, _describe_fresh, (kinds.DONE, kinds.SNOOZE, kinds.LOG)))
-kinds.register(kinds.Kind(KEEP_IN_TOUCH, kinds.KEEP_IN_TOUCH, _describe_cadences))
-
-
-# -- acting on them --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Changed:
-    """What a Done / Snooze click on a due item did, and the digests to redraw (`chat.update`)."""
-
-    outcome: agenda.Outcome
-    redrawn: list[Acted] = field(default_factory=list)
-
-    def redraws(self, ts: str | None) -> bool:
-        """Whether the message with this ts is among the redrawn digests."""
-        return ts is not None and any(a.ts == ts and a.message for a in self.redrawn)
-
-
-def done(session: Session, team_id: str, user_id: str, ref: str, now: datetime) -> Changed:
-    """Done on a follow-up or cadence, wherever it is shown; the digests showing it say so."""
-    outcome = agenda.done(session, team_id, user_id, ref, now)
-    return Changed(outcome, settle(session, team_id, user_id, ref, now) if outcome.ok else [])
-
-
-def snooze(
-    session: Session,
-    team_id: str,
-    user_id: str,
-    ref: str,
-    now: datetime,
-    *,
-    span: str | None = None,
-    until: date | None = None,
-) -> Changed:
-    """Snooze a follow-up or cadence; it comes back once, on its author's first working morning
-    on or after the new date (planned then like any due item)."""
-    outcome = agenda.snooze(session, team_id, user_id, ref, now, span=span, until=until)
-    return Changed(outcome, settle(session, team_id, user_id, ref, now) if outcome.ok else [])
-
-
-def settle(session: Session, team_id: str, user_id: str, ref: str, now: datetime) -> list[Acted]:
-    """After a due item changed (done, snoozed, logged with "Log it"): the sent digests that show
-    it as due say how it ended instead. Returns those digests, redrawn."""
-    parsed = agenda.parse_ref(ref)
-    if parsed is None:
-        return []
-    letter, ref_id = parsed
-    shown = list(
-        session.scalars(
-            select(Nudge)
-            .join(Member, Member.id == Nudge.recipient_id)
-            .where(
-                Nudge.team_id == team_id,
-                Nudge.ref_id == ref_id,
-                Nudge.kind == BY_REF[letter],
-                Nudge.status == SENT,
-                Member.user_id == user_id,
-            )
-        )
-    )
-    if not shown:
-        return []
-    row: FollowUp | Cadence | None = (
-        session.scalar(select(FollowUp).where(FollowUp.id == ref_id, FollowUp.team_id == team_id))
-        if letter == followups.FOLLOW_UP
-        else session.scalar(select(Cadence).where(Cadence.id == ref_id, Cadence.team_id == team_id))
-    )
-    changed = set()
-    for n in shown:
-        status = _ended(row, n)
-        if status is not None:
-            n.status, n.updated_at = status, now
-            changed.add(n.message_id)
-    session.flush()
-    return redraw(session, team_id, [m for m in changed if m is not None], now)
-
-
-def _ended(row: FollowUp | Cadence | None, n: Nudge) -> str | None:
-    """How the item a nudge showed ended: done, snoozed, or None while it is still due that day."""
-    if isinstance(row, FollowUp):
-        if row.done_at is not None:
-            return DONE
-        return SNOOZED if row.remind_on > n.local_date else None
-    if isinstance(row, Cadence):
-        if row.stopped:
-            return DONE
-        if row.next_due_on <= n.local_date:
-            return None
-        # In touch since the nudge was planned (Done, or a logged talk), else put off.
-        return DONE if row.last_contact_at is not None and row.last_contact_at >= n.created_at else SNOOZED
-    return DONE  # gone (the talk it came from was undone)
+FOLLOW_UPS = Kind(FOLLOW_UP, kinds.FOLLOW_UP, _describe_follow_ups)
+FRESH_CONTACTS = Kind(FRESH, kinds.FOLLOW_UP, _describe_fresh, ids.OFFERS)
+CADENCES = Kind(KEEP_IN_TOUCH, kinds.KEEP_IN_TOUCH, _describe_cadences)

@@ -1,51 +1,26 @@
-"""Block Kit for what is due: one item with its buttons (Done, Snooze, Log it), and /followups.
+"""Block Kit for what is due: an item with its buttons (Done, Snooze, Log it), `/followups`, and
+`/rapport keep-in-touch`.
 
-`due_item` is what the daily digest reuses, so the buttons work wherever an item is shown.
+`item_actions` is every item's buttons, wherever it is shown (the daily digest's own items too),
+so one listener serves them all (`handlers/nudges.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.directory.members import valid_tz
-from bot.platform.blocks import Block, clip, context, ephemeral, escape, mrkdwn
-from bot.platform.mrkdwn import mention
+from bot.platform.blocks import Block, Payload, button, clip, context, ephemeral, mrkdwn, option, plain
+from bot.platform.clock import local_date
+from bot.platform.days import day, in_full
+from bot.platform.mrkdwn import escape, mention
 from bot.relationships.cadences import KeepInTouch
-from bot.relationships.followups import FOLLOW_UP, DueItem
+from bot.relationships.due import FOLLOW_UP, DueItem
+from bot.relationships.ids import DONE, ITEM_BLOCK, LOG, OFFERS, SNOOZE, Action
 
-# Action ids; one listener each (handlers/actions/followups.py). Items are named by block_id.
-DONE = "rapport_done"
-SNOOZE = "rapport_snooze"
-SNOOZE_UNTIL = "rapport_snooze_until"
-LOG_IT = "rapport_log_it"
-ITEM_BLOCK = "rapport_item:"  # + the item's ref ("f:12", "c:3")
 MESSAGE_ITEMS = 20  # two blocks each, within a message's 50
 SNIPPET = 200
-
-
-def day(d: date, today: date) -> str:
-    """A date as people say it: today, tomorrow, Fri, Dec 4 (with the year when not this one)."""
-    delta = (d - today).days
-    if delta == 0:
-        return "today"
-    if delta == 1:
-        return "tomorrow"
-    if delta == -1:
-        return "yesterday"
-    return f"{d:%a, %b %-d}" + (f", {d.year}" if d.year != today.year else "")
-
-
-def on_day(d: date, today: date) -> str:
-    """A date said in full, with how far off it is: *Mon, Dec 7, 2026* (in 14 days)."""
-    delta = (d - today).days
-    away = {0: "today", 1: "tomorrow"}.get(delta, f"in {delta} days" if delta > 0 else f"{-delta} days ago")
-    return f"*{d:%a, %b %-d, %Y}* ({away})"
-
-
-def local_day(at: datetime, tz: str) -> date:
-    return at.astimezone(ZoneInfo(valid_tz(tz))).date()
+SNOOZE_CHOICES = (("1d", "Snooze 1 day"), ("1w", "Snooze 1 week"))
 
 
 def every(days: int) -> str:
@@ -69,7 +44,7 @@ def logged_line(at: datetime, note: str, topics: str, today: date, tz: str) -> s
     """When the author logged a talk, what they noted and its topics (private: theirs only)."""
     said = f": “{snippet(note)}”" if note else ""
     about = f" · {topics_words(topics.split())}" if topics.strip() else ""
-    return f"_Logged {day(local_day(at, tz), today)}{said}_{about}"
+    return f"_Logged {day(local_date(at, tz), today)}{said}_{about}"
 
 
 def _due_words(item: DueItem, today: date) -> str:
@@ -86,7 +61,7 @@ def item_text(item: DueItem, today: date, tz: str) -> str:
             line += "\n" + logged_line(item.logged_at, item.note, item.topics, today, tz)
         return line
     last = (
-        f"last contact {day(local_day(item.last_contact_at, tz), today)}"
+        f"last contact {day(local_date(item.last_contact_at, tz), today)}"
         if item.last_contact_at
         else "no contact logged yet"
     )
@@ -99,41 +74,26 @@ def headline(kind: str, user_id: str) -> str:
     return f"Follow up with {mention(user_id)}" if kind == FOLLOW_UP else f"Catch up with {mention(user_id)}"
 
 
-def item_actions(ref: str) -> Block:
-    """Done, Snooze (1 day, 1 week), Pick a date, Log it — for the item `ref`."""
-    return {
-        "type": "actions",
-        "block_id": ITEM_BLOCK + ref,
-        "elements": [
-            {
-                "type": "button",
-                "action_id": DONE,
-                "text": {"type": "plain_text", "text": "Done"},
-                "style": "primary",
-                "value": ref,
-            },
+def item_actions(ref: str, offers: Collection[str] = OFFERS) -> Block:
+    """The item's buttons: Done, Snooze (1 day, 1 week, or until a picked date), Log it."""
+    elements = []
+    if DONE in offers:
+        elements.append(button(Action.DONE, "Done", ref, style="primary"))
+    if SNOOZE in offers:
+        elements.append(
             {
                 "type": "static_select",
-                "action_id": SNOOZE,
-                "placeholder": {"type": "plain_text", "text": "Snooze"},
-                "options": [
-                    {"text": {"type": "plain_text", "text": "Snooze 1 day"}, "value": "1d"},
-                    {"text": {"type": "plain_text", "text": "Snooze 1 week"}, "value": "1w"},
-                ],
-            },
-            {
-                "type": "datepicker",
-                "action_id": SNOOZE_UNTIL,
-                "placeholder": {"type": "plain_text", "text": "Snooze until…"},
-            },
-            {
-                "type": "button",
-                "action_id": LOG_IT,
-                "text": {"type": "plain_text", "text": "Log it"},
-                "value": ref,
-            },
-        ],
-    }
+                "action_id": Action.SNOOZE,
+                "placeholder": plain("Snooze"),
+                "options": [option(text, code) for code, text in SNOOZE_CHOICES],
+            }
+        )
+        elements.append(
+            {"type": "datepicker", "action_id": Action.SNOOZE_UNTIL, "placeholder": plain("Snooze until…")}
+        )
+    if LOG in offers:
+        elements.append(button(Action.LOG_IT, "Log it", ref))
+    return {"type": "actions", "block_id": ITEM_BLOCK + ref, "elements": elements}
 
 
 def due_item(item: DueItem, today: date, tz: str) -> list[Block]:
@@ -141,21 +101,21 @@ def due_item(item: DueItem, today: date, tz: str) -> list[Block]:
     return [mrkdwn(item_text(item, today, tz)), item_actions(item.ref)]
 
 
-def ref_of(block_id: str) -> str:
-    """The item ref a button's block names ("" when it names none)."""
-    return block_id.removeprefix(ITEM_BLOCK) if block_id.startswith(ITEM_BLOCK) else ""
-
-
-def followups_message(items: list[DueItem], today: date, tz: str) -> dict[str, Any]:
-    """/followups: open follow-ups (overdue first) and who is due for a catch-up."""
+def followups_message(items: list[DueItem], today: date, tz: str, *, note: str | None = None) -> Payload:
+    """/followups: open follow-ups (overdue first) and who is due for a catch-up; after a click,
+    what it did (`note`) comes first."""
     if not items:
-        return ephemeral(
+        message = ephemeral(
             "Nothing to follow up on. Log a conversation with `/log @colleague what happened "
             "follow up in 2 weeks`, or keep in touch with `/rapport keep-in-touch @colleague every 6 weeks`."
         )
+        if note:
+            message["blocks"] = [context(note), mrkdwn(message["text"])]
+        return message
     overdue = sum(i.due_on < today for i in items)
     summary = f"{len(items)} open" + (f", {overdue} overdue" if overdue else "")
-    blocks: list[Block] = [mrkdwn(f"*Your follow-ups* ({summary}) — only you can see these.")]
+    blocks: list[Block] = [context(note)] if note else []
+    blocks.append(mrkdwn(f"*Your follow-ups* ({summary}) — only you can see these."))
     for item in items[:MESSAGE_ITEMS]:
         blocks += due_item(item, today, tz)
     if len(items) > MESSAGE_ITEMS:
@@ -168,17 +128,17 @@ def settle(blocks: list[Block], block_id: str, text: str) -> list[Block]:
     return [context(text) if b.get("block_id") == block_id else b for b in blocks]
 
 
-def keep_in_touch_reply(result: KeepInTouch) -> dict[str, Any]:
+def keep_in_touch_reply(result: KeepInTouch) -> Payload:
     """What `/rapport keep-in-touch …` did, or the person's current list."""
     today = result.today
     lines: list[str] = []
-    if result.problem:
-        lines.append(escape(result.problem))
+    if result.refused:
+        lines.append(result.refused.text)
     for cadence in result.started:
         who = mention(result.people[cadence.contact_id].user_id)
         lines.append(
             f"I'll remind you to catch up with {who} {every(cadence.every_days)}; "
-            f"next on {on_day(cadence.next_due_on, today)}. "
+            f"next on {in_full(cadence.next_due_on, today)}. "
             "Any interaction you log with them starts the clock over."
         )
     lines += [f"Stopped keeping in touch with {mention(m.user_id)}." for m in result.stopped]

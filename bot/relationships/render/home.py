@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.platform.blocks import Block, context, escape, header, help_message, mrkdwn
-from bot.platform.mrkdwn import mention
+from bot.help.render import help_blocks
+from bot.platform.blocks import Block, Payload, context, header, mrkdwn
+from bot.platform.mrkdwn import escape, mention
 from bot.relationships.home import NETWORK_DAYS, Balance, Home
 from bot.relationships.render.due import due_item
 from bot.relationships.render.interactions import entry_block
@@ -19,7 +18,7 @@ def _balance_line(balance: Balance) -> str:
     return f"{who}: you helped {balance.gave}×, they helped you {balance.got}×{nudge}"
 
 
-def home_view(home: Home) -> dict[str, Any]:
+def home_view(home: Home) -> Payload:
     """One person's Home tab; everything on it is theirs alone."""
     author, logs = home.author, home.overview
     tz = author.tz if author else "UTC"
@@ -55,5 +54,5 @@ def home_view(home: Home) -> dict[str, Any]:
     blocks.append(context("Only you can see this page's notes, follow-ups and balances."))
 
     blocks.append({"type": "divider"})
-    blocks += [b for b in help_message()["blocks"] if b["type"] != "context"]
+    blocks += help_blocks()
     return {"type": "home", "blocks": blocks}

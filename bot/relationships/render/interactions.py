@@ -1,4 +1,5 @@
-"""Block Kit for the relationship log: the /log answer with Undo, the log form, a person's history."""
+"""Block Kit for the relationship log: the /log answer with Undo, the log form (and reading it
+back), a person's history."""
 
 from __future__ import annotations
 
@@ -6,21 +7,33 @@ import json
 from datetime import date
 from typing import Any
 
+from bot.help.render import refused, usage
 from bot.models import Member
 from bot.models.relationships import GAVE, GOT
-from bot.platform.blocks import Block, clip, context, ephemeral, escape, modal, mrkdwn, usage
-from bot.platform.mrkdwn import mention
-from bot.relationships.interactions import NOTE_LIMIT, Entry, HistoryPage, Logged
-from bot.relationships.render.due import day, local_day, on_day, topics_words
+from bot.platform.blocks import (
+    Block,
+    Payload,
+    button,
+    clip,
+    context,
+    ephemeral,
+    input_block,
+    modal,
+    mrkdwn,
+    option,
+    plain,
+)
+from bot.platform.clock import local_date
+from bot.platform.days import day, in_full
+from bot.platform.mrkdwn import escape, mention
+from bot.relationships.ids import FOLLOW_UP_BLOCK, HISTORY_BLOCK, LOG_BLOCK, Action, View
+from bot.relationships.interactions import NOTE_LIMIT, Draft, Entry, HistoryPage, HistoryReply, Logged
+from bot.relationships.logtext import topic_words
+from bot.relationships.render.due import topics_words
 
-UNDO = "rapport_undo"
-FOLLOW_UP_ON = "rapport_follow_up_on"
-HISTORY_PAGE = "rapport_history_page"
-LOG_BLOCK = "rapport_log:"  # + interaction id
-MODAL = "rapport_log"  # the log form's callback_id
-LOGGED_MODAL = "rapport_logged"
 PRIVATE = "Only you can see this."
-HISTORY_PER_PAGE = 10
+UNDONE = "Undone: that log is deleted, with its follow-up."
+NOT_UNDONE = "That log was already deleted."
 
 
 def people(members: list[Member]) -> str:
@@ -39,7 +52,7 @@ def _skipped(logged: Logged) -> str:
 
 def _summary(logged: Logged) -> list[Block]:
     today = logged.today
-    when = day(local_day(logged.occurred_at, logged.author.tz), today) if logged.occurred_at else "today"
+    when = day(local_date(logged.occurred_at, logged.author.tz), today) if logged.occurred_at else "today"
     lines = [f"*Logged privately* — with {people(logged.participants)}, {when}."]
     if logged.topics:
         lines.append(f"Topics: {topics_words(logged.topics)}")
@@ -48,7 +61,7 @@ def _summary(logged: Logged) -> list[Block]:
     if logged.follow_up_on and logged.follow_up_about:
         lines.append(
             f"Follow up with {mention(logged.follow_up_about.user_id)} "
-            f"on {on_day(logged.follow_up_on, today)}."
+            f"on {in_full(logged.follow_up_on, today)}."
         )
     out = [mrkdwn("\n".join(lines))]
     if logged.note:
@@ -57,43 +70,33 @@ def _summary(logged: Logged) -> list[Block]:
 
 
 def _follow_up_picker(logged: Logged) -> Block:
-    block = mrkdwn(escape(logged.follow_up_problem or "Add a follow-up?"))
-    block["block_id"] = f"rapport_follow_up:{logged.interaction_id}"
+    block = mrkdwn(logged.follow_up_refused.text if logged.follow_up_refused else "Add a follow-up?")
+    block["block_id"] = f"{FOLLOW_UP_BLOCK}{logged.interaction_id}"
     block["accessory"] = {
         "type": "datepicker",
-        "action_id": FOLLOW_UP_ON,
-        "placeholder": {"type": "plain_text", "text": "Follow up on…"},
+        "action_id": Action.FOLLOW_UP_ON,
+        "placeholder": plain("Follow up on…"),
     }
     return block
 
 
 def _undo(interaction_id: int) -> Block:
-    return {
-        "type": "actions",
-        "block_id": f"{LOG_BLOCK}{interaction_id}",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": UNDO,
-                "text": {"type": "plain_text", "text": "Undo"},
-                "value": str(interaction_id),
-                "confirm": {
-                    "title": {"type": "plain_text", "text": "Delete this log?"},
-                    "text": {"type": "plain_text", "text": "It will be gone for good, with its follow-up."},
-                    "confirm": {"type": "plain_text", "text": "Delete"},
-                    "deny": {"type": "plain_text", "text": "Keep"},
-                    "style": "danger",
-                },
-            }
-        ],
+    undo = button(Action.UNDO, "Undo", str(interaction_id))
+    undo["confirm"] = {
+        "title": plain("Delete this log?"),
+        "text": plain("It will be gone for good, with its follow-up."),
+        "confirm": plain("Delete"),
+        "deny": plain("Keep"),
+        "style": "danger",
     }
+    return {"type": "actions", "block_id": f"{LOG_BLOCK}{interaction_id}", "elements": [undo]}
 
 
 def logged_blocks(logged: Logged) -> list[Block]:
     """What was recorded, anything left out and why, and the Undo button."""
     assert logged.interaction_id is not None
     blocks = _summary(logged)
-    if logged.follow_up_problem:
+    if logged.follow_up_refused:
         blocks.append(_follow_up_picker(logged))
     notes = [n for n in (_skipped(logged), *map(escape, logged.remarks)) if n]
     blocks.append(context(" · ".join([*notes, PRIVATE])))
@@ -101,18 +104,14 @@ def logged_blocks(logged: Logged) -> list[Block]:
     return blocks
 
 
-def log_reply(logged: Logged) -> dict[str, Any]:
+def log_reply(logged: Logged) -> Payload:
     """The /log answer: what was understood and recorded, or why nothing was."""
     if not logged.saved:
-        problem = escape(logged.problem or "Nothing was recorded.")
+        problem = logged.refused.text if logged.refused else "Nothing was recorded."
         skipped = _skipped(logged)
         return usage("/log", f"{problem}\n{skipped}" if skipped else problem)
     who = ", ".join(escape(m.label) for m in logged.participants)
     return ephemeral(f"Logged privately with {who}", logged_blocks(logged))
-
-
-UNDONE = "Undone: that log is deleted, with its follow-up."
-NOT_UNDONE = "That log was already deleted."
 
 
 # --------------------------------------------------------------------------------------------
@@ -121,23 +120,17 @@ NOT_UNDONE = "That log was already deleted."
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> Block:
-    element = {"action_id": block_id, **element}
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": {"type": "plain_text", "text": label},
-        "element": element,
-        "optional": optional,
-    }
+    """An input whose element's action id is its block's (so the form reads back by block id)."""
+    return input_block(block_id, label, {"action_id": block_id, **element}, optional=optional)
 
 
 def log_modal(
     today: date, *, user_ids: list[str] | None = None, link: str | None = None, closes: str | None = None
-) -> dict[str, Any]:
+) -> Payload:
     """The form: who, what happened, topics, when, follow-up date, who helped whom."""
     people_element: dict[str, Any] = {
         "type": "multi_users_select",
-        "placeholder": {"type": "plain_text", "text": "Colleagues"},
+        "placeholder": plain("Colleagues"),
         "max_selected_items": 25,
     }
     if user_ids:
@@ -156,21 +149,21 @@ def log_modal(
                 "type": "plain_text_input",
                 "multiline": True,
                 "max_length": NOTE_LIMIT,
-                "placeholder": {"type": "plain_text", "text": "Coffee about the migration; she's hiring"},
+                "placeholder": plain("Coffee about the migration; she's hiring"),
             },
             optional=True,
         ),
         _input(
             "topics",
             "Topics",
-            {"type": "plain_text_input", "placeholder": {"type": "plain_text", "text": "infra, hiring"}},
+            {"type": "plain_text_input", "placeholder": plain("infra, hiring")},
             optional=True,
         ),
         _input("when", "When", {"type": "datepicker", "initial_date": today.isoformat()}),
         _input(
             "follow_up",
             "Follow up on",
-            {"type": "datepicker", "placeholder": {"type": "plain_text", "text": "No follow-up"}},
+            {"type": "datepicker", "placeholder": plain("No follow-up")},
             optional=True,
         ),
         _input(
@@ -178,10 +171,7 @@ def log_modal(
             "Give and take",
             {
                 "type": "radio_buttons",
-                "options": [
-                    {"text": {"type": "plain_text", "text": "I helped them"}, "value": "gave"},
-                    {"text": {"type": "plain_text", "text": "They helped me"}, "value": "got"},
-                ],
+                "options": [option("I helped them", "gave"), option("They helped me", "got")],
             },
             optional=True,
         ),
@@ -190,28 +180,61 @@ def log_modal(
     return modal(
         "Log interaction",
         body,
-        callback_id=MODAL,
-        submit={"type": "plain_text", "text": "Log"},
-        close={"type": "plain_text", "text": "Cancel"},
+        callback_id=View.LOG,
+        submit=plain("Log"),
+        close=plain("Cancel"),
         private_metadata=metadata,
     )
 
 
-def logged_modal(logged: Logged) -> dict[str, Any]:
+def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
+    return dict((values.get(block) or {}).get(block) or {})
+
+
+def _date(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) and text else None
+    except ValueError:
+        return None
+
+
+def read_form(view: dict[str, Any]) -> Draft:
+    """The submitted form as a draft (the core checks it)."""
+    values = (view.get("state") or {}).get("values") or {}
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        meta = {}
+    meta = meta if isinstance(meta, dict) else {}
+    give_take = (_value(values, "give_take").get("selected_option") or {}).get("value")
+    return Draft(
+        user_ids=[u for u in _value(values, "people").get("selected_users") or [] if isinstance(u, str)],
+        note=str(_value(values, "note").get("value") or ""),
+        topics=topic_words(str(_value(values, "topics").get("value") or "")),
+        give_take={"gave": GAVE, "got": GOT}.get(give_take or ""),
+        occurred_on=_date(_value(values, "when").get("selected_date")),
+        follow_up_on=_date(_value(values, "follow_up").get("selected_date")),
+        link=meta.get("link") if isinstance(meta.get("link"), str) else None,
+        closes=meta.get("closes") if isinstance(meta.get("closes"), str) else None,
+    )
+
+
+def logged_modal(logged: Logged) -> Payload:
     """The form turned into its confirmation, with Undo."""
-    return modal("Logged", logged_blocks(logged), callback_id=LOGGED_MODAL)
+    return modal("Logged", logged_blocks(logged), callback_id=View.LOGGED)
 
 
-def undone_modal(text: str) -> dict[str, Any]:
-    return modal("Logged", [mrkdwn(text)], callback_id=LOGGED_MODAL)
+def undone_modal(text: str) -> Payload:
+    return modal("Logged", [mrkdwn(text)], callback_id=View.LOGGED)
 
 
-def form_error(logged: Logged) -> dict[str, Any]:
-    """`response_action: errors` on the field the problem is about."""
-    return {
-        "response_action": "errors",
-        "errors": {logged.problem_field or "people": clip(logged.problem or "Please check this.", 150)},
-    }
+def form_answer(logged: Logged) -> Payload:
+    """The form's answer: its confirmation, or `response_action: errors` on the field it is about."""
+    if logged.saved:
+        return {"response_action": "update", "view": logged_modal(logged)}
+    field = logged.refused.field if logged.refused else None
+    text = logged.refused.text if logged.refused else "Please check this."
+    return {"response_action": "errors", "errors": {field or "people": clip(text, 150)}}
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,7 +244,7 @@ def form_error(logged: Logged) -> dict[str, Any]:
 
 def _entry(entry: Entry, author: Member, today: date, contact: Member | None) -> Block:
     others = [m for m in entry.people if contact is None or m.id != contact.id]
-    head = [f"*{day(local_day(entry.occurred_at, author.tz), today)}*"]
+    head = [f"*{day(local_date(entry.occurred_at, author.tz), today)}*"]
     if others:
         head.append(("also " if contact else "with ") + people(others))
     if entry.topics:
@@ -240,8 +263,17 @@ def entry_block(entry: Entry, author: Member, today: date) -> Block:
     return _entry(entry, author, today, None)
 
 
-def history_message(page: HistoryPage, author: Member, today: date) -> dict[str, Any]:
-    """/rapport history @who: the author's own notes with someone, newest first, a page at a time."""
+def history_reply(reply: HistoryReply) -> Payload:
+    """/rapport history @who: the author's own notes with someone, or why not."""
+    if reply.refused:
+        return refused(reply.refused, "/rapport")
+    if reply.page is None or reply.author is None:
+        return usage("/rapport")
+    return history_message(reply.page, reply.author, reply.today)
+
+
+def history_message(page: HistoryPage, author: Member, today: date) -> Payload:
+    """The author's own notes with someone, newest first, a page at a time."""
     who = mention(page.contact.user_id)
     if not page.entries and page.page == 0:
         return ephemeral(f"You haven't logged anything with {who} yet. Try `/log {who} what happened`.")
@@ -251,19 +283,16 @@ def history_message(page: HistoryPage, author: Member, today: date) -> dict[str,
     blocks += [_entry(e, author, today, page.contact) for e in page.entries]
     buttons = []
     if page.page > 0:
-        buttons.append(_page_button("Newer", page.contact.user_id, page.page - 1))
+        buttons.append(button(Action.HISTORY_NEWER, "Newer", f"{page.contact.user_id}:{page.page - 1}"))
     if page.has_more:
-        buttons.append(_page_button("Older", page.contact.user_id, page.page + 1))
+        buttons.append(button(Action.HISTORY_OLDER, "Older", f"{page.contact.user_id}:{page.page + 1}"))
     if buttons:
-        blocks.append({"type": "actions", "block_id": "rapport_history", "elements": buttons})
+        blocks.append({"type": "actions", "block_id": HISTORY_BLOCK, "elements": buttons})
     blocks.append(context(PRIVATE))
     return ephemeral(f"Your history with {escape(page.contact.label)}", blocks)
 
 
-def _page_button(label: str, user_id: str, page: int) -> dict[str, Any]:
-    return {
-        "type": "button",
-        "action_id": f"{HISTORY_PAGE}_{label.lower()}",
-        "text": {"type": "plain_text", "text": label},
-        "value": f"{user_id}:{page}",
-    }
+def read_history_page(value: str) -> tuple[str, int]:
+    """The person and page a Newer / Older button asks for."""
+    user, _, page = value.rpartition(":")
+    return user, int(page) if page.isdigit() else 0

@@ -1,0 +1,72 @@
+"""Rapport's own words: help, a command's usage, privacy, and the replies every domain shares."""
+
+from __future__ import annotations
+
+from bot.help.catalog import BY_NAME, COMMANDS
+from bot.platform.blocks import Block, Payload, context, ephemeral, header, modal, mrkdwn
+from bot.platform.refusals import Refusal
+
+
+def usage(command: str, problem: str | None = None) -> Payload:
+    """Usage help for a command, after a short note of what went wrong (mrkdwn, if anything)."""
+    spec = BY_NAME[command]
+    lines = "\n".join(f"• {line}" for line in spec.usage)
+    intro = f"{problem}\n" if problem else ""
+    return ephemeral(f"{intro}{spec.summary}. Try:\n{lines}")
+
+
+def refused(refusal: Refusal, command: str) -> Payload:
+    """A refusal as the answer to `command`: its words, then the usage when it asks for it."""
+    return usage(command, refusal.text) if refusal.usage else ephemeral(refusal.text)
+
+
+def not_synced() -> Payload:
+    """For someone the directory has not caught up with yet."""
+    return ephemeral("I don't know you yet — try again in a minute, after Rapport syncs.")
+
+
+def privacy_message() -> Payload:
+    """What Rapport keeps and who can see it (`/rapport privacy`)."""
+    return ephemeral(
+        "What Rapport keeps, and who sees it:\n"
+        "• *Only you*: what you `/log` — notes, topics, follow-ups, keep-in-touch reminders and your "
+        "history. It never appears in a channel, in anyone else's DM, or in another workspace.\n"
+        "• *Everyone in this workspace*: skills you declare, endorsements, kudos, and the celebrations "
+        "you have not opted out of.\n"
+        "• *From Slack's directory*: names, titles and time zones, so nudges come at your local morning.\n"
+        "• *Your birthday*: shown as month and day only, never the year, and only if you agree.\n"
+        "Opt out of celebrations, of showing your birthday or of colleagues being reminded about you in "
+        "`/rapport settings`; `/rapport birthday forget` removes your birthday; "
+        "`/log` answers have an Undo that really deletes."
+    )
+
+
+def help_blocks() -> list[Block]:
+    """What Rapport does and every command's usage (also the foot of the Home tab)."""
+    blocks: list[Block] = [
+        header("Rapport helps you build relationships at work"),
+        mrkdwn(
+            "Know *who knows what*, *remember and follow up* on conversations, *keep in touch* "
+            "on a cadence, and *celebrate* colleagues' wins and milestones. What you log is "
+            "private to you."
+        ),
+    ]
+    blocks += [mrkdwn(f"*{spec.name}* — {spec.summary}\n" + "\n".join(spec.usage)) for spec in COMMANDS]
+    return blocks
+
+
+def help_message() -> Payload:
+    blocks = help_blocks()
+    blocks.append(context("Each morning on your working days you may get one short DM with what is due."))
+    return ephemeral("Rapport help: " + ", ".join(c.name for c in COMMANDS), blocks)
+
+
+def apology() -> Payload:
+    return ephemeral(
+        "Sorry, something went wrong on our side. "
+        "Please try again in a moment; if it keeps happening, tell your Slack admin."
+    )
+
+
+def apology_modal() -> Payload:
+    return modal("Rapport", [mrkdwn(apology()["text"])])

@@ -1,0 +1,45 @@
+"""The Slack ids the relationship log's messages and views use, in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    """Action ids of buttons and pickers."""
+
+    # On every item that is due: a follow-up, a cadence, and every digest item (`bot.nudges`).
+    # The item is named by its block: ITEM_BLOCK + its ref ("f:12", "c:3", "n:45").
+    DONE = "rapport_done"
+    SNOOZE = "rapport_snooze"
+    SNOOZE_UNTIL = "rapport_snooze_until"
+    LOG_IT = "rapport_log_it"
+    # On a /log answer and the logged form.
+    UNDO = "rapport_undo"
+    FOLLOW_UP_ON = "rapport_follow_up_on"
+    # Under /rapport history.
+    HISTORY_NEWER = "rapport_history_page_newer"
+    HISTORY_OLDER = "rapport_history_page_older"
+
+
+class View(StrEnum):
+    """Callback ids of modals and the message shortcut."""
+
+    LOG = "rapport_log"  # the log form
+    LOGGED = "rapport_logged"  # the form once it logged
+    LOG_MESSAGE = "rapport_log_message"  # the "Log interaction" shortcut (manifest.yml)
+
+
+# What an item may offer (a digest kind chooses among them; due items offer all).
+DONE, SNOOZE, LOG = "done", "snooze", "log"
+OFFERS = (DONE, SNOOZE, LOG)
+
+ITEM_BLOCK = "rapport_item:"  # + the item's ref
+LOG_BLOCK = "rapport_log:"  # + interaction id: the Undo button's block
+FOLLOW_UP_BLOCK = "rapport_follow_up:"  # + interaction id: "Pick a date" under a /log answer
+HISTORY_BLOCK = "rapport_history"
+
+
+def ref_of(block_id: str) -> str:
+    """The item ref a button's block names ("" when it names none)."""
+    return block_id.removeprefix(ITEM_BLOCK) if block_id.startswith(ITEM_BLOCK) else ""

@@ -1,0 +1,101 @@
+"""`/whoknows`, `/skills`, `/endorse`, and "Show more" under a `/whoknows` answer.
+
+Each is answered inside the ack, from indexed queries and the cached vocabulary.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.core import Core
+from bot.expertise import commands, endorsements, ranking, render, skills
+from bot.expertise.ids import Action
+from bot.help.render import refused, usage
+from handlers.acks import ack_now
+
+
+def register(app: App, core: Core) -> None:
+    wired = core.registry
+
+    @app.command("/whoknows")
+    def whoknows(ack: Ack, command: dict[str, Any]) -> None:
+        request = commands.parse_topic(command.get("text") or "")
+        if not request.topic:
+            ack(**(refused(request.refused, "/whoknows") if request.refused else usage("/whoknows")))
+            return
+        with core.db.read() as session:
+            answer = ranking.who_knows(
+                session,
+                command["team_id"],
+                command["user_id"],
+                request.topic,
+                core.clock(),
+                evidence=wired.evidence,
+                known=wired.known_people,
+            )
+        ack(**render.whoknows(answer))
+
+    def show_more(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        topic, offset = render.read_more_value(action.get("value") or "")
+        if not topic:
+            respond(**render.expired_more())
+            return
+        with core.db.read() as session:
+            answer = ranking.who_knows(
+                session,
+                body["team"]["id"],
+                body["user"]["id"],
+                topic,
+                core.clock(),
+                evidence=wired.evidence,
+                known=wired.known_people,
+                offset=offset,
+            )
+        respond(replace_original=True, **render.whoknows(answer))
+
+    app.action(Action.SHOW_MORE)(ack=ack_now, lazy=[show_more])
+
+    @app.command("/skills")
+    def on_skills(ack: Ack, command: dict[str, Any]) -> None:
+        request = commands.parse_skills(command.get("text") or "")
+        team_id, user_id, now = command["team_id"], command["user_id"], core.clock()
+        if request.action == "help":
+            ack(**(refused(request.refused, "/skills") if request.refused else usage("/skills")))
+        elif request.writes:
+            with core.db.write() as session:
+                if request.action == "add":
+                    name = command.get("user_name") or ""
+                    changed = skills.add(
+                        session, team_id, user_id, request.text, now, evidence=wired.evidence, name=name
+                    )
+                else:
+                    changed = skills.remove(
+                        session, team_id, user_id, request.text, now, evidence=wired.evidence
+                    )
+            ack(**render.skills_changed(request.action, changed))
+        else:
+            whose = request.user_id or user_id
+            with core.db.read() as session:
+                reply = render.profile(skills.profile(session, team_id, whose), whose, mine=whose == user_id)
+            ack(**reply)
+
+    @app.command("/endorse")
+    def endorse(ack: Ack, command: dict[str, Any]) -> None:
+        request = commands.parse_endorse(command.get("text") or "")
+        if request.refused:
+            ack(**refused(request.refused, "/endorse"))
+            return
+        with core.db.write() as session:
+            result = endorsements.endorse(
+                session,
+                command["team_id"],
+                command["user_id"],
+                request.people,
+                request.text,
+                core.clock(),
+                evidence=wired.evidence,
+                name=command.get("user_name") or "",
+            )
+        ack(**render.endorsed(result))

@@ -1,0 +1,54 @@
+"""`/rapport`: help and privacy, and the subcommands each domain answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.core import Core
+from bot.help.render import help_message, privacy_message, usage
+from bot.platform.mrkdwn import escape
+from handlers import directory, relationships
+
+# A subcommand gets the rest of the text and returns the ephemeral reply to ack with.
+Subcommand = Callable[[Core, dict[str, Any], str, WebClient], dict[str, Any]]
+# Work a subcommand leaves for after the answer (Slack calls such as refreshing the Home tab).
+Afterwards = Callable[[Core, dict[str, Any], WebClient], None]
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "help": lambda core, command, rest, client: help_message(),
+    "settings": directory.settings_subcommand,
+    "birthday": directory.birthday,
+    "keep-in-touch": relationships.keep_in_touch,
+    "history": relationships.history,
+    "privacy": lambda core, command, rest, client: privacy_message(),
+}
+AFTERWARDS: dict[str, Afterwards] = {
+    "keep-in-touch": relationships.after_keep_in_touch,
+}
+
+
+def _split(command: dict[str, Any]) -> tuple[str, str]:
+    word, _, rest = (command.get("text") or "").strip().partition(" ")
+    return word.lower(), rest.strip()
+
+
+def register(app: App, core: Core) -> None:
+    def rapport(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        word, rest = _split(command)
+        sub = SUBCOMMANDS.get(word)
+        if sub is None:
+            problem = None if not word else f"I don't know `/rapport {escape(word[:40])}`."
+            ack(**usage("/rapport", problem))
+            return
+        ack(**sub(core, command, rest, client))
+
+    def afterwards(command: dict[str, Any], client: WebClient) -> None:
+        then = AFTERWARDS.get(_split(command)[0])
+        if then is not None:
+            then(core, command, client)
+
+    app.command("/rapport")(ack=rapport, lazy=[afterwards])

@@ -1,0 +1,219 @@
+"""`/kudos` end to end: real HTTP to the app, the fake Slack behind it, posts through the outbox."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.core import Core
+from bot.models import Workspace
+from bot.models.celebrations import Kudos
+from bot.models.outbox import Outbox
+from bot.platform.db import Database
+from jobs import JOBS
+from tests.support.clock import FakeClock
+from tests.support.factories import add_members, slack_user
+from tests.support.fakeslack import FakeSlack
+from tests.support.fixtures import Served, make_settings
+
+CHANNEL = "C0CELEBRATE"
+
+
+@pytest.fixture
+def core(slack: FakeSlack, db: Database, clock: FakeClock) -> Core:
+    """The app's core, with the celebrations channel named in the environment."""
+    return Core(settings=make_settings(slack, db, celebrations_channel="celebrations"), db=db, clock=clock)
+
+
+@pytest.fixture
+def team(rapport: Served) -> Served:
+    slack = rapport.slack
+    slack.add_system_users()
+    slack.add_channel("C0RANDOM", "random")
+    slack.add_channel(CHANNEL, "celebrations")
+    slack.public_channels_without_bot.add(CHANNEL)  # Rapport joins it itself
+    users = [
+        slack.add_user("UALICE", real_name="Alice"),
+        slack.add_user("UBOB", real_name="Bob"),
+        slack.add_user("UCAROL", real_name="Carol"),
+        slack.add_user("UGONE", real_name="Gone", deleted=True),
+    ]
+    add_members(
+        rapport.core.db,
+        slack.team_id,
+        *(slack_user(u["id"], deleted=u["deleted"]) for u in users),
+        slack_user("UBOT", is_bot=True),
+    )
+    return rapport
+
+
+def kudos(served: Served, text: str, *, user: str = "UALICE", trigger: str = "trig.1", **kw: Any) -> str:
+    response = served.http.command(
+        "/kudos", text, user_id=user, team_id=served.slack.team_id, trigger_id=trigger, **kw
+    )
+    assert response.status == 200, response.text
+    assert response.elapsed < 3.0
+    body = response.json()
+    assert body["response_type"] == "ephemeral"
+    text_: str = body["text"]
+    assert "<!" not in text_
+    return text_
+
+
+def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait for work after the answer (a lazy listener) to finish; polls, never waits on a schedule."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the work after the answer did not finish"
+        time.sleep(0.01)
+
+
+def posted_ts(db: Database) -> list[str | None]:
+    with db.read() as s:
+        return list(s.scalars(select(Kudos.posted_ts).order_by(Kudos.id)))
+
+
+def outbox_status(db: Database) -> list[str]:
+    with db.read() as s:
+        return list(s.scalars(select(Outbox.status).order_by(Outbox.id)))
+
+
+def posts(slack: FakeSlack) -> list[str]:
+    return [json.dumps(m["blocks"]) for m in slack.messages_in(CHANNEL)]
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("<@UALICE|alice> for being great", "can't give them to yourself"),
+        ("<@UBOT|rapport> for the reminders", "is a bot"),
+        ("<@UGONE|gone> for everything", "no longer active"),
+        ("<@UNOBODY|x> for everything", "I don't know <@UNOBODY> yet"),
+        ("<@UBOB|bob>", "What are the kudos for?"),
+        ("<@UBOB|bob> for <!channel>", "What are the kudos for?"),
+        ("for the demo", "Who are the kudos for?"),
+    ],
+)
+def test_kudos_that_cannot_be_posted_are_refused_kindly(team: Served, text: str, answer: str) -> None:
+    assert answer in kudos(team, text)
+    assert team.slack.calls_to("chat.postMessage") == []
+
+
+def test_a_kudos_is_posted_in_the_channel_rapport_joined_itself(team: Served) -> None:
+    slack = team.slack
+    answer = kudos(team, "<@UBOB|bob> <@UCAROL|carol> for shipping the churn model")
+    assert "Thank you for recognising <@UBOB> and <@UCAROL>" in answer
+    (call,) = slack.wait_for("chat.postMessage")
+    assert call.params["channel"] == CHANNEL
+    assert slack.calls_to("conversations.join")[0].params["channel"] == CHANNEL
+    (post,) = posts(slack)
+    assert "<@UALICE>" in post
+    assert "<@UBOB> and <@UCAROL>" in post
+    assert "shipping the churn model" in post
+    eventually(lambda: outbox_status(team.core.db) == ["sent"])
+    JOBS["celebrations"](team.core, team.core.clock())  # notes where it went
+    assert posted_ts(team.core.db) == [slack.messages_in(CHANNEL)[0]["ts"]]
+    with team.core.db.read() as s:
+        assert s.scalar(select(Kudos.posted_channel)) == CHANNEL
+    # The channel is now known, so the next answer names it and needs no lookup.
+    assert f"<#{CHANNEL}>" in kudos(team, "<@UBOB> for the review", trigger="trig.2")
+    slack.wait_for("chat.postMessage", 2)
+    assert len(slack.calls_to("conversations.list")) == 1
+
+
+def test_a_slack_retry_of_the_request_never_posts_twice(team: Served) -> None:
+    slack = team.slack
+    # Slack retries while the first request's post may still be on its way.
+    answers = [kudos(team, "<@UBOB> for fixing the build", trigger="trig.same")]
+    answers += [kudos(team, "<@UBOB> for fixing the build", trigger="trig.same", retry_num=n) for n in (1, 2)]
+    assert all(a.startswith(":tada: Thank you for recognising <@UBOB>!") for a in answers)
+    slack.wait_for("chat.postMessage")
+    eventually(lambda: outbox_status(team.core.db) == ["sent"])
+    # Someone typing the same thanks again is told, not posted twice either.
+    assert "won't post them twice" in kudos(team, "<@UBOB|bob> for fixing the build", trigger="trig.new")
+    JOBS["nudges"](team.core, team.core.clock())  # the scheduled sender finds nothing more to send
+    assert len(posts(slack)) == 1
+    with team.core.db.read() as s:
+        assert len(s.scalars(select(Kudos)).all()) == 1
+        assert len(s.scalars(select(Outbox)).all()) == 1
+
+
+def test_broadcasts_in_the_reason_never_reach_the_post(team: Served) -> None:
+    kudos(team, "<@UBOB> for <!channel> keeping <!here> us <!everyone> calm <!subteam^S1|@ops>")
+    team.slack.wait_for("chat.postMessage")
+    (post,) = posts(team.slack)
+    assert "<!" not in post
+    assert "keeping us calm" in post
+
+
+def test_the_eleventh_kudos_in_an_hour_is_refused(team: Served) -> None:
+    for n in range(10):
+        assert "Thank you for recognising" in kudos(team, f"<@UBOB> for fix number {n}", trigger=f"t{n}")
+    assert "10 kudos in the past hour" in kudos(team, "<@UBOB> for one more fix", trigger="t11")
+    team.slack.wait_for("chat.postMessage", 10)
+    assert len(posts(team.slack)) == 10
+
+
+def test_a_private_channel_without_rapport_is_explained_and_the_kudos_waits(team: Served) -> None:
+    slack, core = team.slack, team.core
+    slack.add_channel("G0SECRET", "celebrations-private", is_private=True)
+    slack.private_channels_without_bot.add("G0SECRET")
+    with core.db.write() as s:  # an admin chose it in /rapport settings (it wins over the environment)
+        workspace = s.get(Workspace, slack.team_id)
+        assert workspace is not None
+        workspace.celebrations_channel = "G0SECRET"
+    url = slack.response_url("kudos")
+    kudos(team, "<@UBOB> for the launch", response_url=url)
+    told = slack.wait_for_response_to(url)
+    assert told["response_type"] == "ephemeral"
+    assert "/invite @Rapport" in told["text"]
+    assert "saved" in told["text"]
+    assert slack.calls_to("chat.postMessage") == []
+    # Someone invites Rapport; the next celebrations run posts the kudos that waited.
+    slack.private_channels_without_bot.discard("G0SECRET")
+    core.clock.advance(minutes=10)  # type: ignore[attr-defined]
+    JOBS["celebrations"](core, core.clock())
+    JOBS["nudges"](core, core.clock())
+    (post,) = [json.dumps(m["blocks"]) for m in slack.messages_in("G0SECRET")]
+    assert "the launch" in post
+
+
+def test_a_rate_limited_post_is_sent_later_by_the_sender_exactly_once(team: Served) -> None:
+    slack, core = team.slack, team.core
+    slack.fail_next("chat.postMessage", status=429, retry_after=30)
+    kudos(team, "<@UBOB> for the postmortem")
+    slack.wait_for("chat.postMessage")
+
+    def given_back() -> bool:
+        with core.db.read() as s:
+            return s.scalar(select(Outbox.status)) == "pending"
+
+    eventually(given_back)
+    assert posts(slack) == []
+    JOBS["nudges"](core, core.clock())  # too early: Slack said 30 s
+    assert posts(slack) == []
+    core.clock.advance(seconds=31)  # type: ignore[attr-defined]
+    JOBS["nudges"](core, core.clock())
+    JOBS["nudges"](core, core.clock())
+    (post,) = posts(slack)
+    assert "the postmortem" in post
+    JOBS["celebrations"](core, core.clock())  # records where it went
+    with core.db.read() as s:
+        row = s.scalar(select(Kudos))
+        assert row is not None
+        assert row.posted_ts == slack.messages_in(CHANNEL)[0]["ts"]
+
+
+def test_within_minutes_the_reason_counts_for_whoknows(team: Served) -> None:
+    kudos(team, "<@UBOB> for moving the billing jobs to k8s")
+    team.slack.wait_for("chat.postMessage")
+    JOBS["celebrations"](team.core, team.core.clock())  # every five minutes
+    response = team.http.command("/whoknows", "kubernetes", user_id="UCAROL", team_id=team.slack.team_id)
+    answer = json.dumps(response.json())
+    assert "<@UBOB>" in answer
+    assert "kudos from <@UALICE>" in answer

@@ -1,0 +1,45 @@
+"""A sender that SIGKILLs itself between claiming a row and posting it (run as a subprocess).
+
+`python -m tests.support.killed_sender DATABASE_URL API_URL TOKEN TEAM NOW_ISO`
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.bootstrap import open_database
+from bot.delivery.pacer import Pacer
+from bot.delivery.sender import Sender
+from bot.platform.clock import fixed_clock
+from tests.support.nudgekit import REGISTRY  # with the test nudge kind the rows use
+
+
+class DiesBeforePosting(WebClient):
+    def chat_postMessage(self, **kwargs: Any) -> Any:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def main(database_url: str, api_url: str, token: str, team_id: str, now: str) -> None:
+    db = open_database(database_url)
+    clock = fixed_clock(datetime.fromisoformat(now))
+    pacer = Pacer(1000.0, clock=clock)
+    sender = Sender(
+        db,
+        lambda team: DiesBeforePosting(token=token, base_url=api_url),
+        kinds=REGISTRY.outbox,
+        clock=clock,
+        pacer=lambda team: pacer,
+        workers=1,
+        worker_id="doomed",
+    )
+    sender.run(team_id)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:6])
