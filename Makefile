@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Tests run on every core; PYTEST_ARGS adds to them (e.g. PYTEST_ARGS="-n 0 -k kudos").
+PYTEST := $(BIN)/pytest -n auto --dist worksteal
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test test-fast lint fmt bench clean
 
 setup: $(STAMP)
 
@@ -18,20 +20,27 @@ $(STAMP): pyproject.toml
 run: setup
 	@$(BIN)/rapport run $(ARGS)
 
-test: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: lint
+	$(PYTEST) $(PYTEST_ARGS)
 
+# Everything but the long simulated scenarios (marked `slow`).
+test-fast: lint
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
+
+# Style, types, and the import contracts (pyproject.toml, [tool.importlinter]).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+fmt: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: setup
 	$(BIN)/python -m bench $(ARGS)
 	$(BIN)/python -m bench.plan_day --keep .bench-cache $(PLAN_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

@@ -20,7 +20,6 @@ INTERVALS: dict[str, timedelta] = {
     # Plans the daily post up to half an hour ahead; the nudges job's sender posts it on time.
     "celebrations": timedelta(minutes=5),
 }
-RUN_ON_START = ("sync-directory", "nudges", "celebrations")
 
 
 def run_job(core: Core, name: str) -> None:
@@ -35,9 +34,8 @@ def build_scheduler(core: Core) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}, timezone="UTC"
     )
-    start = core.clock()
+    start = core.clock()  # every job ticks at once on start, then every interval
     for name, every in INTERVALS.items():
-        first = start if name in RUN_ON_START else start + every
         scheduler.add_job(
             run_job,
             "interval",
@@ -45,6 +43,6 @@ def build_scheduler(core: Core) -> BackgroundScheduler:
             id=name,
             name=name,
             seconds=every.total_seconds(),
-            next_run_time=first,
+            next_run_time=start,
         )
     return scheduler

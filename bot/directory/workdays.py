@@ -85,15 +85,6 @@ class Workday:
                 return candidate
         return None
 
-    def previous_working_day(self, day: date, *, before: bool = True) -> date | None:
-        """The last working day before `day` (or on it, with `before=False`); None without any."""
-        start = 1 if before else 0
-        for offset in range(start, start + _SEARCH_DAYS):
-            candidate = day - timedelta(days=offset)
-            if self.is_working_day(candidate):
-                return candidate
-        return None
-
     def delivery_day(self, at: datetime, *, paused_until: date | None = None) -> date | None:
         """The working day whose nudges are next due as of `at`: today while today's window is
         open, else the next working day; never a day up to `paused_until`. None without any."""

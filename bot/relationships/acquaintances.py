@@ -20,7 +20,6 @@ from bot.models import Member
 from bot.models.expertise import Endorsement
 from bot.models.relationships import InteractionParticipant
 from bot.platform.storage import in_ids
-from bot.relationships.interactions import KNOWN_AMONG
 
 
 @dataclass(frozen=True)
@@ -33,11 +32,6 @@ class Acquaintances:
 
 # (session, team_id, asker's member id, candidate member ids) -> Acquaintances, in one query.
 KnownPeople = Callable[[Session, str, int, Sequence[int]], Acquaintances]
-
-
-def nobody(session: Session, team_id: str, asker_id: int, candidate_ids: Sequence[int]) -> Acquaintances:
-    """Knows no one (a ranking that must not use the relationship log)."""
-    return Acquaintances()
 
 
 _CONTACTS = (
@@ -60,7 +54,17 @@ def _tied(candidate: InstrumentedAttribute[int], contact: InstrumentedAttribute[
     )
 
 
-_known = KNOWN_AMONG.subquery()
+# "Which of these has the asker logged with?": one indexed read of their own log, never anyone else's.
+_KNOWN_AMONG = (
+    select(InteractionParticipant.member_id)
+    .where(
+        InteractionParticipant.team_id == bindparam("team_id"),
+        InteractionParticipant.author_id == bindparam("author_id"),
+        in_ids(InteractionParticipant.member_id, "candidate_ids"),
+    )
+    .distinct()
+)
+_known = _KNOWN_AMONG.subquery()
 # One statement, built once: /whoknows runs it on its answer path.
 _ACQUAINTANCES = union_all(
     select(literal(None).label("introducer"), _known.c.member_id.label("candidate")),

@@ -37,10 +37,14 @@ WORD_NUMBERS = {
     "eleven": 11,
     "twelve": 12,
 }
-DAY_UNITS = {"d": 1, "day": 1, "days": 1, "w": 7, "wk": 7, "wks": 7, "week": 7, "weeks": 7}
-DAY_UNITS.update(fortnight=14, fortnights=14)
-MONTH_UNITS = {"mo": 1, "mos": 1, "month": 1, "months": 1, "y": 12, "yr": 12, "yrs": 12}
-MONTH_UNITS.update(year=12, years=12)
+DAY_UNITS = {"d": 1, "day": 1, "days": 1, "w": 7, "wk": 7, "wks": 7, "week": 7, "weeks": 7} | {
+    "fortnight": 14,
+    "fortnights": 14,
+}
+MONTH_UNITS = {"mo": 1, "mos": 1, "month": 1, "months": 1, "y": 12, "yr": 12, "yrs": 12} | {
+    "year": 12,
+    "years": 12,
+}
 WEEKDAYS = {
     name: i
     for i, names in enumerate(
@@ -58,8 +62,7 @@ WEEKDAYS = {
 }
 MONTHS = {
     name: i for i in range(1, 13) for name in {calendar.month_name[i].lower(), calendar.month_abbr[i].lower()}
-}
-MONTHS["sept"] = 9
+} | {"sept": 9}
 
 _NUMBER = r"(\d{1,4}|" + "|".join(WORD_NUMBERS) + r")"
 _UNIT = r"(" + "|".join(sorted({*DAY_UNITS, *MONTH_UNITS}, key=len, reverse=True)) + r")"

@@ -7,11 +7,10 @@ scoped to one author, and nothing in this module logs a note.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot.directory.members import ensure_member, find_member, find_members, sort_mentioned
@@ -20,7 +19,6 @@ from bot.models.relationships import FollowUp, Interaction, InteractionParticipa
 from bot.platform.clock import local_zone
 from bot.platform.mrkdwn import escape, mention, mentions
 from bot.platform.refusals import Refusal
-from bot.platform.storage import in_ids
 from bot.relationships import cadences, followups
 from bot.relationships.dates import LocalNow, future_date_problem, leading_date
 from bot.relationships.logtext import note_with_names, read_log
@@ -373,31 +371,6 @@ def undo(session: Session, team_id: str, author_user_id: str, interaction_id: in
 # --------------------------------------------------------------------------------------------
 # Reading (always one author's own rows)
 # --------------------------------------------------------------------------------------------
-
-
-# "Which of these has the author logged with?", built once: /whoknows asks it on its answer
-# path (through bot.known_people), and other features may ask it too.
-KNOWN_AMONG = (
-    select(InteractionParticipant.member_id)
-    .where(
-        InteractionParticipant.team_id == bindparam("team_id"),
-        InteractionParticipant.author_id == bindparam("author_id"),
-        in_ids(InteractionParticipant.member_id, "candidate_ids"),
-    )
-    .distinct()
-)
-
-
-def known_among(session: Session, team_id: str, author_id: int, candidate_ids: Iterable[int]) -> set[int]:
-    """Which of `candidate_ids` (member ids) the author has ever logged an interaction with.
-
-    One indexed query over the author's own log (never anyone else's).
-    """
-    ids = list(dict.fromkeys(candidate_ids))
-    if not ids:
-        return set()
-    params = {"team_id": team_id, "author_id": author_id, "candidate_ids": ids}
-    return set(session.connection().execute(KNOWN_AMONG, params).scalars())
 
 
 def _entries(session: Session, team_id: str, interactions: list[Interaction]) -> list[Entry]:

@@ -137,6 +137,7 @@ def retitle(core: Core, team_id: str, uid: str, title: str, at: datetime) -> Non
         people.upsert_members(s, team_id, [slack_user(uid, title=title, tz=zone)], at, stored=STORED)
 
 
+@pytest.mark.slow
 def test_a_year_of_celebrations_posts_each_exactly_once(year: Any) -> None:
     core, slack, clock = year
     team = slack.team_id

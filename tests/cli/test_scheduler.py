@@ -8,7 +8,7 @@ import pytest
 
 from bot.core import Core
 from jobs import JOBS
-from jobs.scheduler import INTERVALS, RUN_ON_START, build_scheduler, run_job
+from jobs.scheduler import INTERVALS, build_scheduler, run_job
 
 
 def test_every_job_ticks_and_is_coalesced_with_one_instance(core: Core) -> None:
@@ -17,13 +17,12 @@ def test_every_job_ticks_and_is_coalesced_with_one_instance(core: Core) -> None:
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
         assert set(jobs) == set(INTERVALS) <= set(JOBS)
-        for job in jobs.values():
+        assert len(jobs) == 3
+        for name, job in jobs.items():
             assert job.coalesce is True
             assert job.max_instances == 1
-        for name in RUN_ON_START:
-            assert jobs[name].next_run_time == core.clock()
-        for name in set(INTERVALS) - set(RUN_ON_START):
-            assert jobs[name].next_run_time == core.clock() + INTERVALS[name]
+            assert job.next_run_time == core.clock()  # at once on start…
+            assert job.trigger.interval == INTERVALS[name]  # …then every interval
     finally:
         scheduler.shutdown(wait=False)
 

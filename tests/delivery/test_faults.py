@@ -116,6 +116,7 @@ def test_a_sender_killed_between_claim_and_send_is_taken_over_after_its_lease(
     assert (row.status, row.attempts) == ("sent", 2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("any_db", ["postgres"], indirect=True)
 def test_two_senders_race_over_2000_digests_each_sent_once(any_db: Database, slack: FakeSlack) -> None:
     clock = FakeClock(MONDAY_9)

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot.directory import members as people
@@ -197,6 +198,7 @@ def _expected_celebrations(users: dict[str, dict[str, Any]]) -> set[tuple[str, s
     return expected
 
 
+@pytest.mark.slow
 def test_a_fortnight_of_nudges_arrives_exactly_once_on_the_right_morning(db: Database) -> None:
     clock = FakeClock(START)
     slack = FakeSlack(clock=lambda: clock().timestamp())

@@ -51,7 +51,6 @@ def test_known_from_my_log_and_introducers_from_endorsements(any_db: Database) -
     candidates = [ids[u] for u in ("UALICE", "UBOB", "UCAROL", "UDAVE")]
     with any_db.read() as s:
         found = known_people.acquaintances(s, TEAM, ids["UASKER"], candidates)
-        assert interactions.known_among(s, TEAM, ids["UASKER"], candidates) == {ids["UALICE"]}
         assert known_people.acquaintances(s, TEAM, ids["UASKER"], []).known == frozenset()
         elsewhere = known_people.acquaintances(s, "T0002", ids["UASKER"], candidates)
     assert found.known == {ids["UALICE"]}

@@ -12,6 +12,7 @@ from bot.models import Member
 from bot.models.relationships import GAVE, GOT, Cadence, FollowUp, Interaction, InteractionParticipant
 from bot.platform.db import Database
 from bot.relationships import agenda, cadences, followups, home, interactions
+from bot.relationships.acquaintances import acquaintances
 from bot.relationships.due import due_through
 from bot.relationships.interactions import Draft
 from tests.support.factories import T0, add_members, slack_user
@@ -145,16 +146,16 @@ def test_history_is_newest_first_paginated_and_only_the_authors(any_db: Database
     assert all("secret" not in e.note for e in first.entries + second.entries)
 
 
-def test_known_among_is_the_authors_own_contacts(any_db: Database) -> None:
+def test_whom_one_knows_is_from_one_s_own_log(any_db: Database) -> None:
     members = people(any_db)
     log(any_db, "<@UALICE> hello")
     log(any_db, "<@UCAROL> hi", author="UBOB")
     ids = {uid: m.id for uid, m in members.items()}
     with any_db.read() as s:
-        known = interactions.known_among(s, TEAM, ids["UAUTHOR"], [ids["UALICE"], ids["UBOB"], ids["UCAROL"]])
-        assert known == {ids["UALICE"]}
-        assert interactions.known_among(s, "TOTHER", ids["UAUTHOR"], [ids["UALICE"]]) == set()
-        assert interactions.known_among(s, TEAM, ids["UAUTHOR"], []) == set()
+        found = acquaintances(s, TEAM, ids["UAUTHOR"], [ids["UALICE"], ids["UBOB"], ids["UCAROL"]])
+        assert found.known == {ids["UALICE"]}
+        assert acquaintances(s, "TOTHER", ids["UAUTHOR"], [ids["UALICE"]]).known == frozenset()
+        assert acquaintances(s, TEAM, ids["UAUTHOR"], []).known == frozenset()
 
 
 def test_due_follow_ups_done_and_snooze(any_db: Database) -> None:
