@@ -5,7 +5,7 @@ asker already knows, what happens when members are stored, the sections of `/rap
 the kinds of nudge and where they come from, who is in whose circle, how each kind of outbox row
 is sent, which posts go to the celebrations channel and which seeders run: all is listed here,
 in the order that matters (kinds within a digest section, planning sources, seeders), and handed
-to the code that uses it through a `Registry` (`bot.core.Core.registry`). ARCHITECTURE.md has
+to the code that uses it through a `Registry` (`Core.registry`, in `bot.core`). ARCHITECTURE.md has
 the recipe for adding to it.
 """
 

@@ -54,7 +54,7 @@ def prepare(db: Database, slack: FakeSlack) -> str:
 
 
 def asker(rng: random.Random) -> str:
-    """A seeded member (bot.seed names them U<seed><index>), so the asker is looked up and left out."""
+    """A seeded member (`rapport seed` names them U<seed><index>), so the asker is looked up and left out."""
     return f"U{SEED % 100:02d}{rng.randrange(MEMBERS):07d}"
 
 

@@ -1,6 +1,6 @@
 """The seniority ladder, and whether a title change is a promotion.
 
-Ladder (DESIGN.md): intern/junior < (none) < senior < staff/lead < principal < manager <
+Ladder (ARCHITECTURE.md, "Definitions"): intern/junior < (none) < senior < staff/lead < principal < manager <
 senior manager/head < director < VP < chief. Within a rung, a few modifiers order titles that
 people do treat as steps: "Senior Director" over "Director", "EVP" over "SVP" over "VP",
 "Engineer II" over "Engineer I", an intern under a junior. A reworded title on the same step

@@ -1,6 +1,6 @@
 """Colleagues vouching for each other's skills.
 
-The endorsed person hears of it in their next daily digest (`bot.nudges.received`), which
+The endorsed person hears of it in their next daily digest (`bot.nudges.sources.endorsements`), which
 claims each endorsement once through its `notified_at`.
 """
 

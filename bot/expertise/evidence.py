@@ -127,7 +127,7 @@ class EvidenceSource(Protocol):
 
     def shown(self) -> Select[Any]:
         """The evidence itself, for the few people about to be shown: `shown_columns`, bound to
-        `team_id`, `skill_ids` (an expanding list) and `member_ids` (`bot.storage.in_ids`)."""
+        `team_id`, `skill_ids` (an expanding list) and `member_ids` (`bot.platform.storage.in_ids`)."""
         ...
 
     def explain(self, evidence: Sequence[Evidence], words: Words) -> str:

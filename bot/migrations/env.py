@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection or URL that bot.migrate hands it."""
+"""Alembic environment: runs on the connection or URL that bot.platform.migrate hands it."""
 
 from __future__ import annotations
 

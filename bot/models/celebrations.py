@@ -56,7 +56,7 @@ class KudosReceiver(Base):
 
 
 class KudosSkill(Base):
-    """A skill a kudos' reason names, as evidence for one receiver (see bot.kudos_evidence)."""
+    """A skill a kudos' reason names, as evidence for one receiver (see bot.kudos.evidence)."""
 
     __tablename__ = "kudos_skill"
     __table_args__ = (Index("ix_kudos_skill_lookup", "team_id", "skill_id", "member_id", "score"),)

@@ -32,7 +32,7 @@ class Workspace(Base):
     domain: Mapped[str] = mapped_column(String(255), default="")
     bot_user_id: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Celebration settings; None means "use the default" (see DESIGN.md).
+    # Celebration settings; None means "use the default" (`bot.celebrations.occasions`).
     tz: Mapped[str | None] = mapped_column(String(64))
     celebration_hour: Mapped[int] = mapped_column(SmallInteger, default=10)
     celebrations_channel: Mapped[str | None] = mapped_column(String(80))

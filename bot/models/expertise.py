@@ -22,7 +22,7 @@ class Skill(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspace.team_id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(80))  # bot.expertise.vocab.normalise() of the name
+    key: Mapped[str] = mapped_column(String(80))  # bot.expertise.names.normalise() of the name
     label: Mapped[str] = mapped_column(String(80))  # how it is shown: "Kubernetes", "C++"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

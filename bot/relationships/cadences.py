@@ -26,7 +26,7 @@ from bot.relationships.due import CADENCE, DueItem, DueKind
 
 MAX_EVERY_DAYS = 2 * 365
 
-# Built once: /log's answer path runs it, usually to find nothing (see bot.interactions).
+# Built once: /log's answer path runs it, usually to find nothing (see `interactions`).
 _ACTIVE_WITH = select(Cadence.id, Cadence.every_days, Cadence.last_contact_at).where(
     Cadence.team_id == bindparam("team_id"),
     Cadence.author_id == bindparam("author_id"),

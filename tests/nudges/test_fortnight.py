@@ -3,7 +3,7 @@
 The injected clock ticks the real `nudges` job every 30 minutes (so Kathmandu's 09:00, at
 03:15 UTC, is met at 09:15); the fake Slack stamps each call with the simulated time. The
 oracle for celebrations is worked out independently, day by day, from the definitions in
-DESIGN.md; the relationship log's items (follow-ups, cadences, first talks, endorsements,
+ARCHITECTURE.md; the relationship log's items (follow-ups, cadences, first talks, endorsements,
 re-nudges, snoozes and Done clicks) are listed by hand below, each with the reason for its days.
 """
 
