@@ -1,7 +1,8 @@
-"""What several listeners share: an ack for listeners whose work all comes after it, and
-redrawing a digest DM."""
+"""What several listeners share: acks, the clicked action, and redrawing a digest DM."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -10,7 +11,21 @@ from bot.nudges.acting import Redraw
 
 
 def ack_now(ack: Ack) -> None:
+    """The ack of a listener whose whole work comes after it (in a lazy listener)."""
     ack()
+
+
+def ack_errors(ack: Ack, errors: dict[str, str]) -> None:
+    """A modal's answer: the errors by block id, or none (the modal closes)."""
+    if errors:
+        ack(response_action="errors", errors=errors)
+    else:
+        ack()
+
+
+def clicked(body: dict[str, Any]) -> dict[str, Any]:
+    """The action of a `block_actions` payload (Slack sends one per click)."""
+    return dict((body.get("actions") or [{}])[0])
 
 
 def update_message(client: WebClient, redraw: Redraw) -> None:

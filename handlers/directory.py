@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.core import Core
 from bot.directory import birthdays, settings
+from bot.directory.ids import View
 from bot.directory.render import birthday_reply
 from bot.directory.sync import apply_user_event
 from bot.help.render import not_synced
@@ -46,7 +47,7 @@ def register(app: App, core: Core) -> None:
     app.event("user_change")(on_user)
     app.event("team_join")(on_user)
 
-    @app.view(settings.CALLBACK_ID)
+    @app.view(View.SETTINGS)
     def save_settings(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         with core.db.write() as session:

@@ -12,48 +12,41 @@ from slack_bolt import Ack, App, Respond
 from bot.core import Core
 from bot.expertise import commands, endorsements, ranking, render, skills
 from bot.expertise.ids import Action
-from bot.help.render import refused, usage
+from bot.help.render import refused
 from handlers.acks import ack_now
 
 
 def register(app: App, core: Core) -> None:
     wired = core.registry
 
-    @app.command("/whoknows")
-    def whoknows(ack: Ack, command: dict[str, Any]) -> None:
-        request = commands.parse_topic(command.get("text") or "")
-        if not request.topic:
-            ack(**(refused(request.refused, "/whoknows") if request.refused else usage("/whoknows")))
-            return
+    def ask(team_id: str, user_id: str, topic: str, offset: int = 0) -> dict[str, Any]:
         with core.db.read() as session:
             answer = ranking.who_knows(
                 session,
-                command["team_id"],
-                command["user_id"],
-                request.topic,
-                core.clock(),
-                evidence=wired.evidence,
-                known=wired.known_people,
-            )
-        ack(**render.whoknows(answer))
-
-    def show_more(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        topic, offset = render.read_more_value(action.get("value") or "")
-        if not topic:
-            respond(**render.expired_more())
-            return
-        with core.db.read() as session:
-            answer = ranking.who_knows(
-                session,
-                body["team"]["id"],
-                body["user"]["id"],
+                team_id,
+                user_id,
                 topic,
                 core.clock(),
                 evidence=wired.evidence,
                 known=wired.known_people,
                 offset=offset,
             )
-        respond(replace_original=True, **render.whoknows(answer))
+        return render.whoknows(answer)
+
+    @app.command("/whoknows")
+    def whoknows(ack: Ack, command: dict[str, Any]) -> None:
+        request = commands.parse_topic(command.get("text") or "")
+        if not request.topic:
+            ack(**refused(request.refused, "/whoknows"))
+            return
+        ack(**ask(command["team_id"], command["user_id"], request.topic))
+
+    def show_more(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        topic, offset = render.read_more_value(action.get("value") or "")
+        if not topic:
+            respond(**render.expired_more())
+            return
+        respond(replace_original=True, **ask(body["team"]["id"], body["user"]["id"], topic, offset))
 
     app.action(Action.SHOW_MORE)(ack=ack_now, lazy=[show_more])
 
@@ -62,7 +55,7 @@ def register(app: App, core: Core) -> None:
         request = commands.parse_skills(command.get("text") or "")
         team_id, user_id, now = command["team_id"], command["user_id"], core.clock()
         if request.action == "help":
-            ack(**(refused(request.refused, "/skills") if request.refused else usage("/skills")))
+            ack(**refused(request.refused, "/skills"))
         elif request.writes:
             with core.db.write() as session:
                 if request.action == "add":

@@ -1,36 +1,32 @@
 """Done, Snooze (1 day, 1 week, a picked date) and Log it on any item, wherever it is shown: a
 follow-up or cadence (in /followups, the Home tab, a digest) or a digest's own item.
 
-Each click acks at once; the change, the redrawn messages and the Home tab follow in a lazy
-listener. The item is named by its buttons' block (`bot.relationships.ids.ITEM_BLOCK`).
+Each click acks at once; the change and the redrawn messages follow in a lazy listener (and
+the Home tab, for the items it lists). The item is named by its buttons' block
+(`bot.relationships.ids.ITEM_BLOCK`).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.core import Core
 from bot.nudges import acting
-from bot.relationships.due import parse_ref
+from bot.nudges.acting import Acted
+from bot.platform.blocks import picked_date
 from bot.relationships.ids import Action, ref_of
 from bot.relationships.render.due import settle
-from handlers.acks import ack_now, update_message
+from handlers.acks import ack_now, clicked, update_message
 from handlers.relationships import followups_reply, open_log_form, publish_home
 
-
-def _action(body: dict[str, Any]) -> dict[str, Any]:
-    return dict((body.get("actions") or [{}])[0])
-
-
-def _date(text: Any) -> date | None:
-    try:
-        return date.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
+# What a click does: (session, team_id, user_id, ref, now, the action) -> Acted.
+Change = Callable[[Session, str, str, str, datetime, dict[str, Any]], Acted]
 
 
 def show_outcome(
@@ -52,44 +48,53 @@ def show_outcome(
 def register(app: App, core: Core) -> None:
     kinds = core.registry.nudge_kinds
 
-    def change(body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
-        action = _action(body)
-        block_id = str(action.get("block_id") or "")
-        ref = ref_of(block_id)
-        team_id, user_id, now = context.team_id or "", body["user"]["id"], core.clock()
-        with core.db.write() as session:
-            if action.get("action_id") == Action.DONE:
-                acted = acting.done(session, kinds, team_id, user_id, ref, now)
-            elif action.get("action_id") == Action.SNOOZE:
-                span = (action.get("selected_option") or {}).get("value")
-                acted = acting.snooze(session, kinds, team_id, user_id, ref, now, span=span)
-            else:
-                until = _date(action.get("selected_date"))
-                acted = acting.snooze(session, kinds, team_id, user_id, ref, now, until=until)
-        for redraw in acted.redrawn:  # the digests showing the item (maybe the one clicked)
-            update_message(client, redraw)
-        if not acted.redraws((body.get("container") or {}).get("message_ts")):
-            text = acted.refused.text if acted.refused else acted.note
-            show_outcome(core, body, team_id, respond, block_id, text)
-        if parse_ref(ref) is not None:  # a follow-up or cadence: the Home tab lists it
-            publish_home(core, client, team_id, user_id)
+    def on_click(change: Change) -> Callable[..., None]:
+        def after(body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
+            action = clicked(body)
+            block_id = str(action.get("block_id") or "")
+            team_id, user_id = context.team_id or "", body["user"]["id"]
+            with core.db.write() as session:
+                acted = change(session, team_id, user_id, ref_of(block_id), core.clock(), action)
+            for redraw in acted.redrawn:  # the digests showing the item (maybe the one clicked)
+                update_message(client, redraw)
+            if not acted.redraws((body.get("container") or {}).get("message_ts")):
+                text = acted.refused.text if acted.refused else acted.note
+                show_outcome(core, body, team_id, respond, block_id, text)
+            if acted.home:
+                publish_home(core, client, team_id, user_id)
+
+        return after
+
+    def done(
+        s: Session, team_id: str, user_id: str, ref: str, now: datetime, action: dict[str, Any]
+    ) -> Acted:
+        return acting.done(s, kinds, team_id, user_id, ref, now)
+
+    def snooze(
+        s: Session, team_id: str, user_id: str, ref: str, now: datetime, action: dict[str, Any]
+    ) -> Acted:
+        span = (action.get("selected_option") or {}).get("value")
+        return acting.snooze(s, kinds, team_id, user_id, ref, now, span=span)
+
+    def snooze_until(
+        s: Session, team_id: str, user_id: str, ref: str, now: datetime, action: dict[str, Any]
+    ) -> Acted:
+        until = picked_date(action.get("selected_date"))
+        return acting.snooze(s, kinds, team_id, user_id, ref, now, until=until)
+
+    app.action(Action.DONE)(ack=ack_now, lazy=[on_click(done)])
+    app.action(Action.SNOOZE)(ack=ack_now, lazy=[on_click(snooze)])
+    app.action(Action.SNOOZE_UNTIL)(ack=ack_now, lazy=[on_click(snooze_until)])
 
     def log_it(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        ref = ref_of(str(_action(body).get("block_id") or ""))
+        ref = ref_of(str(clicked(body).get("block_id") or ""))
         user_id = body["user"]["id"]
         with core.db.read() as session:
             target = acting.log_it(session, context.team_id or "", user_id, ref)
         with_user_ids = [target.person.user_id] if target.person else None
+        trigger = body["trigger_id"]
         open_log_form(
-            core,
-            client,
-            context.team_id,
-            user_id,
-            body["trigger_id"],
-            with_user_ids=with_user_ids,
-            closes=target.closes,
+            core, client, context.team_id, user_id, trigger, with_user_ids=with_user_ids, closes=target.closes
         )
 
-    for action_id in (Action.DONE, Action.SNOOZE, Action.SNOOZE_UNTIL):
-        app.action(action_id)(ack=ack_now, lazy=[change])
     app.action(Action.LOG_IT)(ack=ack_now, lazy=[log_it])

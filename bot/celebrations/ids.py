@@ -11,3 +11,18 @@ class Action(StrEnum):
 
 class View(StrEnum):
     WORKSPACE = "celebration_workspace"  # the admins' modal, pushed over /rapport settings
+
+
+class Input(StrEnum):
+    """Block ids of the celebrations' inputs (each element's action id is "value")."""
+
+    CONSENT = "celebration_consent"  # in /rapport settings
+    ADMINS = "celebration_admin"  # the block of the admins' button
+    CHANNEL = "channel"  # in the admins' modal
+    HOUR = "hour"
+    ZONE = "zone"
+    PROMOTIONS = "promotions"
+    BIRTHDAY_FIELD = "birthday_field"
+
+
+AUTOMATIC_ZONE = "auto"  # the zone option meaning "the most common among members"

@@ -20,6 +20,7 @@ from bot.platform.clock import valid_tz
 
 BIRTHDAY, ANNIVERSARY, PROMOTION = "birthday", "anniversary", "promotion"
 DEFAULT_HOUR = 10
+CELEBRATION_HOURS = range(6, 15)  # the hours an admin may choose for the daily post
 FRIDAY = 4  # date.weekday()
 
 

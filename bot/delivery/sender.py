@@ -123,17 +123,17 @@ class Sender:
 
     def run(self, team_id: str) -> Report:
         """Send everything due in the workspace as of the clock, batch after batch."""
-        report, clock = Report(), self.clock
+        report = Report()
         client = self.client_for(team_id)
         if client is None:
             return report
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="rapport-send") as pool:
             while True:
-                claimed, payloads = self._claim(team_id, clock(), report)
+                claimed, payloads = self._claim(team_id, self.clock(), report)
                 if not claimed:
                     return report
                 for future in [
-                    pool.submit(self._send, client, team_id, c, payloads, clock, report) for c in claimed
+                    pool.submit(self._send, client, team_id, c, payloads, report) for c in claimed
                 ]:
                     future.result()
 
@@ -143,7 +143,7 @@ class Sender:
         When its `channel` is known and the pacer would decline it, it is left as planned for
         the scheduled sender, without claiming it only to give it back.
         """
-        report, clock = Report(), self.clock
+        report = Report()
         client = self.client_for(team_id)
         if client is None:
             return report
@@ -151,9 +151,9 @@ class Sender:
         if channel is not None and pacer.delay(channel) > pacer.max_wait:
             report.add("deferred")
             return report
-        claimed, payloads = self._claim(team_id, clock(), report, key=key)
+        claimed, payloads = self._claim(team_id, self.clock(), report, key=key)
         for c in claimed:
-            self._send(client, team_id, c, payloads, clock, report)
+            self._send(client, team_id, c, payloads, report)
         return report
 
     def _claim(
@@ -188,9 +188,9 @@ class Sender:
         team_id: str,
         c: Claimed,
         payloads: dict[int, Payload | None],
-        clock: Clock,
         report: Report,
     ) -> None:
+        clock = self.clock
         payload = payloads[c.id] or {}
         held = self._held_until.get(team_id)
         now = clock()

@@ -18,6 +18,7 @@ from bot.platform.clock import local_date, local_zone, valid_tz
 DEFAULT_DELIVERY_HOUR = 9
 DEFAULT_DAY_END_HOUR = 18
 DEFAULT_WORK_DAYS = "12345"  # ISO weekdays, Monday = 1
+DELIVERY_HOURS = range(5, 13)  # the local hours a person may choose for their nudge
 # How far ahead to look for a working day before concluding there is none (a week, plus slack).
 _SEARCH_DAYS = 15
 

@@ -15,8 +15,11 @@ def usage(command: str, problem: str | None = None) -> Payload:
     return ephemeral(f"{intro}{spec.summary}. Try:\n{lines}")
 
 
-def refused(refusal: Refusal, command: str) -> Payload:
-    """A refusal as the answer to `command`: its words, then the usage when it asks for it."""
+def refused(refusal: Refusal | None, command: str) -> Payload:
+    """A refusal as the answer to `command`: its words, then the usage when it asks for it
+    (no refusal, nothing understood: the usage alone)."""
+    if refusal is None:
+        return usage(command)
     return usage(command, refusal.text) if refusal.usage else ephemeral(refusal.text)
 
 

@@ -149,24 +149,25 @@ def give(
     *,
     request_id: str | None = None,
 ) -> Given | Refusal:
-    """Store a kudos (once), or say what to fix."""
+    """Store a kudos (once), or say what to fix (and then write nothing)."""
     parsed = parse(text)
     if isinstance(parsed, Refusal):
         return parsed
-    # Someone who joined since the last sync can already thank people.
-    giver = ensure_member(session, team_id, giver_user_id, now)
-    receivers = _check_receivers(session, team_id, giver, parsed.receivers)
+    receivers = _check_receivers(session, team_id, giver_user_id, parsed.receivers)
     if isinstance(receivers, Refusal):
         return receivers
     print_ = fingerprint(parsed.receivers, parsed.reason)
     key = request_key(team_id, giver_user_id, print_, request_id or time_bucket(now))
-    recent = _recent(session, team_id, giver, now)
+    known = find_member(session, team_id, giver_user_id)
+    recent = _recent(session, team_id, known, now) if known else []
     found = _match(recent, key, print_)
-    if found is not None:
-        return Given(found[0], giver, receivers, found[1])
+    if known is not None and found is not None:
+        return Given(found[0], known, receivers, found[1])
     too_many = _check_rate(recent, now)
     if too_many is not None:
         return too_many
+    # Someone who joined since the last sync can already thank people.
+    giver = known or ensure_member(session, team_id, giver_user_id, now)
 
     values = {
         "team_id": team_id,
@@ -265,20 +266,20 @@ def _match(recent: list[Kudos], key: str, print_: str) -> tuple[Kudos, str] | No
 
 
 def _check_receivers(
-    session: Session, team_id: str, giver: Member, user_ids: list[str]
+    session: Session, team_id: str, giver_user_id: str, user_ids: list[str]
 ) -> list[Member] | Refusal:
     """The receivers as members, or a refusal naming everyone who cannot be thanked, and why."""
     workspace = session.get(Workspace, team_id)  # (the caller reads it again: one query for both)
     bot_user = workspace.bot_user_id if workspace else None
     found = resolve(session, team_id, user_ids)
     problems: list[str] = []
-    if giver.user_id in user_ids:
+    if giver_user_id in user_ids:
         problems.append("Kudos are for others — you can't give them to yourself (but well done!).")
     bots = [m.user_id for m in found.inactive if m.is_bot]
     bots += [u for u in found.unknown if u in (bot_user, SLACKBOT)]
     gone = [m.user_id for m in found.inactive if not m.is_bot]
     unknown = [u for u in found.unknown if u not in bots]
-    shy = [m.user_id for m in found.active if not m.celebrate_publicly and m.id != giver.id]
+    shy = [m.user_id for m in found.active if not m.celebrate_publicly and m.user_id != giver_user_id]
     if bots:
         problems.append(f"{people_list(bots)} {_is(bots)} a bot — kudos are for people.")
     if gone:

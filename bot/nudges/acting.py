@@ -30,6 +30,7 @@ from bot.platform.blocks import Payload
 from bot.platform.clock import local_date
 from bot.platform.refusals import Refusal
 from bot.relationships import agenda
+from bot.relationships.dates import future_date_problem
 from bot.relationships.due import FOLLOW_UP, parse_ref
 
 NOT_YOURS = Refusal("That nudge is not yours, or it is gone.")
@@ -51,6 +52,7 @@ class Acted:
     note: str = ""
     refused: Refusal | None = None
     redrawn: list[Redraw] = field(default_factory=list)
+    home: bool = False  # the item is one the Home tab lists (a follow-up or a cadence)
 
     def redraws(self, ts: str | None) -> bool:
         """Whether the message with this ts is among the redrawn digests."""
@@ -105,8 +107,8 @@ def done(session: Session, kinds: Kinds, team_id: str, user_id: str, ref: str, n
         return _settled(session, kinds, found[0], DONE, "Done ✓", now)
     outcome = agenda.done(session, team_id, user_id, ref, now)
     if outcome.refused:
-        return Acted(refused=outcome.refused)
-    return Acted(outcome.note, redrawn=settle(session, kinds, team_id, user_id, ref, now))
+        return Acted(refused=outcome.refused, home=True)
+    return Acted(outcome.note, redrawn=settle(session, kinds, team_id, user_id, ref, now), home=True)
 
 
 def snooze(
@@ -125,8 +127,8 @@ def snooze(
     if nudge_id is None:
         outcome = agenda.snooze(session, team_id, user_id, ref, now, span=span, until=until)
         if outcome.refused:
-            return Acted(refused=outcome.refused)
-        return Acted(outcome.note, redrawn=settle(session, kinds, team_id, user_id, ref, now))
+            return Acted(refused=outcome.refused, home=True)
+        return Acted(outcome.note, redrawn=settle(session, kinds, team_id, user_id, ref, now), home=True)
     found = _mine(session, team_id, user_id, nudge_id)
     if found is None:
         return Acted(refused=NOT_YOURS)
@@ -134,8 +136,12 @@ def snooze(
     day = agenda.snooze_until(now, member.tz, span=span, until=until)
     if day is None:
         return Acted(refused=Refusal("Choose how long to snooze."))
-    if day <= local_date(now, member.tz):
+    today = local_date(now, member.tz)
+    if day <= today:
         return Acted(refused=Refusal("Pick a day after today to snooze to."))
+    too_far = future_date_problem(day, today, what="A snooze")
+    if too_far:
+        return Acted(refused=Refusal(too_far))
     plan_one(
         session,
         team_id,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Member
 from bot.models.outbox import Nudge
-from bot.relationships.ids import DONE
+from bot.relationships.ids import Offer
 
 # Digest sections, in the order they appear.
 FOLLOW_UP, KEEP_IN_TOUCH, CELEBRATE, FOR_YOU = "Follow up", "Keep in touch", "Celebrate", "For you"
@@ -50,7 +50,7 @@ class Kind:
     name: str
     section: str
     describe: Describe
-    offers: tuple[str, ...] = (DONE,)
+    offers: tuple[Offer, ...] = (Offer.DONE,)
 
 
 class Kinds:

@@ -7,6 +7,7 @@ kept in one place.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 Block = dict[str, Any]
@@ -80,6 +81,14 @@ def input_block(
     if hint:
         block["hint"] = plain(hint, 2000)
     return block
+
+
+def picked_date(value: Any) -> date | None:
+    """A datepicker's `selected_date` ("2026-12-01") as a date; None for anything else."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
 
 
 def ephemeral(text: str, blocks: list[Block] | None = None) -> Payload:

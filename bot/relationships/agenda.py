@@ -7,7 +7,7 @@ through a compact reference ("f:12" for a follow-up, "c:3" for a cadence: `due.p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,10 +19,8 @@ from bot.platform.clock import local_date
 from bot.platform.refusals import Refusal
 from bot.relationships import cadences, followups
 from bot.relationships.dates import future_date_problem
-from bot.relationships.due import FOLLOW_UP, DueItem, due_through, parse_ref
+from bot.relationships.due import FOLLOW_UP, SNOOZE_SPANS, DueItem, due_through, parse_ref
 
-# Snooze choices on every item's buttons.
-SNOOZES = {"1d": timedelta(days=1), "1w": timedelta(days=7)}
 GONE = Refusal("That item is no longer there.")
 
 
@@ -81,7 +79,7 @@ def snooze_until(
     """The local day a snooze ends: a picked date, or `span` ("1d", "1w") after today."""
     if until is not None:
         return until
-    return local_date(now, tz) + SNOOZES[span] if span in SNOOZES else None
+    return local_date(now, tz) + SNOOZE_SPANS[span][1] if span in SNOOZE_SPANS else None
 
 
 def snoozed(until: date) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement
@@ -20,6 +20,8 @@ from bot.models import Member
 FOLLOW_UP: Literal["f"] = "f"
 CADENCE: Literal["c"] = "c"
 Letter = Literal["f", "c"]
+# Snooze choices on every item's buttons: code → (how it reads, how long).
+SNOOZE_SPANS = {"1d": ("1 day", timedelta(days=1)), "1w": ("1 week", timedelta(days=7))}
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,26 @@ class View(StrEnum):
     LOG_MESSAGE = "rapport_log_message"  # the "Log interaction" shortcut (manifest.yml)
 
 
-# What an item may offer (a digest kind chooses among them; due items offer all).
-DONE, SNOOZE, LOG = "done", "snooze", "log"
-OFFERS = (DONE, SNOOZE, LOG)
+class Field(StrEnum):
+    """The log form's inputs (block id and action id alike); a refusal names the one it is about."""
+
+    PEOPLE = "people"
+    NOTE = "note"
+    TOPICS = "topics"
+    WHEN = "when"
+    FOLLOW_UP = "follow_up"
+    GIVE_TAKE = "give_take"
+
+
+class Offer(StrEnum):
+    """The buttons an item may offer (a digest kind chooses among them; due items offer all)."""
+
+    DONE = "done"  # Done
+    SNOOZE = "snooze"  # Snooze 1 day or 1 week, or until a picked date
+    LOG = "log"  # Log it
+
+
+OFFERS = tuple(Offer)
 
 ITEM_BLOCK = "rapport_item:"  # + the item's ref
 LOG_BLOCK = "rapport_log:"  # + interaction id: the Undo button's block

@@ -21,6 +21,7 @@ from bot.platform.mrkdwn import escape, mention, mentions
 from bot.platform.refusals import Refusal
 from bot.relationships import cadences, followups
 from bot.relationships.dates import LocalNow, future_date_problem, leading_date
+from bot.relationships.ids import Field
 from bot.relationships.logtext import note_with_names, read_log
 
 NOTE_LIMIT = 3000  # what a Slack section (and the modal's note field) can hold
@@ -185,31 +186,31 @@ def record(
             "Who was it with? Mention at least one colleague, like `@alice`."
             if not (logged.unknown or logged.inactive)
             else "None of the people mentioned can be logged, so nothing was recorded.",
-            field="people",
+            field=Field.PEOPLE,
         )
         return logged
     if len(logged.participants) > MAX_PARTICIPANTS:
-        logged.refused = Refusal(f"That's more than {MAX_PARTICIPANTS} people.", field="people")
+        logged.refused = Refusal(f"That's more than {MAX_PARTICIPANTS} people.", field=Field.PEOPLE)
         return logged
     note = draft.note.strip()
     if len(note) > NOTE_LIMIT:
         logged.refused = Refusal(
             f"That note is {len(note):,} characters; Rapport keeps notes up to {NOTE_LIMIT:,}. "
             "Nothing was recorded: please shorten it and log again.",
-            field="note",
+            field=Field.NOTE,
         )
         return logged
     if len(draft.topics) > TOPICS_LIMIT:
-        logged.refused = Refusal(f"Up to {TOPICS_LIMIT} topics, please.", field="topics")
+        logged.refused = Refusal(f"Up to {TOPICS_LIMIT} topics, please.", field=Field.TOPICS)
         return logged
     occurred_at = _occurred_at(draft.occurred_on, now, author.tz, local.today)
     if occurred_at is None:
-        logged.refused = Refusal("That day hasn't happened yet.", field="when")
+        logged.refused = Refusal("That day hasn't happened yet.", field=Field.WHEN)
         return logged
     if draft.follow_up_on is not None:
         problem = future_date_problem(draft.follow_up_on, local.today)
         if problem:
-            logged.refused = Refusal(problem, field="follow_up")
+            logged.refused = Refusal(problem, field=Field.FOLLOW_UP)
             return logged
 
     connection = session.connection()

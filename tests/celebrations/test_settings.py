@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.celebrations import settings as celebration_settings
-from bot.celebrations.ids import Action, View
+from bot.celebrations.ids import Action, Input, View
 from bot.kudos import posts as kudos_posts
 from bot.models import Member, Workspace
 from bot.models.outbox import Outbox
@@ -39,9 +38,7 @@ def open_settings(served: Served, user: str) -> dict[str, Any]:
 
 def consent_values(*agreed: str) -> dict[str, Any]:
     options = [{"value": field} for field in agreed]
-    values: dict[str, Any] = {
-        celebration_settings.CONSENT: {"value": {"type": "checkboxes", "selected_options": options}}
-    }
+    values: dict[str, Any] = {Input.CONSENT: {"value": {"type": "checkboxes", "selected_options": options}}}
     # The nudge section's answers, unchanged.
     values.update(
         nudge_hour={"value": {"type": "static_select", "selected_option": {"value": "9"}}},
@@ -61,7 +58,7 @@ def member(served: Served, user: str) -> Member:
 
 def test_consent_is_shown_as_it_is_and_saved_as_ticked(team: Served) -> None:
     view = open_settings(team, "UANN")
-    (consent,) = [b for b in view["blocks"] if b.get("block_id") == celebration_settings.CONSENT]
+    (consent,) = [b for b in view["blocks"] if b.get("block_id") == Input.CONSENT]
     ticked = [o["value"] for o in consent["element"]["initial_options"]]
     assert ticked == ["celebrate_publicly", "show_birthday", "nudge_others_about_me"]
     response = team.http.interact(
@@ -107,18 +104,18 @@ def test_only_admins_get_the_workspace_settings(team: Served) -> None:
     pushed = team.slack.wait_for("views.push", 2)[-1]
     modal = pushed.params["view"]
     assert modal["callback_id"] == View.WORKSPACE
-    (zone,) = [b for b in modal["blocks"] if b.get("block_id") == celebration_settings.ZONE]
+    (zone,) = [b for b in modal["blocks"] if b.get("block_id") == Input.ZONE]
     assert zone["element"]["initial_option"]["value"] == "auto"
     assert "America/New_York" in str(zone["element"]["options"])
 
 
 def workspace_values(channel: str, **overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
-        celebration_settings.CHANNEL: {"type": "conversations_select", "selected_conversation": channel},
-        celebration_settings.HOUR: {"type": "static_select", "selected_option": {"value": "9"}},
-        celebration_settings.ZONE: {"type": "static_select", "selected_option": {"value": "Europe/Berlin"}},
-        celebration_settings.PROMOTIONS: {"type": "checkboxes", "selected_options": []},
-        celebration_settings.BIRTHDAY_FIELD: {"type": "plain_text_input", "value": None},
+        Input.CHANNEL: {"type": "conversations_select", "selected_conversation": channel},
+        Input.HOUR: {"type": "static_select", "selected_option": {"value": "9"}},
+        Input.ZONE: {"type": "static_select", "selected_option": {"value": "Europe/Berlin"}},
+        Input.PROMOTIONS: {"type": "checkboxes", "selected_options": []},
+        Input.BIRTHDAY_FIELD: {"type": "plain_text_input", "value": None},
     }
     values.update(overrides)
     return {block: {"value": value} for block, value in values.items()}
@@ -145,12 +142,12 @@ def test_an_admin_sets_where_and_when_and_the_planned_posts_follow(team: Served)
         kudos_posts.plan(s, accepted.given.kudos, "C0OLD", core.clock())
     refused = save(team, "UADMIN", workspace_values("G0SECRET")).json()
     assert refused["response_action"] == "errors"
-    assert "/invite @Rapport" in refused["errors"][celebration_settings.CHANNEL]
+    assert "/invite @Rapport" in refused["errors"][Input.CHANNEL]
     not_admin = save(team, "UANN", workspace_values("C0WINS")).json()
-    assert "Only workspace admins" in not_admin["errors"][celebration_settings.CHANNEL]
+    assert "Only workspace admins" in not_admin["errors"][Input.CHANNEL]
     no_field = workspace_values("C0WINS", birthday_field={"type": "plain_text_input", "value": "Birthday"})
     unknown = save(team, "UADMIN", no_field).json()
-    assert "Date of birth" in unknown["errors"][celebration_settings.BIRTHDAY_FIELD]
+    assert "Date of birth" in unknown["errors"][Input.BIRTHDAY_FIELD]
     good = workspace_values(
         "C0WINS", birthday_field={"type": "plain_text_input", "value": " date of  birth "}
     )

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.bootstrap import open_database
 from bot.cli import main
 from bot.models import Member, Workspace
-from bot.platform.db import Database
 from bot.relationships import interactions
 from tests.support.factories import T0, add_members, slack_user
 from tests.support.fakeslack import FakeSlack
@@ -77,7 +77,7 @@ def test_sync_directory_stores_a_three_page_directory(
     assert "452 members" in capsys.readouterr().out
     pages = slack.calls_to("users.list")
     assert len(pages) == 3
-    db = Database(f"sqlite:///{workdir / 'rapport.db'}")
+    db = open_database(f"sqlite:///{workdir / 'rapport.db'}")
     with db.read() as s:
         members = {m.user_id: m for m in s.scalars(select(Member))}
         workspace = s.scalar(select(Workspace))
@@ -98,7 +98,7 @@ def test_seed_is_deterministic_and_defaults_to_the_bot_tokens_team(
     monkeypatch.setenv("SLACK_API_URL", slack.base_url)
     assert main(["seed", "--members", "50", "--seed", "7"]) == 0
     assert f"50 members in {slack.team_id}" in capsys.readouterr().out
-    db = Database(f"sqlite:///{workdir / 'rapport.db'}")
+    db = open_database(f"sqlite:///{workdir / 'rapport.db'}")
     with db.read() as s:
         first = [
             (m.user_id, m.real_name, m.title, m.tz) for m in s.scalars(select(Member).order_by(Member.id))
@@ -119,7 +119,7 @@ def test_jobs_run_nudges_plans_and_sends_once_as_of_now(
     monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)
     monkeypatch.setenv("SLACK_API_URL", slack.base_url)
     assert main(["db", "upgrade"]) == 0
-    db = Database(f"sqlite:///{workdir / 'rapport.db'}")
+    db = open_database(f"sqlite:///{workdir / 'rapport.db'}")
     for user_id in ("UANN", "UBOB"):
         slack.add_user(user_id, tz="Asia/Tokyo")
     add_members(db, slack.team_id, slack_user("UANN", tz="Asia/Tokyo"), slack_user("UBOB", tz="Asia/Tokyo"))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.bootstrap import open_database
 from bot.cli import main
 from bot.directory import members as people
 from bot.directory.personal_dates import parse_birthday, parse_start_date
@@ -24,7 +25,7 @@ def team(tmp_path: Path, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> D
     monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)
     monkeypatch.setenv("SLACK_API_URL", slack.base_url)
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    db = Database(f"sqlite:///{tmp_path / 'rapport.db'}")
+    db = open_database(f"sqlite:///{tmp_path / 'rapport.db'}")
     assert main(["db", "upgrade"]) == 0
     users = [slack_user(f"U{i}", email=None) for i in range(1, 5)]
     users[1]["profile"]["email"] = "Grace@Example.com"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Select, bindparam, func, select
 
-from bot.bootstrap import SEEDERS
+from bot.bootstrap import SEEDERS, open_database
 from bot.directory import members as people
 from bot.expertise import endorsements, evidence, ranking, skills, standings
 from bot.expertise import vocabulary as vocabulary_module
@@ -153,7 +153,7 @@ def test_an_endorsement_counts_as_contact_for_keeping_in_touch(any_db: Database)
 
 def test_other_processes_notice_new_skills_through_the_version(any_db: Database) -> None:
     team(any_db)
-    other = Database(any_db.url.render_as_string(hide_password=False))  # another worker's engine
+    other = open_database(any_db.url.render_as_string(hide_password=False))  # another worker's engine
     try:
         with other.read() as s:
             before = vocabulary(s, T1)
@@ -177,7 +177,7 @@ def test_a_warm_answer_is_two_statements_and_any_process_s_change_is_seen_at_onc
     with any_db.write() as s:
         skills.add(s, T1, ANA, "kubernetes", T0, evidence=EVIDENCE)
         skills.add(s, T1, BEN, "kubernetes", T0 - timedelta(days=900), evidence=EVIDENCE)
-    other = Database(any_db.url.render_as_string(hide_password=False))  # another worker's engine
+    other = open_database(any_db.url.render_as_string(hide_password=False))  # another worker's engine
     try:
         assert who(other, "kubernetes") == [ANA, BEN]
         with statements(other) as seen:

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from bot.bootstrap import open_database
 from bot.core import Core
 from bot.models import Member
 from bot.models.relationships import FollowUp, Interaction, InteractionParticipant
@@ -308,7 +309,7 @@ def test_everything_survives_a_restart(team: Served, slack: Any) -> None:
     answer(team, "/log", "<@UALICE> kept across restarts follow up today")
     answer(team, "/rapport", "keep-in-touch <@UBOB> every week")
     url = team.core.db.url.render_as_string(hide_password=False)
-    db = Database(url)
+    db = open_database(url)
     core = Core(
         settings=Settings(
             bot_token=slack.bot_token,

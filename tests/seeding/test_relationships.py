@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.bootstrap import SEEDERS
+from bot.bootstrap import SEEDERS, open_database
 from bot.models import Member
 from bot.models.relationships import Cadence, FollowUp, Interaction, InteractionParticipant
 from bot.platform.db import Database
@@ -57,7 +57,7 @@ def test_twenty_interactions_per_member_with_follow_ups_and_cadences(any_db: Dat
 def test_the_same_seed_gives_the_same_log(tmp_path: Path) -> None:
     made = []
     for name in ("a", "b"):
-        db = Database(f"sqlite:///{tmp_path / name}.db")
+        db = open_database(f"sqlite:///{tmp_path / name}.db")
         upgrade(db)
         seed(db, TEAM, 30, seed=5, now=T0, seeders=SEEDERS, evidence=EVIDENCE)
         made.append(timeline(db))

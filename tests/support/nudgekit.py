@@ -18,7 +18,7 @@ from bot.models.outbox import Nudge, Outbox
 from bot.nudges import kinds
 from bot.nudges.planning import plan_one
 from bot.platform.db import Database
-from bot.relationships.ids import DONE, SNOOZE
+from bot.relationships.ids import Offer
 from tests.support.clock import FakeClock
 from tests.support.factories import add_members, slack_user
 from tests.support.fakeslack import FakeSlack
@@ -39,7 +39,7 @@ def _describe_notes(
     }
 
 
-NOTE_KIND = kinds.Kind(NOTE, kinds.FOR_YOU, _describe_notes, (DONE, SNOOZE))
+NOTE_KIND = kinds.Kind(NOTE, kinds.FOR_YOU, _describe_notes, (Offer.DONE, Offer.SNOOZE))
 # Rapport's own wiring, with the test kind.
 REGISTRY = build_registry(nudge_kinds=(*NUDGE_KINDS, NOTE_KIND))
 

@@ -15,12 +15,12 @@ from bot.platform.clock import local_date
 from bot.platform.days import day, in_full
 from bot.platform.mrkdwn import escape, mention
 from bot.relationships.cadences import KeepInTouch
-from bot.relationships.due import FOLLOW_UP, DueItem
-from bot.relationships.ids import DONE, ITEM_BLOCK, LOG, OFFERS, SNOOZE, Action
+from bot.relationships.due import FOLLOW_UP, SNOOZE_SPANS, DueItem
+from bot.relationships.ids import ITEM_BLOCK, OFFERS, Action, Offer
 
 MESSAGE_ITEMS = 20  # two blocks each, within a message's 50
 SNIPPET = 200
-SNOOZE_CHOICES = (("1d", "Snooze 1 day"), ("1w", "Snooze 1 week"))
+PRIVATE = "Only you can see this."
 
 
 def every(days: int) -> str:
@@ -77,21 +77,21 @@ def headline(kind: str, user_id: str) -> str:
 def item_actions(ref: str, offers: Collection[str] = OFFERS) -> Block:
     """The item's buttons: Done, Snooze (1 day, 1 week, or until a picked date), Log it."""
     elements = []
-    if DONE in offers:
+    if Offer.DONE in offers:
         elements.append(button(Action.DONE, "Done", ref, style="primary"))
-    if SNOOZE in offers:
+    if Offer.SNOOZE in offers:
         elements.append(
             {
                 "type": "static_select",
                 "action_id": Action.SNOOZE,
                 "placeholder": plain("Snooze"),
-                "options": [option(text, code) for code, text in SNOOZE_CHOICES],
+                "options": [option(f"Snooze {label}", code) for code, (label, _) in SNOOZE_SPANS.items()],
             }
         )
         elements.append(
             {"type": "datepicker", "action_id": Action.SNOOZE_UNTIL, "placeholder": plain("Snooze until…")}
         )
-    if LOG in offers:
+    if Offer.LOG in offers:
         elements.append(button(Action.LOG_IT, "Log it", ref))
     return {"type": "actions", "block_id": ITEM_BLOCK + ref, "elements": elements}
 
@@ -158,6 +158,4 @@ def keep_in_touch_reply(result: KeepInTouch) -> Payload:
         lines.append(
             "`/rapport keep-in-touch @alice every 6 weeks` to add someone, `… @alice stop` to end it."
         )
-    return ephemeral(
-        clip("\n".join(lines), 3000), [mrkdwn("\n".join(lines)), context("Only you can see this.")]
-    )
+    return ephemeral(clip("\n".join(lines), 3000), [mrkdwn("\n".join(lines)), context(PRIVATE)])

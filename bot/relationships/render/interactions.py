@@ -21,17 +21,17 @@ from bot.platform.blocks import (
     modal,
     mrkdwn,
     option,
+    picked_date,
     plain,
 )
 from bot.platform.clock import local_date
 from bot.platform.days import day, in_full
 from bot.platform.mrkdwn import escape, mention
-from bot.relationships.ids import FOLLOW_UP_BLOCK, HISTORY_BLOCK, LOG_BLOCK, Action, View
+from bot.relationships.ids import FOLLOW_UP_BLOCK, HISTORY_BLOCK, LOG_BLOCK, Action, Field, View
 from bot.relationships.interactions import NOTE_LIMIT, Draft, Entry, HistoryPage, HistoryReply, Logged
 from bot.relationships.logtext import topic_words
-from bot.relationships.render.due import topics_words
+from bot.relationships.render.due import PRIVATE, topics_words
 
-PRIVATE = "Only you can see this."
 UNDONE = "Undone: that log is deleted, with its follow-up."
 NOT_UNDONE = "That log was already deleted."
 
@@ -141,9 +141,9 @@ def log_modal(
     else:
         body.append(context(f"What you log is private: {PRIVATE.lower()}"))
     body += [
-        _input("people", "Who was it with?", people_element),
+        _input(Field.PEOPLE, "Who was it with?", people_element),
         _input(
-            "note",
+            Field.NOTE,
             "What happened",
             {
                 "type": "plain_text_input",
@@ -154,20 +154,20 @@ def log_modal(
             optional=True,
         ),
         _input(
-            "topics",
+            Field.TOPICS,
             "Topics",
             {"type": "plain_text_input", "placeholder": plain("infra, hiring")},
             optional=True,
         ),
-        _input("when", "When", {"type": "datepicker", "initial_date": today.isoformat()}),
+        _input(Field.WHEN, "When", {"type": "datepicker", "initial_date": today.isoformat()}),
         _input(
-            "follow_up",
+            Field.FOLLOW_UP,
             "Follow up on",
             {"type": "datepicker", "placeholder": plain("No follow-up")},
             optional=True,
         ),
         _input(
-            "give_take",
+            Field.GIVE_TAKE,
             "Give and take",
             {
                 "type": "radio_buttons",
@@ -191,13 +191,6 @@ def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
     return dict((values.get(block) or {}).get(block) or {})
 
 
-def _date(text: Any) -> date | None:
-    try:
-        return date.fromisoformat(text) if isinstance(text, str) and text else None
-    except ValueError:
-        return None
-
-
 def read_form(view: dict[str, Any]) -> Draft:
     """The submitted form as a draft (the core checks it)."""
     values = (view.get("state") or {}).get("values") or {}
@@ -206,14 +199,14 @@ def read_form(view: dict[str, Any]) -> Draft:
     except ValueError:
         meta = {}
     meta = meta if isinstance(meta, dict) else {}
-    give_take = (_value(values, "give_take").get("selected_option") or {}).get("value")
+    give_take = (_value(values, Field.GIVE_TAKE).get("selected_option") or {}).get("value")
     return Draft(
-        user_ids=[u for u in _value(values, "people").get("selected_users") or [] if isinstance(u, str)],
-        note=str(_value(values, "note").get("value") or ""),
-        topics=topic_words(str(_value(values, "topics").get("value") or "")),
+        user_ids=[u for u in _value(values, Field.PEOPLE).get("selected_users") or [] if isinstance(u, str)],
+        note=str(_value(values, Field.NOTE).get("value") or ""),
+        topics=topic_words(str(_value(values, Field.TOPICS).get("value") or "")),
         give_take={"gave": GAVE, "got": GOT}.get(give_take or ""),
-        occurred_on=_date(_value(values, "when").get("selected_date")),
-        follow_up_on=_date(_value(values, "follow_up").get("selected_date")),
+        occurred_on=picked_date(_value(values, Field.WHEN).get("selected_date")),
+        follow_up_on=picked_date(_value(values, Field.FOLLOW_UP).get("selected_date")),
         link=meta.get("link") if isinstance(meta.get("link"), str) else None,
         closes=meta.get("closes") if isinstance(meta.get("closes"), str) else None,
     )
@@ -234,7 +227,7 @@ def form_answer(logged: Logged) -> Payload:
         return {"response_action": "update", "view": logged_modal(logged)}
     field = logged.refused.field if logged.refused else None
     text = logged.refused.text if logged.refused else "Please check this."
-    return {"response_action": "errors", "errors": {field or "people": clip(text, 150)}}
+    return {"response_action": "errors", "errors": {field or Field.PEOPLE: clip(text, 150)}}
 
 
 # --------------------------------------------------------------------------------------------
