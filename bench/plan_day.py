@@ -32,8 +32,8 @@ from sqlalchemy import func, insert, select, update
 from bench.runner import prepared_database
 from bench.workspace import NOW, TEAM, workspace
 from bot.bootstrap import EVIDENCE, SEEDERS, build_registry, open_database
-from bot.delivery import sender as delivery
 from bot.delivery.pacer import Pacer
+from bot.delivery.sender import Sender
 from bot.models import Member, TitleChange
 from bot.models.outbox import Nudge
 from bot.models.relationships import Cadence, FollowUp, Interaction
@@ -146,7 +146,7 @@ def bench_delivery(folder: Path, dms: int, rate: float) -> bool:
     def client_for(team: str) -> WebClient:
         return make_client(slack.bot_token, slack.base_url, wait_on_rate_limit=False)
 
-    sender = delivery.Sender(
+    sender = Sender(
         db, client_for, kinds=REGISTRY.outbox, clock=clock, pacer=lambda team: pacer, workers=8, batch=500
     )
     start = time.perf_counter()

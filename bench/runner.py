@@ -30,7 +30,7 @@ from bot.core import Core
 from bot.platform.config import Settings
 from bot.platform.db import Database
 from bot.platform.migrate import MIGRATIONS, upgrade
-from bot.seeding import members as seed
+from bot.seeding import members
 from bot.slackapp.app import build_app
 from bot.slackapp.server import RapportWSGI, serving
 from tests.support.fakeslack import FakeSlack
@@ -225,7 +225,7 @@ def cache_key(scenario: Scenario) -> str:
     seeders = [inspect.getsourcefile(getattr(s, "func", s)) for s in bootstrap.SEEDERS]
     sources = [
         inspect.getsourcefile(prepare_fn),
-        seed.__file__,
+        members.__file__,
         *seeders,
         *sorted(MIGRATIONS.glob("versions/*.py")),
     ]

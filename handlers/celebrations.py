@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.celebrations import settings
 from bot.celebrations.ids import Action, View
 from bot.core import Core
-from handlers.acks import ack_now
+from handlers.acks import ack_errors, ack_now
 
 
 def register(app: App, core: Core) -> None:
@@ -33,7 +33,4 @@ def register(app: App, core: Core) -> None:
             core.clock(),
             posts=core.registry.celebration_posts,
         )
-        if errors:
-            ack(response_action="errors", errors=errors)
-        else:
-            ack()
+        ack_errors(ack, errors)

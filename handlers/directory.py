@@ -14,6 +14,7 @@ from bot.directory.ids import View
 from bot.directory.render import birthday_reply
 from bot.directory.sync import apply_user_event
 from bot.help.render import not_synced
+from handlers.acks import ack_errors
 
 
 def settings_subcommand(core: Core, command: dict[str, Any], rest: str, client: WebClient) -> dict[str, Any]:
@@ -54,7 +55,4 @@ def register(app: App, core: Core) -> None:
             errors = settings.save(
                 session, core.registry.settings, team_id, user_id, view["state"]["values"], core.clock()
             )
-        if errors:
-            ack(response_action="errors", errors=errors)
-        else:
-            ack()
+        ack_errors(ack, errors)

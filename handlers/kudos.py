@@ -7,8 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.core import Core
-from bot.kudos import giving, posts
-from bot.kudos import render as kudos_render
+from bot.kudos import posts, render
 from bot.platform.blocks import ephemeral
 from bot.platform.refusals import Refusal
 
@@ -30,24 +29,20 @@ def register(app: App, core: Core) -> None:
                 request_id=command.get("trigger_id"),
             )
         if isinstance(accepted, Refusal):
-            ack(**kudos_render.kudos_refused(accepted))
+            ack(**render.kudos_refused(accepted))
             return
         given = accepted.given
         # The work after the answer gets a copy of the context: tell it which kudos to post.
         context[HANDED] = {"id": given.kudos.id, "planned_in": accepted.planned_in}
-        receivers = [m.user_id for m in given.receivers]
-        if given.status == giving.REPEAT:
-            ack(**kudos_render.kudos_repeated(receivers, given.kudos.created_at, core.clock()))
-            return
-        ack(**kudos_render.kudos_accepted(receivers, accepted.planned_in))
+        ack(**render.kudos_answer(given, accepted.planned_in, core.clock()))
 
     def post(command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         """Right after the answer: send the post (finding the channel first if need be)."""
+        if HANDED in context and context[HANDED] is None:
+            return  # refused: nothing to post
         sender = core.sender(workers=1)
         if HANDED in context:
             handed = context[HANDED]
-            if handed is None:
-                return  # refused
             announced = posts.announce(
                 core, sender, command["team_id"], handed["id"], planned_in=handed["planned_in"]
             )

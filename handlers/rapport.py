@@ -9,8 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.core import Core
-from bot.help.render import help_message, privacy_message, usage
-from bot.platform.mrkdwn import escape
+from bot.help.render import help_message, privacy_message, rapport_usage
 from handlers import directory, relationships
 
 # A subcommand gets the rest of the text and returns the ephemeral reply to ack with.
@@ -41,8 +40,7 @@ def register(app: App, core: Core) -> None:
         word, rest = _split(command)
         sub = SUBCOMMANDS.get(word)
         if sub is None:
-            problem = None if not word else f"I don't know `/rapport {escape(word[:40])}`."
-            ack(**usage("/rapport", problem))
+            ack(**rapport_usage(word))
             return
         ack(**sub(core, command, rest, client))
 

@@ -4,7 +4,6 @@ Undo and the follow-up date under an answer, `/followups`, `/rapport keep-in-tou
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -12,12 +11,13 @@ from slack_sdk import WebClient
 
 from bot.core import Core
 from bot.nudges import acting
+from bot.platform.blocks import picked_date
 from bot.relationships import agenda, cadences, home, interactions
 from bot.relationships.ids import Action, View
 from bot.relationships.render import due as due_render
 from bot.relationships.render import home as home_render
 from bot.relationships.render import interactions as render
-from handlers.acks import ack_now, update_message
+from handlers.acks import ack_now, clicked, update_message
 
 
 def publish_home(core: Core, client: WebClient, team_id: str | None, user_id: str) -> None:
@@ -68,10 +68,6 @@ def message_link(body: dict[str, Any]) -> str | None:
     if thread and thread != ts:
         link += f"?thread_ts={thread}&cid={channel}"
     return link
-
-
-def _action(body: dict[str, Any]) -> dict[str, Any]:
-    return dict((body.get("actions") or [{}])[0])
 
 
 def _number(text: str) -> int | None:
@@ -167,7 +163,7 @@ def register(app: App, core: Core) -> None:
     app.view(View.LOG)(ack=submit, lazy=[after_submit])
 
     def undo(body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
-        interaction_id = _number(str(_action(body).get("value") or ""))
+        interaction_id = _number(str(clicked(body).get("value") or ""))
         team_id, user_id = context.team_id or "", body["user"]["id"]
         with core.db.write() as session:
             done = interaction_id is not None and interactions.undo(session, team_id, user_id, interaction_id)
@@ -177,12 +173,11 @@ def register(app: App, core: Core) -> None:
     app.action(Action.UNDO)(ack=ack_now, lazy=[undo])
 
     def follow_up_on(body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
-        action = _action(body)
+        action = clicked(body)
         interaction_id = _number(str(action.get("block_id") or "").rpartition(":")[2])
         team_id, user_id = context.team_id or "", body["user"]["id"]
-        try:
-            due = date.fromisoformat(str(action.get("selected_date")))
-        except ValueError:
+        due = picked_date(action.get("selected_date"))
+        if due is None:
             return
         shown = None
         if interaction_id is not None:
@@ -196,10 +191,10 @@ def register(app: App, core: Core) -> None:
     app.action(Action.FOLLOW_UP_ON)(ack=ack_now, lazy=[follow_up_on])
 
     def history_page(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-        user, page = render.read_history_page(str(_action(body).get("value") or ""))
+        user, page = render.read_history_page(str(clicked(body).get("value") or ""))
         with core.db.read() as session:
-            reply = interactions.history_for(
-                session, context.team_id or "", body["user"]["id"], f"<@{user}>", core.clock(), page=page
+            reply = interactions.history_with(
+                session, context.team_id or "", body["user"]["id"], user, core.clock(), page=page
             )
         if reply.page is not None and reply.author is not None:
             respond(replace_original=True, **render.history_message(reply.page, reply.author, reply.today))

@@ -1,5 +1,6 @@
-"""`/kudos @colleague for …` on a 10,000-member seeded workspace: the kudos checked and stored, its
-skills indexed as evidence and its post planned inside ack(); the post itself is sent after it."""
+"""`/kudos @colleague for …` on a 10,000-member seeded workspace: the kudos checked and stored and
+its post planned inside ack(); the post is sent after it, and its skills become evidence when the
+celebrations job settles it."""
 
 from __future__ import annotations
 

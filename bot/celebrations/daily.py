@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.celebrations import channel as celebration_channel
 from bot.celebrations.occasions import (
+    BIRTHDAY,
     PROMOTION,
     PersonDates,
     celebration_hour,
@@ -187,7 +188,7 @@ def items(session: Session, team_id: str, key: str) -> list[Celebrated]:
     ).all()
     out = []
     for item, user_id, show_birthday in rows:
-        if item.kind == "birthday" and not show_birthday:
+        if item.kind == BIRTHDAY and not show_birthday:
             continue
         if item.kind == PROMOTION and promotions_on is False:
             continue

@@ -26,7 +26,7 @@ from bot.platform.blocks import (
     option,
     sections,
 )
-from bot.platform.mrkdwn import escape
+from bot.platform.mrkdwn import escape, mention
 
 # A post stays readable (and far inside Slack's 50 blocks): beyond this, "…and N more".
 MAX_LINES = 150
@@ -57,7 +57,7 @@ def _when(occasion: date, post_date: date) -> str:
 
 
 def _line(item: Celebrated, post_date: date) -> str:
-    who = f"<@{item.user_id}>"
+    who = mention(item.user_id)
     when = _when(item.occasion, post_date)
     if item.kind == BIRTHDAY:
         return f":birthday: Happy birthday, {who}!{when}"
@@ -87,7 +87,7 @@ def celebration_post(post_date: date, items: Sequence[Celebrated]) -> Payload | 
     body = [mrkdwn(_INTROS[post_date.toordinal() % len(_INTROS)])]
     body += sections(lines)
     body.append(context("Celebrations you'd rather skip? `/rapport settings` lets you opt out."))
-    names = ", ".join(f"<@{i.user_id}>" for i in items[:10])
+    names = ", ".join(mention(i.user_id) for i in items[:10])
     return {"text": f"Today we celebrate {names}", "blocks": body}
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from bot.delivery import outbox
 from bot.delivery.outbox import Claimed
 from bot.delivery.pacer import DEFAULT_RATE, Pacer, pacer_for
+from bot.platform.blocks import Payload
 from bot.platform.clock import Clock
 from bot.platform.db import Database
 from bot.platform.tokens import Clients
@@ -47,7 +48,6 @@ TRANSIENT = frozenset(
     }
 )
 
-Payload = dict[str, Any]
 # Builds the message of claimed rows of one kind at send time (from the database as it is then);
 # None for a row means "do not send it" (it is marked skipped).
 Renderer = Callable[[Session, str, list[Claimed], datetime], dict[int, Payload | None]]

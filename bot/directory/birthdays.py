@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.directory.members import find_member, set_birthday
 from bot.directory.personal_dates import Birthday, parse_birthday
+from bot.platform.clock import local_date
 from bot.platform.mrkdwn import escape
 from bot.platform.refusals import Refusal
 
@@ -44,7 +45,7 @@ def tell(session: Session, team_id: str, user_id: str, text: str, now: datetime)
         set_birthday(member, None)
         return Told(known=True, changed=FORGOTTEN)
     try:
-        given = parse_birthday(text, now.date())
+        given = parse_birthday(text, local_date(now, member.tz))
     except ValueError as problem:
         return Told(known=True, birthday=current, refused=Refusal(f"{escape(str(problem))}.", usage=True))
     set_birthday(member, given)

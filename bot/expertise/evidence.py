@@ -47,6 +47,7 @@ from sqlalchemy.orm import QueryableAttribute, Session, UOWTransaction
 from bot.expertise.vocabulary import bump_evidence_version
 from bot.models import Member
 from bot.models.expertise import TITLE, Endorsement, MemberSkill, SkillScore
+from bot.platform.mrkdwn import mention
 from bot.platform.storage import in_ids
 
 Ids = Sequence[int] | None
@@ -221,7 +222,7 @@ class EndorsementSource:
     def explain(self, evidence: Sequence[Evidence], words: Words) -> str:
         latest_first = sorted(evidence, key=lambda e: (e.at, e.by or 0), reverse=True)
         endorsers = list(dict.fromkeys(e.by for e in latest_first if e.by is not None))
-        names = [f"<@{words.people[m]}>" for m in endorsers[: self.named] if m in words.people]
+        names = [mention(words.people[m]) for m in endorsers[: self.named] if m in words.people]
         more = len(endorsers) - len(names)
         listed = ", ".join(names) + (f" and {more} more" if more and names else "")
         for_what = f" for{_which(evidence, words)}" if words.several else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.help.catalog import BY_NAME, COMMANDS
 from bot.platform.blocks import Block, Payload, context, ephemeral, header, modal, mrkdwn
+from bot.platform.mrkdwn import escape
 from bot.platform.refusals import Refusal
 
 
@@ -21,6 +22,11 @@ def refused(refusal: Refusal | None, command: str) -> Payload:
     if refusal is None:
         return usage(command)
     return usage(command, refusal.text) if refusal.usage else ephemeral(refusal.text)
+
+
+def rapport_usage(word: str) -> Payload:
+    """`/rapport` alone, or with a word it does not know: what it does, after what went wrong."""
+    return usage("/rapport", f"I don't know `/rapport {escape(word[:40])}`." if word else None)
 
 
 def not_synced() -> Payload:

@@ -21,7 +21,7 @@ from bot.delivery import outbox
 from bot.delivery.outbox import Claimed
 from bot.delivery.sender import OutboxKind, Sender
 from bot.expertise.evidence import Sources
-from bot.kudos import giving as kudos
+from bot.kudos import giving
 from bot.kudos.render import KudosPost, kudos_post
 from bot.models import Member, Workspace
 from bot.models.celebrations import Kudos
@@ -38,7 +38,7 @@ STILL_NEWS = outbox.POST_LIFETIME
 
 @dataclass
 class Accepted:
-    given: kudos.Given
+    given: giving.Given
     channel: celebration_channel.Resolution | None  # None: not resolved yet (the post will)
 
     @property
@@ -58,7 +58,7 @@ def accept(
     request_id: str | None,
 ) -> Accepted | Refusal:
     """The request's part (no Slack call): check and store the kudos, and plan its post."""
-    given = kudos.give(session, team_id, user_id, text, now, request_id=request_id)
+    given = giving.give(session, team_id, user_id, text, now, request_id=request_id)
     if isinstance(given, Refusal):
         return given
     want = celebration_channel.wanted(session.get(Workspace, team_id), settings)
@@ -93,7 +93,7 @@ def announce_request(
 ) -> Announced:
     """After `ack()`: post the kudos this request stored (or repeated); nothing if it was refused."""
     with rt.db.read() as session:
-        item = kudos.given_by(session, team_id, user_id, text, rt.clock(), request_id=request_id)
+        item = giving.given_by(session, team_id, user_id, text, rt.clock(), request_id=request_id)
     return announce(rt, sender, team_id, item.id) if item is not None else Announced(False)
 
 
@@ -154,8 +154,8 @@ def sweep(rt: Runtime, team_id: str, now: datetime, *, evidence: Sources) -> int
     """The celebrations job's part for kudos: settle recent ones (evidence, keep-in-touch), note
     where their posts went, and plan the posts of those that have none yet (no channel then)."""
     with rt.db.write() as session:
-        for item in kudos.unsettled(session, team_id, now - STILL_NEWS):
-            kudos.settle(session, item, evidence=evidence)
+        for item in giving.unsettled(session, team_id, now - STILL_NEWS):
+            giving.settle(session, item, evidence=evidence)
     recent = [Kudos.team_id == team_id, Kudos.created_at > now - STILL_NEWS]
     with rt.db.read() as session:
         waiting = session.scalars(
@@ -214,7 +214,7 @@ def render(
             continue
         giver = session.get(Member, item.giver_id)
         receivers = [
-            m.user_id for m in kudos.receivers_of(session, item) if m.active and m.celebrate_publicly
+            m.user_id for m in giving.receivers_of(session, item) if m.active and m.celebrate_publicly
         ]
         if giver is None or not receivers:
             out[message_id] = None

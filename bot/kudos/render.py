@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.help.render import refused
-from bot.kudos.giving import people_list
+from bot.kudos.giving import REPEAT, Given, people_list
 from bot.platform.blocks import Payload, context, ephemeral, mrkdwn
+from bot.platform.mrkdwn import mention
 from bot.platform.refusals import Refusal
 
 
@@ -51,7 +52,7 @@ _QUOTED_TEMPLATES: tuple[Callable[[str, str, str, Sequence[str]], str], ...] = (
 def kudos_text(post: KudosPost) -> str:
     templates = _QUOTED_TEMPLATES if post.quoted else _FOR_TEMPLATES
     template = templates[post.kudos_id % len(templates)]
-    return template(f"<@{post.giver}>", people_list(list(post.receivers)), post.reason, post.receivers)
+    return template(mention(post.giver), people_list(list(post.receivers)), post.reason, post.receivers)
 
 
 def kudos_post(post: KudosPost) -> Payload:
@@ -84,6 +85,14 @@ def kudos_repeated(receivers: Sequence[str], given_at: datetime, now: datetime) 
     return ephemeral(
         f"You already gave {people_list(list(receivers))} these kudos {ago}, so I won't post them twice."
     )
+
+
+def kudos_answer(given: Given, channel_id: str | None, now: datetime) -> Payload:
+    """The giver's answer: on its way, or (the same thanks again) not posted twice."""
+    receivers = [m.user_id for m in given.receivers]
+    if given.status == REPEAT:
+        return kudos_repeated(receivers, given.kudos.created_at, now)
+    return kudos_accepted(receivers, channel_id)
 
 
 def kudos_refused(refusal: Refusal) -> Payload:

@@ -3,15 +3,15 @@
 The planner works out each distinct working-day schedule in Python (time zones are Python's
 job), writes the few schedules into temporary tables, and runs each *source* as one
 `INSERT … SELECT … ON CONFLICT DO NOTHING`. The number of statements is the same for ten
-members or fifty thousand, and the statements are built once per process: a source's SELECT
+members or fifty thousand, and the statements are built once per Planner and dialect: a SELECT
 sees the run's team and instant as bind parameters (`ctx.team_id`, `ctx.now`). A `Planner` holds
 the sources and circle parts it is given (by the composition root, `bot.bootstrap`) and the
 statements built from them.
 
 A source (`Source`) has a `build` function `(PlanContext) -> Select | None` whose SELECT has the
-columns of `ITEM_COLUMNS` (build them with `PlanContext.item`). Join `ctx.recipients` for the
-people to nudge and their delivery day; `ctx.occasions` for the calendar days their next nudge
-covers (celebrations are announced on the working day before); `ctx.day(n)` for the date and
+columns `PlanContext.item` builds. Join `ctx.recipients` for the people to nudge and their
+delivery day; `ctx.occasions` for the calendar days their next nudge covers (celebrations are
+announced on the working day before); `ctx.day(n)` for the date and
 the starting instant of the local day n days before the delivery day; `ctx.circle(subjects)`
 for who has whom in their circle. `nudgeable` says who may be nudged about, `reminders_left`
 limits how often something left alone comes back. Work a source must do at each run (read
@@ -95,19 +95,6 @@ OCCASIONS = Table(
     Column("dom", SmallInteger),
     Column("year", Integer),
     prefixes=["TEMPORARY"],
-)
-
-ITEM_COLUMNS = (
-    "recipient_id",
-    "kind",
-    "subject_id",
-    "ref_id",
-    "occasion",
-    "last_day",
-    "occurrence",
-    "local_date",
-    "deliver_after",
-    "expires_at",
 )
 
 
@@ -310,7 +297,7 @@ def _insert(dialect: str, query: Select[Any]) -> Any:
         src.c.local_date,
         src.c.deliver_after,
         src.c.expires_at,
-        literal("pending").label("status"),
+        literal(PENDING).label("status"),
         _NOW.label("created_at"),
         _NOW.label("updated_at"),
     )
@@ -454,7 +441,7 @@ def plan_one(
         "local_date": day,
         "deliver_after": wd.delivery_at(day),
         "expires_at": wd.expires_at(day),
-        "status": "pending",
+        "status": PENDING,
         "created_at": now,
         "updated_at": now,
     }

@@ -39,7 +39,8 @@ def reads_only(session: Session) -> bool:
 
 
 class Database:
-    """One engine per process, and the two kinds of transaction the core uses."""
+    """One engine per process, and the two kinds of transaction the core uses (open it with
+    `bot.bootstrap.open_database`, which adds the listeners the domains need)."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = make_url(url)

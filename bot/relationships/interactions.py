@@ -432,20 +432,29 @@ class HistoryReply:
 
 
 def history_for(
-    session: Session, team_id: str, author_user_id: str, text: str, now: datetime, *, page: int = 0
+    session: Session, team_id: str, author_user_id: str, text: str, now: datetime
 ) -> HistoryReply:
-    """The author's history with the first person mentioned in `text`."""
-    author = find_member(session, team_id, author_user_id)
-    today = LocalNow.of(now, author.tz if author else "UTC").today
-    reply = HistoryReply(author=author, today=today)
+    """The author's history with the first person mentioned in `text` (`/rapport history @alice`)."""
     user_ids = mentions(text)
     if not user_ids:
+        author = find_member(session, team_id, author_user_id)
+        reply = HistoryReply(author=author, today=LocalNow.of(now, author.tz if author else "UTC").today)
         reply.refused = Refusal("Whose history? Mention them, like `/rapport history @alice`.", usage=True)
         return reply
-    contact = find_member(session, team_id, user_ids[0])
+    return history_with(session, team_id, author_user_id, user_ids[0], now)
+
+
+def history_with(
+    session: Session, team_id: str, author_user_id: str, contact_user_id: str, now: datetime, *, page: int = 0
+) -> HistoryReply:
+    """One page of the author's history with one person (the command, or its Newer / Older buttons)."""
+    author = find_member(session, team_id, author_user_id)
+    reply = HistoryReply(author=author, today=LocalNow.of(now, author.tz if author else "UTC").today)
+    contact = find_member(session, team_id, contact_user_id)
     if contact is None:
         # Escaped, as it was typed: a mention of someone Slack does not know reads badly.
-        reply.refused = Refusal(f"I don't know {escape(mention(user_ids[0]))} in this workspace.", usage=True)
+        unknown = escape(mention(contact_user_id))
+        reply.refused = Refusal(f"I don't know {unknown} in this workspace.", usage=True)
         return reply
     if author is None:
         reply.page = HistoryPage(contact=contact, entries=[], page=0, has_more=False)

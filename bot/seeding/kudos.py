@@ -11,7 +11,7 @@ from bot.expertise import evidence
 from bot.expertise.names import catalog
 from bot.expertise.vocabulary import ensure_skills
 from bot.kudos import evidence as kudos_evidence
-from bot.kudos import giving as kudos
+from bot.kudos import giving
 from bot.models.celebrations import Kudos, KudosReceiver, KudosSkill
 from bot.seeding.members import Seeded
 
@@ -52,7 +52,7 @@ def seed_kudos(seeded: Seeded) -> str:
                 "giver_id": giver,
                 "reason": reason,
                 "quoted": False,
-                "fingerprint": kudos.fingerprint([str(r) for r in receivers], reason),
+                "fingerprint": giving.fingerprint([str(r) for r in receivers], reason),
                 "request_key": "kudos:" + hashlib.sha256(key.encode()).hexdigest()[:40],
                 "created_at": at,
                 "settled": True,

@@ -9,7 +9,7 @@ import pytest
 
 from bot.celebrations import daily as celebrations
 from bot.celebrations.render import Celebrated
-from bot.directory import members as people
+from bot.directory import members
 from bot.models import Workspace
 from bot.platform.db import Database
 from tests.support.factories import add_members, slack_user
@@ -36,7 +36,7 @@ def team(any_db: Database) -> Database:
     set_(any_db, "USAT", birthday_month=3, birthday_day=6)
     set_(any_db, "UANNIV", start_date=date(2020, 3, 7))
     with any_db.write() as s:
-        people.upsert_members(
+        members.upsert_members(
             s,
             TEAM,
             [
@@ -51,7 +51,7 @@ def team(any_db: Database) -> Database:
 
 def set_(db: Database, uid: str, **fields: Any) -> None:
     with db.write() as s:
-        m = people.find_member(s, TEAM, uid)
+        m = members.find_member(s, TEAM, uid)
         assert m is not None
         for name, value in fields.items():
             setattr(m, name, value)

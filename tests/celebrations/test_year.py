@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core import Core
-from bot.directory import members as people
+from bot.directory import members
 from bot.models import Member
 from bot.platform.db import Database
 from jobs import JOBS
@@ -108,7 +108,7 @@ def year(db: Database, monkeypatch: pytest.MonkeyPatch) -> Any:
     add_members(db, slack.team_id, *users, now=clock())
     with db.write() as s:
         for uid, _, birthday, start, _ in PEOPLE:
-            m = people.find_member(s, slack.team_id, uid)
+            m = members.find_member(s, slack.team_id, uid)
             assert m is not None
             m.birthday_month, m.birthday_day = birthday or (None, None)
             m.start_date = start
@@ -124,7 +124,7 @@ def berlin(day: date, hour: int, minute: int = 0) -> datetime:
 
 def set_member(core: Core, team_id: str, uid: str, **fields: Any) -> None:
     with core.db.write() as s:
-        m = people.find_member(s, team_id, uid)
+        m = members.find_member(s, team_id, uid)
         assert m is not None
         for name, value in fields.items():
             setattr(m, name, value)
@@ -134,7 +134,7 @@ def retitle(core: Core, team_id: str, uid: str, title: str, at: datetime) -> Non
     """What the directory sync does when Slack shows a new title."""
     zone = next(z for u, z, _, _, _ in PEOPLE if u == uid)
     with core.db.write() as s:
-        people.upsert_members(s, team_id, [slack_user(uid, title=title, tz=zone)], at, stored=STORED)
+        members.upsert_members(s, team_id, [slack_user(uid, title=title, tz=zone)], at, stored=STORED)
 
 
 @pytest.mark.slow
@@ -148,7 +148,7 @@ def test_a_year_of_celebrations_posts_each_exactly_once(year: Any) -> None:
         if day == LEFT[1]:
             retire = slack_user(LEFT[0], deleted=True, tz="Asia/Tokyo")
             with core.db.write() as s:
-                people.upsert_members(s, team, [retire], clock.set(berlin(day, 7)), stored=STORED)
+                members.upsert_members(s, team, [retire], clock.set(berlin(day, 7)), stored=STORED)
         if day == PROMOTED_ON.date():
             retitle(core, team, "UPROMO", "Senior Engineer", clock.set(PROMOTED_ON))
             retitle(core, team, "USHYPROMO", "Senior Engineer", PROMOTED_ON)

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery import outbox
-from bot.delivery import sender as delivery
 from bot.delivery.pacer import Pacer
+from bot.delivery.sender import Report, Sender
 from bot.models import Member
 from bot.models.outbox import Nudge
 from bot.platform.db import Database
@@ -124,7 +124,7 @@ def test_two_senders_race_over_2000_digests_each_sent_once(any_db: Database, sla
     crowd = _crowd(any_db, slack, 2000)
     pacer = Pacer(100_000.0, clock=clock)
     senders = [
-        delivery.Sender(
+        Sender(
             any_db,
             lambda team: core.clients.client(team, wait_on_rate_limit=False),
             kinds=core.registry.outbox,
@@ -136,7 +136,7 @@ def test_two_senders_race_over_2000_digests_each_sent_once(any_db: Database, sla
         )
         for i in range(2)
     ]
-    reports: list[delivery.Report] = []
+    reports: list[Report] = []
     threads = [threading.Thread(target=lambda s=s: reports.append(s.run(TEAM))) for s in senders]
     for t in threads:
         t.start()
@@ -173,7 +173,7 @@ def test_an_immediate_post_to_a_busy_channel_is_left_for_the_scheduled_sender(
             outbox.enqueue(s, TEAM, key=key, kind=NOTE, channel=channel, payload=payload, now=MONDAY_9)
     pacing = AtOnce()  # the four requests come at the same moment
     pacer = Pacer(100.0, 1.0, clock=pacing)
-    sender = delivery.Sender(
+    sender = Sender(
         any_db,
         core.clients.client,
         kinds=core.registry.outbox,

@@ -9,7 +9,7 @@ import pytest
 
 from bot.bootstrap import open_database
 from bot.cli import main
-from bot.directory import members as people
+from bot.directory import members
 from bot.directory.personal_dates import parse_birthday, parse_start_date
 from bot.platform.db import Database
 from tests.support.factories import add_members, slack_user
@@ -43,9 +43,9 @@ def run(
     return code, out, err
 
 
-def member(db: Database, team_id: str, uid: str) -> people.Member:
+def member(db: Database, team_id: str, uid: str) -> members.Member:
     with db.read() as s:
-        found = people.find_member(s, team_id, uid)
+        found = members.find_member(s, team_id, uid)
     assert found is not None
     return found
 
@@ -66,7 +66,7 @@ def test_good_rows_are_imported_and_every_bad_row_is_named(
         "U3,,,\r\n"  # line 10: nothing to import
         "U4,,02-29,2021-03-01\r\n"  # line 11: good, a leap-day birthday
     )
-    code, out, err = run(tmp_path / "people.csv", "\ufeff" + csv_text, capsys)
+    code, out, err = run(tmp_path / "members.csv", "\ufeff" + csv_text, capsys)
     assert code == 1
     assert "3 people updated, 0 unchanged, 7 rows not imported" in out
     for line, words in [
@@ -78,8 +78,8 @@ def test_good_rows_are_imported_and_every_bad_row_is_named(
         (9, "bot"),
         (10, "no birthday or start_date"),
     ]:
-        assert f"people.csv:{line}: " in err
-        assert words in next(ln for ln in err.splitlines() if f"people.csv:{line}: " in ln)
+        assert f"members.csv:{line}: " in err
+        assert words in next(ln for ln in err.splitlines() if f"members.csv:{line}: " in ln)
     ada, grace, leap = (member(team, slack.team_id, u) for u in ("U1", "U2", "U4"))
     assert (ada.birthday_month, ada.birthday_day, ada.birth_year) == (3, 14, None)
     assert ada.start_date == date(2019, 6, 1)

@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.directory import members as people
-from bot.directory import sync
+from bot.directory import members, sync
 from bot.models import Member, ProcessedEvent, TitleChange
 from bot.platform import events
 from bot.platform.db import Database
@@ -33,28 +32,27 @@ def user(uid: str, **overrides: Any) -> dict[str, Any]:
 
 def test_upsert_inserts_then_updates(any_db: Database) -> None:
     with any_db.write() as s:
-        people.ensure_workspace(s, "T1", NOW, name="Acme")
-        assert people.upsert_members(s, "T1", [user("U1"), user("U2", is_bot=True)], NOW, stored=STORED) == 2
+        members.ensure_workspace(s, "T1", NOW, name="Acme")
+        assert members.upsert_members(s, "T1", [user("U1"), user("U2", is_bot=True)], NOW, stored=STORED) == 2
     with any_db.write() as s:
-        people.upsert_members(
+        members.upsert_members(
             s, "T1", [user("U1", deleted=True, tz="Not/AZone")], NOW + timedelta(hours=1), stored=STORED
         )
     with any_db.read() as s:
-        members = people.find_members(s, "T1", ["U1", "U2", "U404"])
-        assert set(members) == {"U1", "U2"}
-        assert members["U1"].deleted is True
-        assert members["U1"].tz == "UTC"  # an unknown zone never breaks scheduling
-        assert members["U1"].synced_at == NOW + timedelta(hours=1)
-        assert members["U2"].is_bot is True
-        assert members["U1"].label == "Person U1"
+        found = members.find_members(s, "T1", ["U1", "U2", "U404"])
+        assert set(found) == {"U1", "U2"}
+        assert found["U1"].deleted is True
+        assert found["U1"].tz == "UTC"  # an unknown zone never breaks scheduling
+        assert found["U1"].synced_at == NOW + timedelta(hours=1)
+        assert found["U2"].is_bot is True
+        assert found["U1"].label == "Person U1"
 
 
 def test_a_new_title_is_recorded_as_a_change(any_db: Database) -> None:
     with any_db.write() as s:
-        people.ensure_workspace(s, "T1", NOW)
-        people.upsert_members(s, "T1", [user("U1", profile={"title": "Engineer"})], NOW, stored=STORED)
-        people.upsert_members(s, "T1", [user("U1", profile={"title": "Senior Engineer"})], NOW, stored=STORED)
-        people.upsert_members(s, "T1", [user("U1", profile={"title": "Senior Engineer"})], NOW, stored=STORED)
+        members.ensure_workspace(s, "T1", NOW)
+        for title in ("Engineer", "Senior Engineer", "Senior Engineer"):
+            members.upsert_members(s, "T1", [user("U1", profile={"title": title})], NOW, stored=STORED)
     with any_db.read() as s:
         changes = s.scalars(select(TitleChange)).all()
         assert [(c.old_title, c.new_title) for c in changes] == [("Engineer", "Senior Engineer")]
@@ -63,13 +61,13 @@ def test_a_new_title_is_recorded_as_a_change(any_db: Database) -> None:
 def test_the_same_slack_id_in_two_workspaces_is_two_people(any_db: Database) -> None:
     with any_db.write() as s:
         for team in ("T1", "T2"):
-            people.ensure_workspace(s, team, NOW)
-            people.upsert_members(
+            members.ensure_workspace(s, team, NOW)
+            members.upsert_members(
                 s, team, [user("U1", profile={"title": f"title in {team}"})], NOW, stored=STORED
             )
     with any_db.read() as s:
-        assert people.find_member(s, "T1", "U1").title == "title in T1"  # type: ignore[union-attr]
-        assert people.find_member(s, "T2", "U1").title == "title in T2"  # type: ignore[union-attr]
+        assert members.find_member(s, "T1", "U1").title == "title in T1"  # type: ignore[union-attr]
+        assert members.find_member(s, "T2", "U1").title == "title in T2"  # type: ignore[union-attr]
         assert s.scalar(select(func.count()).select_from(Member)) == 2
 
 
@@ -79,7 +77,7 @@ def test_an_event_is_applied_once(any_db: Database) -> None:
     with any_db.write() as s:
         assert not sync.apply_user_event(s, "T1", "Ev1", user("U1", deleted=True), NOW, stored=STORED)
     with any_db.read() as s:
-        assert people.find_member(s, "T1", "U1").deleted is False  # type: ignore[union-attr]
+        assert members.find_member(s, "T1", "U1").deleted is False  # type: ignore[union-attr]
 
 
 def test_a_failed_event_is_not_marked_processed(any_db: Database) -> None:

@@ -71,10 +71,10 @@ def workspace(core: Core, slack: FakeSlack) -> str:
 
 
 def dates(core: Core, team_id: str) -> dict[str, tuple[int | None, int | None, date | None]]:
-    from bot.directory import members as people
+    from bot.directory import members
 
     with core.db.read() as s:
-        found = people.find_members(s, team_id, [f"U{n}" for n in range(1, 10)])
+        found = members.find_members(s, team_id, [f"U{n}" for n in range(1, 10)])
     return {uid: (m.birthday_month, m.birthday_day, m.start_date) for uid, m in found.items()}
 
 

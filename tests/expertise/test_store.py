@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Select, bindparam, func, select
 
 from bot.bootstrap import SEEDERS, open_database
-from bot.directory import members as people
+from bot.directory import members
 from bot.expertise import endorsements, evidence, ranking, skills, standings
 from bot.expertise import vocabulary as vocabulary_module
 from bot.expertise.vocabulary import vocabulary
@@ -119,7 +119,7 @@ def test_one_endorsement_per_endorser_person_and_skill(any_db: Database) -> None
 def test_endorsements_are_claimed_once_into_the_endorsee_s_digest(any_db: Database) -> None:
     team(any_db)
     with any_db.write() as s:
-        ids = {m.user_id: m.id for m in people.find_members(s, T1, [ANA, BEN, CY]).values()}
+        ids = {m.user_id: m.id for m in members.find_members(s, T1, [ANA, BEN, CY]).values()}
         s.get(Member, ids[CY]).paused_until = T0.date() + timedelta(days=3)  # type: ignore[union-attr]
         endorsements.endorse(s, T1, ANA, [BEN, CY], "kubernetes, terraform", T0, evidence=EVIDENCE)
         endorsements.endorse(s, T1, BEN, [ANA], "go", T0, evidence=EVIDENCE)
@@ -141,7 +141,7 @@ def test_endorsements_are_claimed_once_into_the_endorsee_s_digest(any_db: Databa
 def test_an_endorsement_counts_as_contact_for_keeping_in_touch(any_db: Database) -> None:
     team(any_db)
     with any_db.write() as s:
-        ana, ben = (people.find_member(s, T1, u) for u in (ANA, BEN))
+        ana, ben = (members.find_member(s, T1, u) for u in (ANA, BEN))
         assert ana is not None
         assert ben is not None
         cadence = cadences.keep_in_touch(s, T1, ana, ben, 30, T0 - timedelta(days=40))
@@ -195,7 +195,7 @@ def test_a_warm_answer_is_two_statements_and_any_process_s_change_is_seen_at_onc
         assert ben.reasons == ["endorsed by 2 (<@U0CY>, <@U0ANA>)", "declared"]
 
         with any_db.write() as s:
-            people.upsert_members(
+            members.upsert_members(
                 s, T1, [slack_user(BEN, title="Staff Kubernetes Engineer")], T0, stored=STORED
             )
         with other.read() as s:
@@ -206,7 +206,7 @@ def test_a_warm_answer_is_two_statements_and_any_process_s_change_is_seen_at_onc
         assert "title “Staff Kubernetes Engineer”" in ben.reasons
 
         with any_db.write() as s:
-            people.upsert_members(s, T1, [slack_user(BEN, deleted=True)], T0, stored=STORED)
+            members.upsert_members(s, T1, [slack_user(BEN, deleted=True)], T0, stored=STORED)
         assert who(other, "kubernetes") == [ANA]
 
         with any_db.write() as s:
@@ -262,7 +262,7 @@ def test_titles_are_evidence_and_follow_title_changes(any_db: Database) -> None:
     assert who(any_db, "sre") == [ANA]
     assert who(any_db, "site reliability engineering") == [ANA]
     with any_db.write() as s:
-        people.upsert_members(s, T1, [slack_user(ANA, title="Security Engineer")], T0, stored=STORED)
+        members.upsert_members(s, T1, [slack_user(ANA, title="Security Engineer")], T0, stored=STORED)
     assert who(any_db, "sre") == []
     assert who(any_db, "security") == [ANA]
     with any_db.read() as s:
@@ -278,7 +278,7 @@ def test_deactivated_people_and_bots_never_appear(any_db: Database) -> None:
         endorsements.endorse(s, T1, ANA, [CY], "kubernetes", T0, evidence=EVIDENCE)
     assert who(any_db, "kubernetes") == [CY]
     with any_db.write() as s:
-        people.upsert_members(s, T1, [slack_user(CY, deleted=True)], T0, stored=STORED)
+        members.upsert_members(s, T1, [slack_user(CY, deleted=True)], T0, stored=STORED)
     assert who(any_db, "kubernetes") == []
     with any_db.read() as s:
         answer = ranking.who_knows(s, T1, ANA, "kubernetes", T0, evidence=EVIDENCE, known=KNOWN)
@@ -317,7 +317,7 @@ def test_scores_stay_equal_to_a_full_recount(any_db: Database) -> None:
         skills.add(s, T1, BEN, "kubernetes", T0, evidence=EVIDENCE)
         endorsements.endorse(s, T1, CY, [ANA, BEN], "kubernetes, terraform", T0, evidence=EVIDENCE)
         skills.remove(s, T1, ANA, "go", T0, evidence=EVIDENCE)
-        people.upsert_members(s, T1, [slack_user(BEN, title="Staff SRE")], T0, stored=STORED)
+        members.upsert_members(s, T1, [slack_user(BEN, title="Staff SRE")], T0, stored=STORED)
 
     def scores() -> list[tuple[int, int, float]]:
         with any_db.read() as s:
@@ -361,12 +361,12 @@ class Praise:
 
 
 def test_a_new_evidence_source_counts_once_listed(any_db: Database) -> None:
-    members = add_members(any_db, T1, slack_user(ANA), slack_user(BEN))
+    stored = add_members(any_db, T1, slack_user(ANA), slack_user(BEN))
     with any_db.write() as s:
         skills.add(s, T1, ANA, "go", T0 - timedelta(days=1000), evidence=EVIDENCE)
         skills.add(s, T1, BEN, "go", T0, evidence=EVIDENCE)
     assert who(any_db, "go") == [BEN, ANA]
-    with_praise = (*EVIDENCE, Praise(members[ANA].id))
+    with_praise = (*EVIDENCE, Praise(stored[ANA].id))
     with any_db.write() as s:
         evidence.refresh(s, T1, sources=with_praise)
     with any_db.read() as s:

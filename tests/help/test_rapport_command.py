@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.directory import members as people
+from bot.directory import members
 from tests.support.factories import add_members, slack_user
 from tests.support.fixtures import Served
 
@@ -30,12 +30,12 @@ def test_share_show_and_forget_a_birthday(rapport: Served, ada: str) -> None:
     assert "1990" not in saved
     assert "March 14" in say(rapport, ada, "birthday")
     with rapport.core.db.read() as s:
-        member = people.find_member(s, rapport.slack.team_id, ada)
+        member = members.find_member(s, rapport.slack.team_id, ada)
         assert member is not None
         assert (member.birthday_month, member.birthday_day, member.birth_year) == (3, 14, 1990)
     assert "no longer knows" in say(rapport, ada, "birthday forget")
     with rapport.core.db.read() as s:
-        member = people.find_member(s, rapport.slack.team_id, ada)
+        member = members.find_member(s, rapport.slack.team_id, ada)
         assert member is not None
         assert member.birthday_month is None
         assert member.birth_year is None

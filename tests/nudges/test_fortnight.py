@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.directory import members as people
+from bot.directory import members
 from bot.directory.seniority import is_promotion
 from bot.expertise import endorsements
 from bot.models import Member
@@ -243,13 +243,13 @@ def _simulate(db: Database, slack: FakeSlack, clock: FakeClock) -> None:
             while pending_promotions and pending_promotions[0][3] <= clock():
                 uid, _, new, _ = pending_promotions.pop(0)
                 with db.write() as s:
-                    people.upsert_members(
+                    members.upsert_members(
                         s, TEAM, [slack_user(uid, tz=users[uid]["tz"], title=new)], clock(), stored=STORED
                     )
             if not left and clock() >= LEAVES[1]:
                 left = True
                 with db.write() as s:
-                    people.upsert_members(
+                    members.upsert_members(
                         s,
                         TEAM,
                         [slack_user(LEAVES[0], tz="Europe/Berlin", deleted=True)],
@@ -341,7 +341,7 @@ def _log_before(db: Database) -> None:
         for author, text, day in SETUP_LOGS:
             assert interactions.log_text(s, TEAM, author, text, _at_noon(day)).saved, text
         for author, contact, every, day in CADENCES:
-            a, c = people.find_member(s, TEAM, author), people.find_member(s, TEAM, contact)
+            a, c = members.find_member(s, TEAM, author), members.find_member(s, TEAM, contact)
             assert a is not None
             assert c is not None
             cadences.keep_in_touch(s, TEAM, a, c, every, _at_noon(day))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.bootstrap import CIRCLE, Registry
-from bot.directory import members as people
+from bot.directory import members
 from bot.models import Member, TitleChange
 from bot.nudges.planning import PlanContext, Planner, key
 from bot.platform.db import Database
@@ -101,7 +101,7 @@ def test_a_promotion_reaches_the_circle_on_their_next_working_morning(any_db: Da
     ann, bob, zed, yan = (found[u] for u in ("UANN", "UBOB", "UZED", "UYAN"))
     friday_evening = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
     with any_db.write() as s:
-        people.upsert_members(
+        members.upsert_members(
             s,
             TEAM,
             [

@@ -20,8 +20,8 @@ from bot.platform.db import Database
 from bot.relationships import cadences, followups
 from bot.relationships.due import due_through
 from bot.relationships.ids import Action, View
-from bot.relationships.render import due as blocks_followups
-from bot.relationships.render import interactions as blocks_log
+from bot.relationships.render import due as due_render
+from bot.relationships.render import interactions as render
 from tests.support import slackreq
 from tests.support.clock import FakeClock
 from tests.support.factories import add_members, slack_user
@@ -263,11 +263,11 @@ def test_undo_really_deletes(team: Served) -> None:
     logged = answer(team, "/log", "<@UALICE> <@UBOB> secret reorg chat follow up friday")
     assert rows(team.core.db, Interaction) == 1
     posted = click(team, Action.UNDO, logged["blocks"])
-    assert posted["text"] == blocks_log.UNDONE
+    assert posted["text"] == render.UNDONE
     assert posted["replace_original"] is True
     assert (rows(team.core.db, Interaction), rows(team.core.db, InteractionParticipant)) == (0, 0)
     assert rows(team.core.db, FollowUp) == 0
-    assert click(team, Action.UNDO, logged["blocks"])["text"] == blocks_log.NOT_UNDONE
+    assert click(team, Action.UNDO, logged["blocks"])["text"] == render.NOT_UNDONE
 
 
 def test_a_date_picked_under_an_unreadable_follow_up_sets_it(team: Served) -> None:
@@ -445,7 +445,7 @@ def test_buttons_in_a_digest_dm_settle_that_item_only(team: Served) -> None:
             for kind in (followups.DUE, cadences.DUE)
             for item in due_through(s, kind, TEAM, date(2026, 11, 23), [author.id])
         ]
-    blocks = [b for item in items for b in blocks_followups.due_item(item, date(2026, 11, 23), author.tz)]
+    blocks = [b for item in items for b in due_render.due_item(item, date(2026, 11, 23), author.tz)]
     dm = team.slack.add_message("D1", "Your follow-ups for today", user="UBOT", blocks=blocks)
     url = team.slack.response_url(channel="D1", ts=dm["ts"])
     first_block, element = find(blocks, Action.DONE)
@@ -471,7 +471,7 @@ def test_undo_from_the_logged_form(team: Served) -> None:
     payload = slackreq.block_actions(ME, Action.UNDO, element["value"], view=shown, block_id=block_id)
     assert team.http.interact(payload).status == 200
     (call,) = team.slack.wait_for("views.update")
-    assert blocks_log.UNDONE in dumps(call.params["view"])
+    assert render.UNDONE in dumps(call.params["view"])
     assert rows(team.core.db, Interaction) == 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.directory import members as people
+from bot.directory import members
 from bot.models import Member
 from bot.platform.db import Database
 from tests.support.wiring import STORED
@@ -32,6 +32,6 @@ def slack_user(
 def add_members(db: Database, team_id: str, *users: dict[str, Any], now: datetime = T0) -> dict[str, Member]:
     """Store Slack users as members of `team_id`; returns them by Slack id."""
     with db.write() as s:
-        people.ensure_workspace(s, team_id, now)
-        people.upsert_members(s, team_id, users, now, stored=STORED)
-        return people.find_members(s, team_id, [u["id"] for u in users])
+        members.ensure_workspace(s, team_id, now)
+        members.upsert_members(s, team_id, users, now, stored=STORED)
+        return members.find_members(s, team_id, [u["id"] for u in users])

@@ -25,6 +25,7 @@ from bot.nudges.planning import PlanContext, Source, key, nudgeable
 from bot.platform import days
 from bot.platform.mrkdwn import escape
 
+# Nudge kinds (stored in Nudge.kind); the celebration post has its own, in celebrations.occasions.
 BIRTHDAY, ANNIVERSARY, PROMOTION = "birthday", "anniversary", "promotion"
 # Title changes older than this are not news (covers a long weekend and a one-day work week).
 PROMOTION_LOOKBACK = timedelta(days=8)
