@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import pkgutil
 import random
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +90,12 @@ def test_any_import_order_gives_the_same_digests_and_rankings(tmp_path: Path) ->
     # The orders the old side-effect registries were sensitive to: a feature before its hosts.
     orders["kudos nudges first"] = ["bot.nudges.sources.kudos", "bot.nudges.planning", "bot.nudges.digest"]
     orders["directory alone"] = ["bot.directory.members", "bot.expertise.evidence"]
-    days = {name: _day(tmp_path, order, name.replace(" ", "-")) for name, order in orders.items()}
+    # Each order is its own process (imports happen once per process); they run side by side.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        runs = {
+            name: pool.submit(_day, tmp_path, order, name.replace(" ", "-")) for name, order in orders.items()
+        }
+        days = {name: run.result() for name, run in runs.items()}
     first = days["sorted"]
     for name, result in days.items():
         assert result == first, f"importing {name} changed the day"
