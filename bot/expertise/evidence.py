@@ -113,6 +113,24 @@ def shown_columns(
     ]
 
 
+def scores_of(
+    member_id: ColumnLike,
+    skill_id: ColumnLike,
+    score: ColumnLike,
+    weight: float,
+    member_ids: Ids,
+    skill_ids: Ids,
+    *where: ColumnElement[bool],
+) -> Select[int, int, float]:
+    """A source's `scores()`: `(member_id, skill_id, score × weight)` of the rows `where` picks,
+    narrowed to the members and skills given."""
+    weighted = (score * literal(weight)).label("score")
+    stmt = select(member_id.label("member_id"), skill_id.label("skill_id"), weighted).where(*where)
+    if member_ids is not None:
+        stmt = stmt.where(member_id.in_(member_ids))
+    return stmt if skill_ids is None else stmt.where(skill_id.in_(skill_ids))
+
+
 def shown_skills(column: ColumnLike) -> ColumnElement[bool]:
     """`column IN :skill_ids`, expanded: with an id array instead, SQLite's planner may scan."""
     return column.in_(bindparam("skill_ids", expanding=True))
@@ -169,13 +187,9 @@ class MemberSkillSource:
         )
 
     def scores(self, team_id: str, member_ids: Ids, skill_ids: Ids) -> Select[int, int, float]:
-        score = (MemberSkill.score * literal(self.weight)).label("score")
-        stmt = select(MemberSkill.member_id, MemberSkill.skill_id, score).where(
-            MemberSkill.team_id == team_id, MemberSkill.source == self.name
-        )
-        if member_ids is not None:
-            stmt = stmt.where(MemberSkill.member_id.in_(member_ids))
-        return stmt if skill_ids is None else stmt.where(MemberSkill.skill_id.in_(skill_ids))
+        m = MemberSkill
+        where = (m.team_id == team_id, m.source == self.name)
+        return scores_of(m.member_id, m.skill_id, m.score, self.weight, member_ids, skill_ids, *where)
 
     def shown(self) -> Select[Any]:
         return self._shown
@@ -209,12 +223,9 @@ class EndorsementSource:
         )
 
     def scores(self, team_id: str, member_ids: Ids, skill_ids: Ids) -> Select[int, int, float]:
-        score = (Endorsement.score * literal(self.weight)).label("score")
-        member = Endorsement.endorsee_id.label("member_id")
-        stmt = select(member, Endorsement.skill_id, score).where(Endorsement.team_id == team_id)
-        if member_ids is not None:
-            stmt = stmt.where(Endorsement.endorsee_id.in_(member_ids))
-        return stmt if skill_ids is None else stmt.where(Endorsement.skill_id.in_(skill_ids))
+        e = Endorsement
+        where = e.team_id == team_id
+        return scores_of(e.endorsee_id, e.skill_id, e.score, self.weight, member_ids, skill_ids, where)
 
     def shown(self) -> Select[Any]:
         return self._shown

@@ -23,6 +23,7 @@ from bot.expertise.evidence import (
     Words,
     refresh,
     score_at,
+    scores_of,
     shown_columns,
     shown_skills,
 )
@@ -127,11 +128,9 @@ class KudosSource:
         )
 
     def scores(self, team_id: str, member_ids: Ids, skill_ids: Ids) -> Select[int, int, float]:
-        score = (KudosSkill.score * literal(self.weight)).label("score")
-        stmt = select(KudosSkill.member_id, KudosSkill.skill_id, score).where(KudosSkill.team_id == team_id)
-        if member_ids is not None:
-            stmt = stmt.where(KudosSkill.member_id.in_(member_ids))
-        return stmt if skill_ids is None else stmt.where(KudosSkill.skill_id.in_(skill_ids))
+        k = KudosSkill
+        where = k.team_id == team_id
+        return scores_of(k.member_id, k.skill_id, k.score, self.weight, member_ids, skill_ids, where)
 
     def shown(self) -> Select[Any]:
         return self._shown
