@@ -92,7 +92,7 @@ def run_scenario(
                     token=slack.bot_token,
                     api_url=slack.base_url,
                 )
-                return served(RapportWSGI(app))
+                return served(RapportWSGI(app, SIGNING_SECRET))
 
             app = build_app(core)
             # Runs after the servers stop (last in, first out): lazy listeners (Home tab
@@ -101,7 +101,7 @@ def run_scenario(
             targets = [
                 Target(DEFAULT, bare(False), ack_is_answer=True),
                 Target(PBR, bare(True), ack_is_answer=True),
-                Target(RAPPORT, served(RapportWSGI(app, db.ping)), ack_is_answer=False),
+                Target(RAPPORT, served(RapportWSGI(app, SIGNING_SECRET, db.ping)), ack_is_answer=False),
             ]
             rng = random.Random(SEED)
             for i in range(warmup + requests):

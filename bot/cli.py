@@ -210,7 +210,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         if args.http:
             from bot.slackapp.server import RapportWSGI, make_server, stop_server
 
-            server = make_server(RapportWSGI(app, core.db.ping), args.host, args.port, args.threads)
+            server = make_server(
+                RapportWSGI(app, core.settings.signing_secret, core.db.ping),
+                args.host,
+                args.port,
+                args.threads,
+            )
             signal.signal(signal.SIGTERM, lambda *_: stop_server(server))
             log.info("Rapport serving HTTP on %s:%s (/slack/events, /healthz)", args.host, args.port)
             server.run()

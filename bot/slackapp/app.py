@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from slack_bolt import App, BoltResponse, Respond
+from slack_bolt import App, BoltRequest, BoltResponse, Respond
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
@@ -19,6 +19,7 @@ from bot.help.render import apology, apology_modal
 from bot.models import installs
 from bot.platform.slack import make_client
 from bot.platform.tokens import Installations
+from bot.platform.webhooks import Hooks, post_json
 from bot.slackapp.server import AfterAnswer
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,32 @@ def bolt_env_hidden() -> Iterator[None]:
         yield
     finally:
         os.environ.update(saved)
+
+
+class HooksOnly(Respond):
+    """`respond()` that posts only to Slack's hooks hosts and follows no redirect (a request
+    chooses its own response_url: trusting it would let anyone make Rapport call any URL)."""
+
+    def __init__(self, response_url: str | None, hooks: Hooks) -> None:
+        super().__init__(response_url=response_url)
+        self.hooks = hooks
+
+    def __call__(self, text: str | dict[str, Any] = "", **fields: Any) -> Any:  # type: ignore[override]
+        message = dict(text) if isinstance(text, dict) else {"text": text, **fields}
+        return post_json(self.hooks, self.response_url, {k: v for k, v in message.items() if v is not None})
+
+
+class RapportApp(App):
+    """Bolt's App, with `respond` bound to the request's response_url only if Slack hosts it."""
+
+    def __init__(self, *, hooks: Hooks, **options: Any) -> None:
+        super().__init__(**options)
+        self.hooks = hooks
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        # Before any middleware: Bolt's own authorization answers through `respond` too.
+        req.context["respond"] = HooksOnly(req.context.response_url, self.hooks)
+        return super().dispatch(req)
 
 
 def build_app(core: Core) -> App:
@@ -82,7 +109,7 @@ def build_app(core: Core) -> App:
     else:
         options["client"] = make_client(s.bot_token, s.api_url)
     with bolt_env_hidden():
-        app = App(**options)
+        app = RapportApp(hooks=Hooks(s.api_url), **options)
     app.error(_answer_errors_kindly)
     handlers.register(app, core)
     return app

@@ -6,6 +6,7 @@ Either way, a request's lazy listeners (`AfterAnswer`) start once its answer has
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -18,6 +19,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request.internals import build_context
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from waitress.server import create_server
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
     from waitress.server import BaseWSGIServer, MultiSocketServer
+
+log = logging.getLogger(__name__)
 
 Health = Callable[[], bool]
 Task = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
@@ -134,17 +138,62 @@ class FormRequest(BoltRequest):
 
 
 class _Handler(SlackRequestHandler):
-    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
-        return self.app.dispatch(
-            FormRequest(body=request.get_body(), query=request.query_string, headers=request.get_headers())
+    """Bolt's WSGI adapter, checking the signature before anything reads the body: a request
+    that is not Slack's is a 401 and nothing else (no parsing, no listener, no log line)."""
+
+    def __init__(self, app: App, signing_secret: str | None) -> None:
+        super().__init__(app)
+        # Without a secret nothing can be verified, so nothing is let through.
+        self._verifier = (
+            SignatureVerifier(signing_secret) if signing_secret and signing_secret.strip() else None
         )
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        headers = request.get_headers()
+        raw = _raw_body(request.environ)
+        if raw is None or not self._signed(raw, headers):
+            return BoltResponse(status=401, body="")
+        try:
+            bolt_request = FormRequest(body=raw.decode(), query=request.query_string, headers=headers)
+        except Exception as e:  # reading it is all this does: bad UTF-8, bad JSON, a JSON list…
+            log.warning("refused a signed request that is not a Slack payload (%s)", type(e).__name__)
+            return BoltResponse(status=400, body="")
+        return self.app.dispatch(bolt_request)
+
+    def _signed(self, body: bytes, headers: dict[str, Any]) -> bool:
+        timestamp, signature = (
+            _header(headers, "x-slack-request-timestamp"),
+            _header(headers, "x-slack-signature"),
+        )
+        # slack_sdk's verifier raises on a timestamp that is not a number: check it first.
+        if self._verifier is None or not (timestamp.isascii() and timestamp.isdigit() and signature):
+            return False
+        try:
+            return self._verifier.is_valid(body, timestamp, signature)
+        except Exception:  # anything odd in a request that is not verified is simply not Slack's
+            return False
+
+
+def _header(headers: dict[str, Any], name: str) -> str:
+    value = headers.get(name)
+    return str(value[0] if isinstance(value, list | tuple) and value else value or "")
+
+
+def _raw_body(environ: WSGIEnvironment) -> bytes | None:
+    """The request's bytes as Slack signed them; None when its length is not a number."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    stream = environ.get("wsgi.input")
+    return stream.read(length) if stream is not None and length > 0 else b""
 
 
 class RapportWSGI:
     """`/slack/events` (and the OAuth paths) go to Bolt; `/healthz` answers load balancers."""
 
-    def __init__(self, app: App, healthy: Health = lambda: True) -> None:
-        self._bolt = _Handler(app)
+    def __init__(self, app: App, signing_secret: str | None, healthy: Health = lambda: True) -> None:
+        self._bolt = _Handler(app, signing_secret)
         self._healthy = healthy
         self._after = _after_answer(app)
 

@@ -113,7 +113,7 @@ def slow_answers(slack: FakeSlack) -> Iterator[SlackClient]:
         if command["text"] != "never":
             respond("done")
 
-    with serving(RapportWSGI(app)) as url:
+    with serving(RapportWSGI(app, SIGNING_SECRET)) as url:
         http = SlackClient(url, SIGNING_SECRET)
         yield http
         http.close()

@@ -111,7 +111,7 @@ class Served:
 def serve(core: Core) -> Iterator[str]:
     """Serve `core` on 127.0.0.1 in a background thread; yields the base URL."""
     app = build_app(core)
-    with serving(RapportWSGI(app, core.db.ping), threads=4) as url:
+    with serving(RapportWSGI(app, core.settings.signing_secret, core.db.ping), threads=4) as url:
         yield url
     # Let lazy listeners (Home tab publishes, views.open…) finish while the fake Slack still answers.
     app.listener_runner.listener_executor.shutdown(wait=True)
