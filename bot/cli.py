@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core import Core, open_core
+from bot.platform import logs
 from bot.platform.clock import fixed_clock
 from bot.platform.config import ConfigError, Settings, load_settings
 
@@ -235,14 +236,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    if not args.verbose:
-        # Their INFO lines narrate plumbing (plugins loaded, job added); ours say what happened.
-        for noisy in ("alembic", "apscheduler"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.configure(verbose=args.verbose)
     try:
         settings = load_settings()
         result: Any = args.func(args, settings)

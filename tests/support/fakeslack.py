@@ -36,6 +36,8 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
+from tests.support.slackreq import API_APP_ID
+
 __all__ = [
     "MAX_MESSAGE_TEXT",
     "Call",
@@ -789,6 +791,7 @@ class FakeSlack:
         self._faults: dict[str, deque[_Fault]] = {}
         self._ratio_faults: dict[str, _RatioFault] = {}
         self._rate_limits: dict[str, _RateLimit] = {}
+        self._grants: dict[str, dict[str, str]] = {}  # OAuth code -> what oauth.v2.access returns
         self._ts = itertools.count(1_700_000_000_000_100, 100)  # microseconds; 100 apart
         self._ids = itertools.count(1)
         self._server: _Server | None = None
@@ -892,6 +895,49 @@ class FakeSlack:
             team.tokens.add(token)
             self._teams_by_token[token] = team
             return team
+
+    def grant(self, code: str, team_id: str, *, client_id: str, client_secret: str) -> dict[str, str]:
+        """Let `code` be exchanged (once) by oauth.v2.access for a new bot token of `team_id`,
+        as Slack does when an admin installs the app; returns the tokens it will hand out."""
+        suffix = f"{next(self._ids):04d}{random.Random(code).getrandbits(64):016x}"
+        tokens = {"access_token": f"xoxb-{team_id}-{suffix}", "refresh_token": f"xoxe-1-{suffix}"}
+        with self._cond:
+            self._grants[code] = {
+                "team_id": team_id,
+                "client_id": client_id,
+                "secret": client_secret,
+                **tokens,
+            }
+        return tokens
+
+    def _oauth_v2_access(self, headers: dict[str, str], p: Json) -> Json:
+        client_id, secret = p.get("client_id"), p.get("client_secret")
+        auth = headers.get("authorization", "")
+        if auth.lower().startswith("basic "):
+            client_id, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+        grant = self._grants.pop(str(p.get("code") or ""), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        if (client_id, secret) != (grant["client_id"], grant["secret"]):
+            return {
+                "ok": False,
+                "error": "invalid_client_id" if client_id != grant["client_id"] else "bad_client_secret",
+            }
+        team = self.add_team(grant["team_id"], grant["access_token"])
+        return {
+            "ok": True,
+            "app_id": API_APP_ID,
+            "authed_user": {"id": "UINSTALLER"},
+            "scope": "commands,chat:write",
+            "token_type": "bot",
+            "access_token": grant["access_token"],
+            "bot_user_id": team.bot_user_id,
+            "refresh_token": grant["refresh_token"],
+            "expires_in": 43200,
+            "team": {"id": team.id, "name": team.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
     def team(self, team_id: str | None = None) -> Team:
         return self._teams[team_id or self.team_id]
@@ -1296,6 +1342,8 @@ class FakeSlack:
             if fault is not None:
                 extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
                 return reply(fault.status, {"ok": False, "error": fault.error}, extra)
+            if method == "oauth.v2.access":  # the app's credentials, not a token, authorise it
+                return reply(200, self._oauth_v2_access(headers, params))
             handler = self._methods.get(method)
             if handler is None:
                 return reply(200, {"ok": False, "error": "unknown_method"})

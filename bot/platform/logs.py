@@ -1,0 +1,41 @@
+"""Logging for the process: our own detail with `-v`, and never a private note or a token.
+
+Bolt and slack_sdk log whole request and response bodies at DEBUG (what someone logged, the
+tokens `oauth.v2.access` returns); their DEBUG stays off even with `-v`. Whatever still names a
+token (an exception's text, a URL) is masked as it is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Their DEBUG lines carry payloads: INFO at most, whatever the verbosity.
+PAYLOAD_LOGGERS = ("slack_bolt", "slack_sdk", "rapport.bolt")
+# Their INFO lines narrate plumbing (plugins loaded, job added); ours say what happened.
+CHATTY_LOGGERS = ("alembic", "apscheduler")
+# Slack's tokens: bot/user/app/config/refresh (xoxb-, xoxp-, xapp-, xoxe.xoxp-, xoxe-…).
+TOKEN = re.compile(r"\b(xox[a-z]|xapp|xoxe)([.-])[A-Za-z0-9.-]{6,}")
+
+
+def masked(text: str) -> str:
+    """`text` with every Slack token cut to its kind ("xoxb-…")."""
+    return TOKEN.sub(lambda m: f"{m.group(1)}{m.group(2)}…", text)
+
+
+class MaskingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return masked(super().format(record))
+
+
+def configure(verbose: bool = False) -> None:
+    """Log to stderr: INFO, or DEBUG for Rapport's own loggers with `verbose`."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(MaskingFormatter(FORMAT))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True)
+    for name in PAYLOAD_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
+    if not verbose:
+        for name in CHATTY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
