@@ -113,7 +113,14 @@ def register(app: App, core: Core) -> None:
             ack()  # the form opens right after, in `after_log`
             return
         with core.db.write() as session:
-            logged = interactions.log_text(session, context.team_id, command["user_id"], text, core.clock())
+            logged = interactions.log_text(
+                session,
+                context.team_id,
+                command["user_id"],
+                text,
+                core.clock(),
+                request_id=command.get("trigger_id"),
+            )
         ack(**render.log_reply(logged))
 
     def after_log(command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -138,7 +145,12 @@ def register(app: App, core: Core) -> None:
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         with core.db.write() as session:
             logged = interactions.log_form(
-                session, context.team_id or "", body["user"]["id"], render.read_form(view), core.clock()
+                session,
+                context.team_id or "",
+                body["user"]["id"],
+                render.read_form(view),
+                core.clock(),
+                request_id=body.get("trigger_id"),
             )
         ack(**render.form_answer(logged))
 

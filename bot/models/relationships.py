@@ -44,6 +44,8 @@ class Interaction(Base):
     topics: Mapped[str] = mapped_column(String(500), default="")  # space-separated, private too
     give_take: Mapped[int | None] = mapped_column(SmallInteger)  # GAVE, GOT or None
     link: Mapped[str | None] = mapped_column(String(500))  # permalink of the message it came from
+    # The request that logged it (`storage.request_key`): the same request again stores nothing.
+    request_key: Mapped[str | None] = mapped_column(String(255), unique=True)
 
 
 class InteractionParticipant(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -31,17 +32,32 @@ def _insert_for(dialect: str, model: Any) -> Any:
 
 def insert_ignore(session: Session, model: Any, values: dict[str, Any], conflict: Sequence[str]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when the row was inserted."""
+    return insert_ignore_returning(session, model, values, conflict, conflict[0]) is not None
+
+
+def insert_ignore_returning(
+    session: Session, model: Any, values: dict[str, Any], conflict: Sequence[str], column: str
+) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING `column`: its value, or None when nothing went in."""
     dialect = session.get_bind().dialect.name
-    stmt = _ignoring(dialect, model.__table__, tuple(conflict))
+    stmt = _ignoring(dialect, model.__table__, tuple(conflict), column)
     # RETURNING says portably whether the row went in; rowcount does not on every driver.
-    return session.connection().execute(stmt, values).first() is not None
+    row = session.connection().execute(stmt, values).first()
+    return None if row is None else row[0]
 
 
 @lru_cache(maxsize=128)
-def _ignoring(dialect: str, table: Table, conflict: tuple[str, ...]) -> Any:
+def _ignoring(dialect: str, table: Table, conflict: tuple[str, ...], column: str) -> Any:
     """Built once per table: commands insert on their answer paths, and building costs as much as running."""
     stmt = _insert_for(dialect, table).on_conflict_do_nothing(index_elements=list(conflict))
-    return stmt.returning(table.c[conflict[0]])
+    return stmt.returning(table.c[column])
+
+
+def request_key(kind: str, team_id: str, *parts: str) -> str:
+    """A row's key for the request that made it ("log:T1:…"): Slack's trigger id and who sent it,
+    hashed, so the same request arriving twice (a replay, a retry) finds the row it made."""
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+    return f"{kind}:{team_id}:{digest}"
 
 
 def insert_many_ignore(

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot.directory.members import ensure_member, find_member, find_members, sort_mentioned
@@ -19,6 +19,7 @@ from bot.models.relationships import FollowUp, Interaction, InteractionParticipa
 from bot.platform.clock import local_zone
 from bot.platform.mrkdwn import escape, mention, mentions
 from bot.platform.refusals import Refusal
+from bot.platform.storage import insert_ignore_returning, request_key
 from bot.relationships import cadences, followups
 from bot.relationships.dates import LocalNow, future_date_problem, leading_date
 from bot.relationships.ids import Field
@@ -33,6 +34,7 @@ DATE_WORDS = 6  # the longest date phrase looked for after "follow up"
 # statements and the ORM's unit of work would cost more than running them (bench/scenarios/log.py).
 _INSERT_INTERACTION = insert(Interaction).returning(Interaction.id)
 _INSERT_PARTICIPANTS = insert(InteractionParticipant)
+_BY_REQUEST = select(Interaction.id).where(Interaction.request_key == bindparam("key"))
 
 
 @dataclass
@@ -106,7 +108,15 @@ class HistoryPage:
 # --------------------------------------------------------------------------------------------
 
 
-def log_text(session: Session, team_id: str, author_user_id: str, text: str, now: datetime) -> Logged:
+def log_text(
+    session: Session,
+    team_id: str,
+    author_user_id: str,
+    text: str,
+    now: datetime,
+    *,
+    request_id: str | None = None,
+) -> Logged:
     """/log with text: understand it in the author's time zone and record it (or say why not)."""
     parsed = read_log(text)
     found = find_members(session, team_id, [author_user_id, *parsed.user_ids])
@@ -139,7 +149,7 @@ def log_text(session: Session, team_id: str, author_user_id: str, text: str, now
             draft.follow_up_about = next(iter(clause.about), None)
     names = {uid: m.label for uid, m in found.items()}
     draft.note = note_with_names(note, names)
-    logged = record(session, team_id, author, draft, now, known=found)
+    logged = record(session, team_id, author, draft, now, known=found, request_id=request_id)
     if logged.saved and follow_up_refused:
         logged.follow_up_refused = follow_up_refused
     if parsed.mixed_give_take:
@@ -147,11 +157,19 @@ def log_text(session: Session, team_id: str, author_user_id: str, text: str, now
     return logged
 
 
-def log_form(session: Session, team_id: str, author_user_id: str, draft: Draft, now: datetime) -> Logged:
+def log_form(
+    session: Session,
+    team_id: str,
+    author_user_id: str,
+    draft: Draft,
+    now: datetime,
+    *,
+    request_id: str | None = None,
+) -> Logged:
     """The log form (or "Log it") submitted: record it, and close the item it answers."""
     author = ensure_member(session, team_id, author_user_id, now)
     draft.topics = [t for t in draft.topics if t]
-    logged = record(session, team_id, author, draft, now)
+    logged = record(session, team_id, author, draft, now, request_id=request_id)
     if logged.saved and draft.closes and draft.closes.startswith(f"{followups.FOLLOW_UP}:"):
         number = draft.closes.partition(":")[2]
         if number.isdigit():
@@ -167,8 +185,10 @@ def record(
     now: datetime,
     *,
     known: dict[str, Member] | None = None,
+    request_id: str | None = None,
 ) -> Logged:
-    """Check a draft and save it: the interaction, its people, its follow-up, their cadences."""
+    """Check a draft and save it: the interaction, its people, its follow-up, their cadences.
+    A request (Slack's trigger id) records once: sent again, it answers as it did the first time."""
     local = LocalNow.of(now, author.tz)
     logged = Logged(author=author, today=local.today, topics=draft.topics, give_take=draft.give_take)
     ids = [uid for uid in dict.fromkeys(draft.user_ids) if uid != author.user_id]
@@ -213,20 +233,32 @@ def record(
             logged.refused = Refusal(problem, field=Field.FOLLOW_UP)
             return logged
 
+    values = {
+        "team_id": team_id,
+        "author_id": author.id,
+        "occurred_at": occurred_at,
+        "created_at": now,
+        "note": note,
+        "topics": " ".join(draft.topics),
+        "give_take": draft.give_take,
+        "link": draft.link,
+    }
+    logged.note, logged.occurred_at = note, occurred_at
+    if draft.follow_up_on is not None:
+        about = found.get(draft.follow_up_about or "")
+        logged.follow_up_on = draft.follow_up_on
+        logged.follow_up_about = about if about in logged.participants else logged.participants[0]
     connection = session.connection()
-    interaction_id = connection.execute(
-        _INSERT_INTERACTION,
-        {
-            "team_id": team_id,
-            "author_id": author.id,
-            "occurred_at": occurred_at,
-            "created_at": now,
-            "note": note,
-            "topics": " ".join(draft.topics),
-            "give_take": draft.give_take,
-            "link": draft.link,
-        },
-    ).scalar_one()
+    if request_id is None:
+        interaction_id = connection.execute(_INSERT_INTERACTION, values).scalar_one()
+    else:
+        key = request_key("log", team_id, author.user_id, request_id)
+        interaction_id = insert_ignore_returning(
+            session, Interaction, {**values, "request_key": key}, ["request_key"], "id"
+        )
+        if interaction_id is None:  # the same request again: it was recorded the first time
+            logged.interaction_id = session.scalar(_BY_REQUEST, {"key": key})
+            return logged
     member_ids = [m.id for m in logged.participants]
     connection.execute(
         _INSERT_PARTICIPANTS,
@@ -241,19 +273,13 @@ def record(
             for mid in member_ids
         ],
     )
-    if draft.follow_up_on is not None:
-        about = found.get(draft.follow_up_about or "")
-        if about not in logged.participants:
-            about = logged.participants[0]
-        assert about is not None
+    if logged.follow_up_on is not None and logged.follow_up_about is not None:
+        about_id = logged.follow_up_about.id
         followups.create(
-            session, team_id, author.id, about.id, draft.follow_up_on, now, interaction_id=interaction_id
+            session, team_id, author.id, about_id, logged.follow_up_on, now, interaction_id=interaction_id
         )
-        logged.follow_up_on, logged.follow_up_about = draft.follow_up_on, about
     cadences.touch_many(session, team_id, author.id, member_ids, occurred_at)
     logged.interaction_id = interaction_id
-    logged.note = note
-    logged.occurred_at = occurred_at
     return logged
 
 

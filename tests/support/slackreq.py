@@ -54,10 +54,16 @@ VERIFICATION_TOKEN = "verification-token"  # legacy field Slack still sends; app
 UNROUTED_RESPONSE_URL = "http://127.0.0.1:9/response/unset"
 
 _action_ts = itertools.count(1_700_000_000_000_000, 1000)
+_trigger_ids = itertools.count(1_000_001)
 
 
 def _team_domain(team_id: str) -> str:
     return f"team-{team_id.lower()}"
+
+
+def new_trigger_id() -> str:
+    """A trigger id as Slack makes them: a new one for every command, click and submission."""
+    return f"{next(_trigger_ids)}.1234567890.{next(_trigger_ids):032x}"
 
 
 def _next_action_ts() -> str:
@@ -100,7 +106,7 @@ def slash_command(
     user_id: str = "U1",
     team_id: str = "T0001",
     channel_id: str = "C1",
-    trigger_id: str = "trig.1",
+    trigger_id: str | None = None,
     user_name: str | None = None,
     channel_name: str | None = None,
     api_app_id: str = API_APP_ID,
@@ -121,7 +127,7 @@ def slash_command(
         ("api_app_id", api_app_id),
         ("is_enterprise_install", "false"),
         ("response_url", response_url),
-        ("trigger_id", trigger_id),
+        ("trigger_id", trigger_id or new_trigger_id()),
     ]
     return urlencode(fields).encode(), FORM
 
@@ -253,7 +259,7 @@ def block_actions(
     view: dict[str, Any] | None = None,
     container: dict[str, Any] | None = None,
     response_url: str | None = None,
-    trigger_id: str = "trig.1",
+    trigger_id: str | None = None,
     block_id: str | None = None,
     action_type: str | None = None,
     is_ephemeral: bool = False,
@@ -303,7 +309,7 @@ def block_actions(
         "user": _user(user_id, team_id),
         "api_app_id": api_app_id,
         "token": VERIFICATION_TOKEN,
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or new_trigger_id(),
         "team": _team(team_id),
         "enterprise": None,
         "is_enterprise_install": False,
@@ -345,7 +351,7 @@ def view_submission(
     private_metadata: str | None = None,
     view_id: str | None = None,
     view: dict[str, Any] | None = None,
-    trigger_id: str = "trig.1",
+    trigger_id: str | None = None,
     response_urls: list[dict[str, Any]] | None = None,
     api_app_id: str = API_APP_ID,
 ) -> dict[str, Any]:
@@ -387,7 +393,7 @@ def view_submission(
         "user": _user(user_id, team_id),
         "api_app_id": api_app_id,
         "token": VERIFICATION_TOKEN,
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or new_trigger_id(),
         "view": full_view,
         "response_urls": response_urls or [],
         "is_enterprise_install": False,
@@ -420,7 +426,7 @@ def message_shortcut(
     *,
     team_id: str = "T0001",
     response_url: str = "https://hooks.slack.com/app/T/1/x",
-    trigger_id: str = "trig.1",
+    trigger_id: str | None = None,
 ) -> dict[str, Any]:
     """A message shortcut (``message_action``) payload on ``message``."""
     return {
@@ -433,7 +439,7 @@ def message_shortcut(
         "is_enterprise_install": False,
         "enterprise": None,
         "callback_id": callback_id,
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or new_trigger_id(),
         "response_url": response_url,
         "message_ts": message.get("ts", ""),
         "message": _slack_message(message),
@@ -441,7 +447,7 @@ def message_shortcut(
 
 
 def global_shortcut(
-    user_id: str, callback_id: str, *, team_id: str = "T0001", trigger_id: str = "trig.1"
+    user_id: str, callback_id: str, *, team_id: str = "T0001", trigger_id: str | None = None
 ) -> dict[str, Any]:
     """A global shortcut (``shortcut``) payload."""
     return {
@@ -453,7 +459,7 @@ def global_shortcut(
         "is_enterprise_install": False,
         "enterprise": None,
         "callback_id": callback_id,
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or new_trigger_id(),
     }
 
 

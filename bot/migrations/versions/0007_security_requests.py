@@ -1,4 +1,4 @@
-"""security: request keys so a replayed request stores nothing twice
+"""security: a request key on each interaction, so a replayed /log or form stores nothing twice
 
 Revision ID: 0007
 Revises: 0006
@@ -7,6 +7,9 @@ Create Date: 2026-12-02
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
@@ -14,8 +17,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("interaction") as batch:
+        batch.add_column(sa.Column("request_key", sa.String(length=255), nullable=True))
+        batch.create_unique_constraint(op.f("uq_interaction_request_key"), ["request_key"])
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("interaction") as batch:
+        batch.drop_constraint(op.f("uq_interaction_request_key"), type_="unique")
+        batch.drop_column("request_key")

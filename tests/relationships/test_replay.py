@@ -1,0 +1,80 @@
+"""A signed request that arrives twice (replayed within Slack's five minutes, or sent twice by a
+flaky network) records once, on SQLite and PostgreSQL, even when both copies race."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.core import Core
+from bot.models.relationships import FollowUp, Interaction, InteractionParticipant
+from bot.platform.db import Database
+from bot.relationships.ids import Field, View
+from tests.support import slackreq
+from tests.support.clock import FakeClock
+from tests.support.factories import add_members, slack_user
+from tests.support.fakeslack import FakeSlack
+from tests.support.fixtures import SIGNING_SECRET, Served, make_settings, serve
+from tests.support.slackreq import FORM, UNROUTED_RESPONSE_URL, SlackClient
+
+TEAM, ME = "T0001", "UAUTHOR"
+
+
+@pytest.fixture
+def served(slack: FakeSlack, any_db: Database, clock: FakeClock) -> Iterator[Served]:
+    core = Core(settings=make_settings(slack, any_db), db=any_db, clock=clock)
+    add_members(any_db, TEAM, slack_user(ME), slack_user("UBOB", real_name="Bob Ray"))
+    with serve(core) as url:
+        yield Served(core=core, slack=slack, http=SlackClient(url, SIGNING_SECRET), url=url)
+
+
+def counts(db: Database) -> tuple[int, int, int]:
+    with db.read() as s:
+        return tuple(  # type: ignore[return-value]
+            s.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Interaction, InteractionParticipant, FollowUp)
+        )
+
+
+def test_the_same_log_command_twice_is_logged_once(served: Served) -> None:
+    body, content_type = slackreq.slash_command(
+        "/log",
+        "<@UBOB> coffee about the migration, follow up in 2 weeks",
+        user_id=ME,
+        response_url=UNROUTED_RESPONSE_URL,
+    )
+    first, again = served.http.post(body, content_type), served.http.post(body, content_type)
+    assert first.json()["text"] == again.json()["text"] == "Logged privately with Bob Ray"
+    assert "follow up" in again.text.lower()  # the answer is the first one's, follow-up included
+    assert counts(served.core.db) == (1, 1, 1)
+
+
+def test_copies_racing_each_other_log_once(served: Served) -> None:
+    body, content_type = slackreq.slash_command(
+        "/log", "<@UBOB> pairing, follow up tomorrow", user_id=ME, response_url=UNROUTED_RESPONSE_URL
+    )
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: served.http.post(body, content_type), range(6)))
+    assert {a.status for a in answers} == {200}
+    assert {a.json()["text"] for a in answers} == {"Logged privately with Bob Ray"}
+    assert counts(served.core.db) == (1, 1, 1)
+
+
+def test_the_same_form_submitted_twice_is_logged_once(served: Served) -> None:
+    values = {
+        Field.PEOPLE: {Field.PEOPLE: slackreq.multi_users_value(["UBOB"])},
+        Field.NOTE: {Field.NOTE: slackreq.text_value("lunch with Bob")},
+    }
+    body, _ = slackreq.interaction(slackreq.view_submission(ME, View.LOG, values))
+    assert [served.http.post(body, FORM).status for _ in range(2)] == [200, 200]
+    assert counts(served.core.db)[:2] == (1, 1)
+
+
+def test_two_requests_saying_the_same_thing_are_two_logs(served: Served) -> None:
+    """Not a replay: the person logged the same words twice (two trigger ids)."""
+    for _ in range(2):
+        assert served.http.command("/log", "<@UBOB> standup", user_id=ME).json()["text"].startswith("Logged")
+    assert counts(served.core.db)[:2] == (2, 2)
