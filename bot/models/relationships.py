@@ -29,6 +29,9 @@ GAVE = 1  # the author helped
 GOT = -1  # the author was helped
 
 
+TOPICS_LENGTH = 500  # characters of an interaction's topics, spaces included
+
+
 class Interaction(Base):
     """Something that happened between the author and colleagues, in the author's own words."""
 
@@ -41,7 +44,7 @@ class Interaction(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")  # private to the author
-    topics: Mapped[str] = mapped_column(String(500), default="")  # space-separated, private too
+    topics: Mapped[str] = mapped_column(String(TOPICS_LENGTH), default="")  # space-separated, private too
     give_take: Mapped[int | None] = mapped_column(SmallInteger)  # GAVE, GOT or None
     link: Mapped[str | None] = mapped_column(String(500))  # permalink of the message it came from
     # The request that logged it (`storage.request_key`): the same request again stores nothing.

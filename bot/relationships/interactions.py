@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.directory.members import ensure_member, find_member, find_members, sort_mentioned
 from bot.models import Member
-from bot.models.relationships import FollowUp, Interaction, InteractionParticipant
+from bot.models.relationships import TOPICS_LENGTH, FollowUp, Interaction, InteractionParticipant
 from bot.platform.clock import local_zone
 from bot.platform.mrkdwn import escape, mention, mentions
 from bot.platform.refusals import Refusal
@@ -223,6 +223,14 @@ def record(
     if len(draft.topics) > TOPICS_LIMIT:
         logged.refused = Refusal(f"Up to {TOPICS_LIMIT} topics, please.", field=Field.TOPICS)
         return logged
+    topics = " ".join(draft.topics)
+    if len(topics) > TOPICS_LENGTH:
+        logged.refused = Refusal(
+            f"Those topics take {len(topics):,} characters and {TOPICS_LENGTH} fit: "
+            "use fewer or shorter ones. Nothing was recorded.",
+            field=Field.TOPICS,
+        )
+        return logged
     occurred_at = _occurred_at(draft.occurred_on, now, author.tz, local.today)
     if occurred_at is None:
         logged.refused = Refusal("That day hasn't happened yet.", field=Field.WHEN)
@@ -239,7 +247,7 @@ def record(
         "occurred_at": occurred_at,
         "created_at": now,
         "note": note,
-        "topics": " ".join(draft.topics),
+        "topics": topics,
         "give_take": draft.give_take,
         "link": draft.link,
     }

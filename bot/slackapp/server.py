@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from urllib.parse import parse_qsl
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.socket_mode.internals import build_headers, send_response
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request.internals import build_context
@@ -23,6 +25,8 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from waitress.server import create_server
+
+from bot.platform.inputs import cleaned
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -110,7 +114,7 @@ class _ThenRelease:
 
 
 class FormRequest(BoltRequest):
-    """A Bolt request whose form body is read by its fields.
+    """A Bolt request whose form body is read by its fields, and whose text is `printable`.
 
     Bolt takes any form body containing the word "payload" for an interactive payload, so
     `/whoknows payload api` would reach no listener (and get a 404): read such a body by its
@@ -125,6 +129,8 @@ class FormRequest(BoltRequest):
             if "payload" not in fields:
                 self.body = fields
                 self.context = build_context(BoltContext(kwargs.get("context") or {}), fields)
+        # Listeners (and the copies lazy ones get) read only text both databases can store.
+        self.body = cleaned(self.body)
 
     def to_copyable(self) -> BoltRequest:
         copy = super().to_copyable()
@@ -221,13 +227,19 @@ class _SocketModeHandler(SocketModeHandler):
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         after = _after_answer(self.app)
         if after is None:
-            super().handle(client, req)
+            self._answer(client, req)
             return
         with after.holding() as release:
             try:
-                super().handle(client, req)  # answers Slack before it returns
+                self._answer(client, req)  # answers Slack before it returns
             finally:
                 release()
+
+    def _answer(self, client: SocketModeClient, req: SocketModeRequest) -> None:
+        """Bolt's `handle`, reading the payload as a `FormRequest` as HTTP does."""
+        start = time.time()
+        request = FormRequest(mode="socket_mode", body=req.payload, headers=build_headers(req))
+        send_response(client, req, self.app.dispatch(request), start)
 
 
 def socket_mode(app: App, app_token: str | None) -> SocketModeHandler:

@@ -33,17 +33,27 @@ TEAM = "T0001"
 ME = "UAUTHOR"
 
 
-@pytest.fixture
-def team(rapport: Served) -> Served:
+def with_people(served: Served) -> Served:
     add_members(
-        rapport.core.db,
+        served.core.db,
         TEAM,
         slack_user(ME, tz="America/New_York"),
         slack_user("UALICE", real_name="Alice Ng", title="Staff Engineer"),
         slack_user("UBOB", real_name="Bob Ray", title="Product Manager"),
         slack_user("UGONE", real_name="Gone Person", deleted=True),
     )
-    return rapport
+    return served
+
+
+@pytest.fixture
+def team(rapport: Served) -> Served:
+    return with_people(rapport)
+
+
+@pytest.fixture
+def team_any(rapport_any: Served) -> Served:
+    """`team` on SQLite and on PostgreSQL (for the hostile-input properties)."""
+    return with_people(rapport_any)
 
 
 def dumps(value: Any) -> str:
@@ -390,6 +400,8 @@ def test_a_note_and_its_topics_reach_no_one_but_the_author(
                     "<#C1|ops>",
                     "<https://x.example|link>",
                     "x" * 1500,
+                    " ".join(f"#t{i:02d}{'x' * 37}" for i in range(20)),  # over the column's 500
+                    "nul\x00byte",
                 ]
             ),
             st.text(max_size=30),
@@ -397,8 +409,8 @@ def test_a_note_and_its_topics_reach_no_one_but_the_author(
         max_size=8,
     )
 )
-def test_any_log_text_gets_an_answer_never_a_500(team: Served, words: list[str]) -> None:
-    response = team.http.command("/log", " ".join(words), user_id=ME)
+def test_any_log_text_gets_an_answer_never_a_500(team_any: Served, words: list[str]) -> None:
+    response = team_any.http.command("/log", " ".join(words), user_id=ME)
     assert response.status == 200
     if response.body:  # an empty text opens the form instead
         body = response.json()
@@ -484,7 +496,7 @@ def test_undo_from_the_logged_form(team: Served) -> None:
     metadata=st.sampled_from(["", "{}", "not json", '{"closes": "f:999", "link": 5}', "[]"]),
 )
 def test_any_form_submission_gets_an_answer_never_a_500(
-    team: Served, people: list[str], note: str | None, topics: str | None, when: str | None, metadata: str
+    team_any: Served, people: list[str], note: str | None, topics: str | None, when: str | None, metadata: str
 ) -> None:
     state = {
         "people": {"people": slackreq.multi_users_value(people)},
@@ -493,7 +505,9 @@ def test_any_form_submission_gets_an_answer_never_a_500(
         "when": {"when": slackreq.date_value(when)},
         "follow_up": {"follow_up": slackreq.date_value(when)},
     }
-    response = team.http.interact(slackreq.view_submission(ME, View.LOG, state, private_metadata=metadata))
+    response = team_any.http.interact(
+        slackreq.view_submission(ME, View.LOG, state, private_metadata=metadata)
+    )
     assert response.status == 200
     body = response.json()
     assert body["response_action"] in ("errors", "update")

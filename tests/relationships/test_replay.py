@@ -3,32 +3,26 @@ flaky network) records once, on SQLite and PostgreSQL, even when both copies rac
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.core import Core
 from bot.models.relationships import FollowUp, Interaction, InteractionParticipant
 from bot.platform.db import Database
 from bot.relationships.ids import Field, View
 from tests.support import slackreq
-from tests.support.clock import FakeClock
 from tests.support.factories import add_members, slack_user
-from tests.support.fakeslack import FakeSlack
-from tests.support.fixtures import SIGNING_SECRET, Served, make_settings, serve
-from tests.support.slackreq import FORM, UNROUTED_RESPONSE_URL, SlackClient
+from tests.support.fixtures import Served
+from tests.support.slackreq import FORM, UNROUTED_RESPONSE_URL
 
 TEAM, ME = "T0001", "UAUTHOR"
 
 
 @pytest.fixture
-def served(slack: FakeSlack, any_db: Database, clock: FakeClock) -> Iterator[Served]:
-    core = Core(settings=make_settings(slack, any_db), db=any_db, clock=clock)
-    add_members(any_db, TEAM, slack_user(ME), slack_user("UBOB", real_name="Bob Ray"))
-    with serve(core) as url:
-        yield Served(core=core, slack=slack, http=SlackClient(url, SIGNING_SECRET), url=url)
+def served(rapport_any: Served) -> Served:
+    add_members(rapport_any.core.db, TEAM, slack_user(ME), slack_user("UBOB", real_name="Bob Ray"))
+    return rapport_any
 
 
 def counts(db: Database) -> tuple[int, int, int]:

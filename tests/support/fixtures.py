@@ -122,3 +122,11 @@ def rapport(core: Core, slack: FakeSlack) -> Iterator[Served]:
     """The real app over real HTTP, talking to the fake Slack."""
     with serve(core) as url:
         yield Served(core=core, slack=slack, http=SlackClient(url, SIGNING_SECRET), url=url)
+
+
+@pytest.fixture
+def rapport_any(slack: FakeSlack, any_db: Database, clock: FakeClock) -> Iterator[Served]:
+    """`rapport`, once on SQLite and once on PostgreSQL."""
+    core = Core(settings=make_settings(slack, any_db), db=any_db, clock=clock)
+    with serve(core) as url:
+        yield Served(core=core, slack=slack, http=SlackClient(url, SIGNING_SECRET), url=url)
