@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from bot.celebrations import daily
+from bot.celebrations import consent, daily
 from bot.celebrations.settings import CONSENT_SECTION
 from bot.delivery.sender import OutboxKinds
 from bot.directory.members import MembersStored
@@ -54,6 +54,7 @@ NUDGE_KINDS: tuple[Kind, ...] = (
     occasions.ANNIVERSARIES,
     occasions.PROMOTIONS,
     endorsements.ENDORSEMENTS,
+    endorsements.HELD_ENDORSEMENTS,
     kudos.KUDOS_RECEIVED,
 )
 
@@ -66,13 +67,13 @@ NUDGE_SOURCES: tuple[Source | Builder, ...] = (
     occasions.anniversaries,
     occasions.PROMOTIONS_SOURCE,
     endorsements.ENDORSEMENTS_SOURCE,
+    endorsements.held,  # (after the source above: it plans from that source's claim)
     kudos.received,
 )
 
 # Who is in someone's circle: whose birthdays and promotions they hear of.
 CIRCLE: tuple[CirclePart, ...] = (
     circle.logged_with,
-    circle.logged_with_me,
     circle.endorsed,
     circle.keep_in_touch,
     kudos.gave_kudos_to,
@@ -120,7 +121,12 @@ def build_registry(
         settings=SETTINGS,
         nudge_kinds=kinds,
         planner=Planner(nudge_sources, circle_parts),
-        outbox={digest.DIGEST: digest.outbox_kind(kinds), daily.KIND: daily.OUTBOX, posts.KIND: posts.OUTBOX},
+        outbox={
+            digest.DIGEST: digest.outbox_kind(kinds),
+            daily.KIND: daily.OUTBOX,
+            posts.KIND: posts.OUTBOX,
+            consent.KIND: consent.OUTBOX,  # the DM asking before a first public celebration
+        },
         celebration_posts=CELEBRATION_POSTS,
         seeders=SEEDERS,
     )

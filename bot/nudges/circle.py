@@ -6,7 +6,10 @@ asks only about the few people it has news of. Parts are plain SQL over indexed 
 planning stays a constant number of statements however big the team.
 
 Only *who* is in a circle comes from here, never why: the relationship log stays private, and
-a nudge never says which part put someone in the recipient's circle. The parts come from the
+a nudge never says which part put someone in the recipient's circle. Every tie counts for the
+person who made it (I logged, endorsed, thanked or keep in touch with them), never for the
+other: were Bob told of Ann's birthday because Ann logged a talk with him, he would learn that
+she did. The parts come from the
 composition root (`bot.bootstrap`): the four here, and kudos' (`sources.kudos.gave_kudos_to`).
 """
 
@@ -17,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import false, literal, select, union
 
-from bot.models.expertise import Endorsement
+from bot.models.expertise import SHOWN, Endorsement
 from bot.models.relationships import Cadence, InteractionParticipant
 from bot.platform.storage import computed_first
 
@@ -33,19 +36,11 @@ def logged_with(team_id: str, subjects: Any) -> Any:
     )
 
 
-def logged_with_me(team_id: str, subjects: Any) -> Any:
-    """They logged an interaction with me: "people I logged with" runs both ways."""
-    p = InteractionParticipant
-    return select(p.member_id.label("member_id"), p.author_id.label("other_id")).where(
-        p.team_id == team_id, p.author_id.in_(subjects)
-    )
-
-
 def endorsed(team_id: str, subjects: Any) -> Any:
-    """I endorsed them."""
+    """I endorsed them (and they show it: one waiting for their OK, or hidden, does not count)."""
     e = Endorsement
     return select(e.endorser_id.label("member_id"), e.endorsee_id.label("other_id")).where(
-        e.team_id == team_id, e.endorsee_id.in_(subjects)
+        e.team_id == team_id, e.endorsee_id.in_(subjects), e.status == SHOWN
     )
 
 

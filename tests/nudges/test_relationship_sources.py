@@ -12,9 +12,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import aliased
 
 from bot.bootstrap import NUDGE_SOURCES
+from bot.celebrations import consent
 from bot.delivery.outbox import EXPIRED, SENT
 from bot.expertise import endorsements
 from bot.models import Member, TitleChange
+from bot.models.celebrations import CelebrationConsent
 from bot.models.outbox import Nudge
 from bot.models.relationships import FollowUp
 from bot.platform.db import Database
@@ -176,7 +178,7 @@ def test_a_friday_talk_is_followed_up_on_monday(any_db: Database) -> None:
     assert plan(any_db, at(date(2026, 11, 27), 20)) == [("fresh_contact", "UBOB", date(2026, 11, 30))]
 
 
-def test_my_circle_is_who_i_logged_with_endorsed_or_keep_in_touch_with(any_db: Database) -> None:
+def test_my_circle_is_who_i_logged_with_endorsed_or_keep_in_touch_with_never_who_logged_me(any_db: Database) -> None:
     birthday = {"birthday_month": 11, "birthday_day": 28}
     found = _team(
         any_db,
@@ -205,8 +207,8 @@ def test_my_circle_is_who_i_logged_with_endorsed_or_keep_in_touch_with(any_db: D
             .where(Nudge.kind == "birthday")
         ).all()
     assert sorted((r, s) for r, s in rows) == sorted(
-        [("UANN", u) for u in ("UBOB", "UCAT", "UDAN", "UEVE")]  # logged with, endorsed, in touch
-        + [("UBOB", "UANN"), ("UCAT", "UANN")]  # "I logged with" runs both ways
+        [("UANN", u) for u in ("UBOB", "UDAN", "UEVE")]  # logged with, endorsed, in touch
+        + [("UCAT", "UANN")]  # Cat logged Ann; Bob, logged by Ann, hears nothing (issue 11)
     )
 
 
@@ -223,6 +225,7 @@ def test_planning_issues_the_same_statements_for_any_number_of_members(db: Datab
             m = s.get(Member, found[u].id)
             assert m is not None
             m.birthday_month, m.birthday_day, m.start_date = 11, 28 + i % 3, date(2019, 11, 28 + i % 3)
+            m.title = "Senior Engineer"
             s.add(
                 TitleChange(
                     team_id=TEAM,
@@ -241,6 +244,14 @@ def test_planning_issues_the_same_statements_for_any_number_of_members(db: Datab
             assert author is not None
             assert contact is not None
             cadences.keep_in_touch(s, TEAM, author, contact, 7, MONDAY - timedelta(days=30))
+    with db.write() as s:  # everyone promoted agrees to have it celebrated (asked by DM)
+        consent.ask(s, TEAM, MONDAY + timedelta(minutes=1), channel_ok=False)
+        for consent_id, user_id in s.execute(
+            select(CelebrationConsent.id, Member.user_id).join(
+                Member, Member.id == CelebrationConsent.member_id
+            )
+        ).all():
+            consent.answer(s, TEAM, user_id, str(consent_id), True, MONDAY + timedelta(minutes=1))
     with db.read() as s:
         assert s.scalar(select(FollowUp.id).limit(1)) is not None
     with statements(db) as seen, db.write() as s:
