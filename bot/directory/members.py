@@ -82,10 +82,19 @@ def upsert_members(
 
     `stored` hears of every member of the batch, so that titles stored earlier are caught up too.
     """
-    members = _store(session, team_id, users, now)
+    members = _store(session, team_id, [u for u in users if belongs(u, team_id)], now)
     if members:
         stored(session, team_id, [(m.id, m.title) for m in members], now)
     return len(members)
+
+
+def belongs(user: SlackUser, team_id: str) -> bool:
+    """Whether a Slack user is a member of `team_id`: Slack Connect brings people of other
+    organisations into shared channels and their events, and they are not this directory's."""
+    home = user.get("team_id")
+    if not home or home == team_id:
+        return True
+    return team_id in ((user.get("enterprise_user") or {}).get("teams") or ())  # Grid: one org
 
 
 def _store(session: Session, team_id: str, users: Iterable[SlackUser], now: datetime) -> list[Member]:
