@@ -12,10 +12,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bot.celebrations import ids as celebrations_ids
 from bot.core import Core
+from bot.directory import ids as directory_ids
+from bot.expertise import ids as expertise_ids
+from bot.help.catalog import COMMANDS
 from bot.platform.webhooks import Hooks, post_json
+from bot.relationships import ids as relationships_ids
 from bot.relationships.ids import Action
 from tests.support import slackreq
+from tests.support.factories import add_members, slack_user
 from tests.support.fakeslack import FakeSlack
 from tests.support.fixtures import SIGNING_SECRET, Served, serve
 from tests.support.sink import Sink, sink
@@ -127,13 +133,36 @@ def done_click(target: str) -> dict[str, object]:
     )
 
 
+def every_action_id() -> list[str]:
+    ids = [celebrations_ids, directory_ids, expertise_ids, relationships_ids]
+    return sorted({str(a) for module in ids for a in getattr(module, "Action", ())})
+
+
 def test_a_signed_request_cannot_send_rapport_elsewhere(core: Core, hostile: Sink) -> None:
-    """Signed but hostile: a response_url that is not Slack's, or Slack's redirecting elsewhere."""
+    """Signed but hostile: every command and every button, their response_url not Slack's (or
+    Slack's own redirecting elsewhere), links to the sink in their text."""
+    add_members(core.db, "T0001", slack_user("UANN"), slack_user("UBOB"))
+    link = f"<{hostile.at('/link')}|docs> <{hostile.at('/redirect')}>"
+    targets = (hostile.at("/hook"), hostile.at("/redirect"), "file:///etc/passwd", "gopher://127.0.0.1/x")
     with serve(core) as url:
         http = SlackClient(url, SIGNING_SECRET)
-        for target in (hostile.at("/hook"), hostile.at("/redirect"), "file:///etc/passwd", "gopher://x"):
+        for target in targets:
+            for command in COMMANDS:
+                for text in ("", "help", f"<@UBOB> {link} follow up tomorrow", "add kubernetes", link):
+                    answer = http.command(command.name, text, user_id="UANN", response_url=target)
+                    assert answer.status == 200, (command.name, text)
+            for action in every_action_id():
+                for value in ("f:1", "c:1", "n:1", "1", "UBOB:1", "2026-12-24", "1d", ""):
+                    click = slackreq.block_actions(
+                        "UANN", action, value, channel_id="D1", is_ephemeral=True, response_url=target
+                    )
+                    assert http.interact(click).status == 200, action
             assert http.interact(done_click(target)).status == 200
-            assert http.command("/kudos", "", response_url=target).status == 200
+            message = {"ts": "1.2", "text": link}
+            shortcut = slackreq.message_shortcut(
+                "UANN", "rapport_log_message", message, "C1", response_url=target
+            )
+            assert http.interact(shortcut).status == 200
     assert hostile.seen == []
 
 
