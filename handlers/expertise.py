@@ -1,19 +1,22 @@
-"""`/whoknows`, `/skills`, `/endorse`, and "Show more" under a `/whoknows` answer.
+"""`/whoknows`, `/skills`, `/endorse`, "Show more" under a `/whoknows` answer, and Accept or
+Hide under an endorsement waiting for its endorsee (in their digest).
 
-Each is answered inside the ack, from indexed queries and the cached vocabulary.
+Each command is answered inside the ack, from indexed queries and the cached vocabulary; a
+click acks at once and answers through its response URL in a lazy listener.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
 from bot.core import Core
 from bot.expertise import commands, endorsements, ranking, render, skills
-from bot.expertise.ids import Action
+from bot.expertise.ids import HELD_BLOCK, Action, endorsement_of
 from bot.help.render import refused
-from handlers.acks import ack_now
+from handlers.acks import ack_now, clicked
 
 
 def register(app: App, core: Core) -> None:
@@ -64,15 +67,14 @@ def register(app: App, core: Core) -> None:
                         session, team_id, user_id, request.text, now, evidence=wired.evidence, name=name
                     )
                 else:
-                    changed = skills.remove(
-                        session, team_id, user_id, request.text, now, evidence=wired.evidence
-                    )
+                    change = skills.remove if request.action == "remove" else skills.accept
+                    changed = change(session, team_id, user_id, request.text, now, evidence=wired.evidence)
             ack(**render.skills_changed(request.action, changed))
         else:
             whose = request.user_id or user_id
             with core.db.read() as session:
-                reply = render.profile(skills.profile(session, team_id, whose), whose, mine=whose == user_id)
-            ack(**reply)
+                found = skills.profile(session, team_id, whose, viewer=user_id)
+            ack(**render.profile(found, whose, mine=whose == user_id))
 
     @app.command("/endorse")
     def endorse(ack: Ack, command: dict[str, Any]) -> None:
@@ -92,3 +94,25 @@ def register(app: App, core: Core) -> None:
                 name=command.get("user_name") or "",
             )
         ack(**render.endorsed(result))
+
+    def decide(accept: bool) -> Callable[[dict[str, Any], Respond], None]:
+        def after(body: dict[str, Any], respond: Respond) -> None:
+            action = clicked(body)
+            endorsement_id = endorsement_of(str(action.get("value") or ""))
+            with core.db.write() as session:
+                outcome = endorsements.decide(
+                    session,
+                    body["team"]["id"],
+                    body["user"]["id"],
+                    endorsement_id or 0,
+                    accept,
+                    core.clock(),
+                    evidence=wired.evidence,
+                )
+            block_id = str(action.get("block_id") or f"{HELD_BLOCK}{endorsement_id}")
+            respond(**render.decided(outcome, body.get("message"), block_id))
+
+        return after
+
+    app.action(Action.ACCEPT)(ack=ack_now, lazy=[decide(True)])
+    app.action(Action.HIDE)(ack=ack_now, lazy=[decide(False)])

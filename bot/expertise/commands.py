@@ -11,23 +11,25 @@ from bot.platform.refusals import Refusal
 MAX_TOPIC = 200  # characters of a /whoknows topic worth reading
 
 ADD = frozenset({"add", "+", "declare", "set", "new"})
-REMOVE = frozenset({"remove", "rm", "delete", "del", "drop", "-", "unset"})
+# Taking a skill off one's profile: the declaration, and every endorsement of it (`skills.remove`).
+REMOVE = frozenset({"remove", "rm", "delete", "del", "drop", "-", "unset", "hide"})
+ACCEPT = frozenset({"accept", "approve"})  # endorsements waiting for one's OK
 HELP = frozenset({"help", "?", "usage"})
 _LEADING = frozenset({"for", "on", "in", "with", "at", "as"})
 
 
 @dataclass(frozen=True)
 class SkillsRequest:
-    """`/skills`: show mine (`mine`), show theirs (`theirs`), `add`, `remove`, or `help`."""
+    """`/skills`: show mine (`mine`), show theirs (`theirs`), `add`, `remove`, `accept`, or `help`."""
 
     action: str
-    text: str = ""  # the skills, for add and remove
+    text: str = ""  # the skills, for add, remove and accept
     user_id: str = ""  # whose skills, for theirs
     refused: Refusal | None = None  # what was not understood (then the action is help)
 
     @property
     def writes(self) -> bool:
-        return self.action in ("add", "remove")
+        return self.action in ("add", "remove", "accept")
 
 
 def parse_skills(text: str) -> SkillsRequest:
@@ -36,8 +38,8 @@ def parse_skills(text: str) -> SkillsRequest:
         return SkillsRequest("mine")
     verb, rest = [*clean.split(None, 1), ""][:2]
     verb = verb.lower()
-    if verb in ADD or verb in REMOVE:
-        action = "add" if verb in ADD else "remove"
+    if verb in ADD or verb in REMOVE or verb in ACCEPT:
+        action = "add" if verb in ADD else "remove" if verb in REMOVE else "accept"
         skills = strip_mentions(rest)
         if not normalise(skills):
             return SkillsRequest("help", refused=Refusal(f"Say which skills to {action}.", usage=True))

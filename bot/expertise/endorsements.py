@@ -1,7 +1,17 @@
-"""Colleagues vouching for each other's skills.
+"""Colleagues vouching for each other's skills, and the endorsee's say over what shows.
 
-The endorsed person hears of it in their next daily digest (`bot.nudges.sources.endorsements`), which
-claims each endorsement once through its `notified_at`.
+An endorsement of a well-known skill (the curated table) or of one on the endorsee's profile
+(declared, or endorsed with their OK) counts at once, unless the endorsee took that skill off
+their profile (`skills.remove`). Any other is *held*: stored, seen by the endorsee alone (their
+`/skills` and their next digest, with Accept and Hide) until they accept it; its author hears
+only that it waits for the endorsee. The endorsee may hide any endorsement of themselves (Hide,
+`/skills remove`): it then counts nowhere, and its author cannot add it again. Only shown
+endorsements count anywhere (`bot.models.expertise.SHOWN`); every change of status refreshes
+the evidence, which bumps the evidence version that every process's cached `/whoknows`
+standings are checked against.
+
+The endorsed person hears of it in their next daily digest (`bot.nudges.sources.endorsements`),
+which claims each endorsement once through its `notified_at`.
 """
 
 from __future__ import annotations
@@ -9,20 +19,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.directory.members import resolve
 from bot.expertise.evidence import Sources, refresh, score_at
-from bot.expertise.names import parse_skills
-from bot.expertise.skills import MAX_PER_COMMAND, member_for
+from bot.expertise.names import catalog, parse_skills
+from bot.expertise.skills import MAX_PER_COMMAND, member_for, wanted
 from bot.expertise.vocabulary import ensure_skills, vocabulary
-from bot.models.expertise import Endorsement
+from bot.models import Member
+from bot.models.expertise import DECLARED, HELD, HIDDEN, SHOWN, DeclinedSkill, Endorsement, MemberSkill, Skill
+from bot.platform.refusals import Refusal
 from bot.platform.storage import insert_many_ignore
 from bot.relationships import cadences
 
 MAX_PEOPLE = 10
+
+Labels = dict[str, list[str]]  # Slack id → skill labels
 
 
 @dataclass
@@ -30,8 +45,11 @@ class Endorsed:
     """What `/endorse` did, person by person (Slack ids) and skill by skill (labels)."""
 
     skills: list[str] = field(default_factory=list)  # what was understood, canonical labels
-    stored: dict[str, list[str]] = field(default_factory=dict)  # new endorsements
-    already: dict[str, list[str]] = field(default_factory=dict)  # endorsed before
+    stored: Labels = field(default_factory=dict)  # new endorsements, counting at once
+    held: Labels = field(default_factory=dict)  # new endorsements, waiting for the endorsee
+    already: Labels = field(default_factory=dict)  # endorsed before, and shown
+    waiting: Labels = field(default_factory=dict)  # endorsed before, still waiting for the endorsee
+    declined: Labels = field(default_factory=dict)  # endorsed before; the endorsee chose not to show it
     refused: list[tuple[str, str]] = field(default_factory=list)  # (Slack id, why not)
     rejected: list[str] = field(default_factory=list)  # pieces that are not skill names
 
@@ -47,7 +65,10 @@ def endorse(
     evidence: Sources,
     name: str = "",
 ) -> Endorsed:
-    """Store one endorsement per endorser, person and skill; refuse oneself, bots and the departed."""
+    """Store one endorsement per endorser, person and skill; refuse oneself, bots and the departed.
+
+    Well-known skills and skills on the endorsee's profile (declared, or endorsed with their OK)
+    count at once; others are held for the endorsee, and so are skills they took off."""
     vocab = vocabulary(session, team_id)
     parsed = parse_skills(text, vocab, limit=MAX_PER_COMMAND)
     result = Endorsed(skills=[n.label for n in parsed.named], rejected=parsed.rejected)
@@ -63,36 +84,141 @@ def endorse(
             targets.append(member)
     if not targets or not parsed.named:
         return result
-    ids = ensure_skills(session, team_id, ((n.key, n.label) for n in parsed.named), now)
+    known = catalog().skills
+    ids = ensure_skills(session, team_id, ((n.key, n.label) for n in parsed.named if n.key in known), now)
+    # Named only here, a skill stays out of the vocabulary until the endorsee accepts it.
+    unknown = ((n.key, n.label) for n in parsed.named if n.key not in known)
+    ids.update(ensure_skills(session, team_id, unknown, now, listed=False))
+    target_ids, skill_ids = [m.id for m in targets], sorted(set(ids.values()))
     earlier = session.execute(
-        select(Endorsement.endorsee_id, Endorsement.skill_id).where(
+        select(Endorsement.endorsee_id, Endorsement.skill_id, Endorsement.status).where(
+            Endorsement.team_id == team_id,
             Endorsement.endorser_id == endorser.id,
-            Endorsement.endorsee_id.in_([m.id for m in targets]),
-            Endorsement.skill_id.in_(list(ids.values())),
+            Endorsement.endorsee_id.in_(target_ids),
+            Endorsement.skill_id.in_(skill_ids),
         )
     )
-    before = {(endorsee_id, skill_id) for endorsee_id, skill_id in earlier}
-    rows = [
-        {
-            "team_id": team_id,
-            "endorser_id": endorser.id,
-            "endorsee_id": member.id,
-            "skill_id": ids[n.key],
-            "created_at": now,
-            "score": score_at(1.0, now),
-        }
-        for member in targets
-        for n in parsed.named
-    ]
-    insert_many_ignore(session, Endorsement, rows, ["endorser_id", "endorsee_id", "skill_id"])
-    refresh(
-        session, team_id, [(m.id, skill_id) for m in targets for skill_id in ids.values()], sources=evidence
-    )
+    before = {(endorsee_id, skill_id): status for endorsee_id, skill_id, status in earlier}
+    # On the endorsee's profile already: declared, or endorsed with their OK.
+    profiled = _pairs(session, MemberSkill, team_id, target_ids, skill_ids, MemberSkill.source == DECLARED)
+    profiled |= _shown(session, team_id, target_ids, skill_ids)
+    declined = _pairs(session, DeclinedSkill, team_id, target_ids, skill_ids)
+    rows = []
     for member in targets:
         for n in parsed.named:
-            seen = (member.id, ids[n.key]) in before
-            (result.already if seen else result.stored).setdefault(member.user_id, []).append(n.label)
+            pair = (member.id, ids[n.key])
+            status = before.get(pair)
+            if status is None:
+                counts = pair in profiled or (n.key in known and pair not in declined)
+                status = SHOWN if counts else HELD
+                rows.append(_row(team_id, endorser.id, member.id, ids[n.key], status, now))
+                heard = result.stored if status == SHOWN else result.held
+            else:
+                heard = {SHOWN: result.already, HELD: result.waiting}.get(status, result.declined)
+            heard.setdefault(member.user_id, []).append(n.label)
+    insert_many_ignore(session, Endorsement, rows, ["endorser_id", "endorsee_id", "skill_id"])
+    counting = [(r["endorsee_id"], r["skill_id"]) for r in rows if r["status"] == SHOWN]
+    refresh(session, team_id, counting, sources=evidence)
     # Vouching for someone is being in touch with them: keep-in-touch cadences start over.
-    contacted = [m.id for m in targets if m.user_id in result.stored]
+    contacted = [m.id for m in targets if m.user_id in result.stored or m.user_id in result.held]
     cadences.touch_many(session, team_id, endorser.id, contacted, now)
     return result
+
+
+def _row(
+    team_id: str, endorser_id: int, endorsee_id: int, skill_id: int, status: str, now: datetime
+) -> dict[str, Any]:
+    return {
+        "team_id": team_id,
+        "endorser_id": endorser_id,
+        "endorsee_id": endorsee_id,
+        "skill_id": skill_id,
+        "created_at": now,
+        "score": score_at(1.0, now),
+        "status": status,
+    }
+
+
+def _pairs(
+    session: Session,
+    model: type[MemberSkill] | type[DeclinedSkill],
+    team_id: str,
+    members: list[int],
+    skills: list[int],
+    *where: ColumnElement[bool],
+) -> set[tuple[int, int]]:
+    """(member id, skill id) pairs of `model`'s rows among these members and skills."""
+    rows = session.execute(
+        select(model.member_id, model.skill_id).where(
+            model.team_id == team_id, model.member_id.in_(members), model.skill_id.in_(skills), *where
+        )
+    )
+    return {(member_id, skill_id) for member_id, skill_id in rows}
+
+
+def _shown(session: Session, team_id: str, members: list[int], skills: list[int]) -> set[tuple[int, int]]:
+    """(endorsee id, skill id) pairs with a shown endorsement among these members and skills."""
+    rows = session.execute(
+        select(Endorsement.endorsee_id, Endorsement.skill_id).where(
+            Endorsement.team_id == team_id,
+            Endorsement.endorsee_id.in_(members),
+            Endorsement.skill_id.in_(skills),
+            Endorsement.status == SHOWN,
+        )
+    )
+    return {(member_id, skill_id) for member_id, skill_id in rows}
+
+
+# --------------------------------------------------------------------------------------------
+# The endorsee's say: Accept or Hide one endorsement (the digest's buttons)
+# --------------------------------------------------------------------------------------------
+
+GONE = Refusal("That endorsement isn't yours, or it is gone.")
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What Accept or Hide did to one endorsement of the person who clicked."""
+
+    endorsement_id: int
+    status: str  # SHOWN (accepted) or HIDDEN
+    label: str  # the skill
+    endorser: str  # Slack id of whoever endorsed
+
+
+def decide(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    endorsement_id: int,
+    accept: bool,
+    now: datetime,
+    *,
+    evidence: Sources,
+) -> Decided | Refusal:
+    """Accept (show) or hide one endorsement of `user_id`; only the endorsee may."""
+    endorsee, endorser = aliased(Member), aliased(Member)
+    found = session.execute(
+        select(Endorsement, Skill.label, endorser.user_id)
+        .join(endorsee, endorsee.id == Endorsement.endorsee_id)
+        .join(endorser, endorser.id == Endorsement.endorser_id)
+        .join(Skill, Skill.id == Endorsement.skill_id)
+        .where(
+            Endorsement.team_id == team_id,
+            Endorsement.id == endorsement_id,
+            endorsee.team_id == team_id,
+            endorsee.user_id == user_id,
+        )
+    ).first()
+    if found is None:
+        return GONE
+    row, label, endorser_user = found
+    status = SHOWN if accept else HIDDEN
+    if row.status != status:
+        row.status = status
+        row.notified_at = row.notified_at or now  # they have seen it
+        if accept:
+            wanted(session, team_id, row.endorsee_id, row.skill_id)
+        session.flush()
+        refresh(session, team_id, [(row.endorsee_id, row.skill_id)], sources=evidence)
+    return Decided(row.id, status, label, endorser_user)

@@ -46,8 +46,8 @@ from sqlalchemy.orm import QueryableAttribute, Session, UOWTransaction
 
 from bot.expertise.vocabulary import bump_evidence_version
 from bot.models import Member
-from bot.models.expertise import TITLE, Endorsement, MemberSkill, SkillScore
-from bot.platform.mrkdwn import mention
+from bot.models.expertise import SHOWN, TITLE, Endorsement, MemberSkill, SkillScore
+from bot.platform.mrkdwn import escape, mention
 from bot.platform.storage import in_ids
 
 Ids = Sequence[int] | None
@@ -196,12 +196,15 @@ class MemberSkillSource:
 
     def explain(self, evidence: Sequence[Evidence], words: Words) -> str:
         if self.name == TITLE:
-            return f"title “{evidence[0].note}”"
+            return f"title “{escape(evidence[0].note)}”"  # typed in Slack, shown as typed
         return f"{self.name}{_which(evidence, words)}"
 
 
 class EndorsementSource:
-    """Colleagues vouching: each distinct endorser counts, and more than a person's own word."""
+    """Colleagues vouching: each distinct endorser counts, and more than a person's own word.
+
+    Only shown endorsements: one waiting for its endorsee's OK, or hidden by them, counts for
+    nothing and is never explained (`bot.expertise.endorsements`)."""
 
     name = "endorsed"
     named = 3  # endorsers named in an explanation, latest first
@@ -219,13 +222,14 @@ class EndorsementSource:
         self._shown = select(*columns).where(
             Endorsement.team_id == bindparam("team_id"),
             shown_skills(Endorsement.skill_id),
+            Endorsement.status == SHOWN,
             in_ids(Endorsement.endorsee_id, "member_ids"),
         )
 
     def scores(self, team_id: str, member_ids: Ids, skill_ids: Ids) -> Select[int, int, float]:
         e = Endorsement
-        where = e.team_id == team_id
-        return scores_of(e.endorsee_id, e.skill_id, e.score, self.weight, member_ids, skill_ids, where)
+        where = (e.team_id == team_id, e.status == SHOWN)
+        return scores_of(e.endorsee_id, e.skill_id, e.score, self.weight, member_ids, skill_ids, *where)
 
     def shown(self) -> Select[Any]:
         return self._shown

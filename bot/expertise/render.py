@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
-from bot.expertise.endorsements import Endorsed
-from bot.expertise.ids import Action
+from bot.expertise.endorsements import Decided, Endorsed
+from bot.expertise.ids import HELD_BLOCK, Action
 from bot.expertise.ranking import Answer, Person
 from bot.expertise.skills import Changed, Profile
 from bot.help.render import usage
+from bot.models.expertise import SHOWN
 from bot.platform.blocks import Block, Payload, button, clip, context, ephemeral, mrkdwn, sections
 from bot.platform.mrkdwn import escape, mention
+from bot.platform.refusals import Refusal
+from bot.relationships.render.due import settle
 
 MAX_LISTED = 40  # skills listed in one /skills answer
 
@@ -122,15 +126,33 @@ def _rejected(names: list[str]) -> str:
     return "Not skill names I can store: " + ", ".join(_quote(n, 40) for n in names[:5]) + "."
 
 
+def _from(users: list[str], named: int = 3) -> str:
+    """The latest few of these Slack ids as mentions ("<@A>, <@B> and 2 more")."""
+    more = len(users) - named
+    return ", ".join(mention(u) for u in users[-named:]) + (f" and {more} more" if more > 0 else "")
+
+
+def _accept_command(label: str) -> str:
+    return f"`/skills accept {escape(label)}`"
+
+
 def skills_changed(action: str, changed: Changed) -> Payload:
-    """The reply to `/skills add …` or `/skills remove …`."""
+    """The reply to `/skills add …`, `/skills remove …` or `/skills accept …`."""
     if not changed.done and not changed.unchanged:
         problem = _rejected(changed.rejected) if changed.rejected else "I found no skill names there."
         return usage("/skills", problem)
+    if action == "accept":
+        return ephemeral("\n".join(_accepted(changed)))
     lines = []
     if changed.done:
         lines.append(
             ("Added to your skills: " if action == "add" else "Removed: ") + _stored_as(changed) + "."
+        )
+    if changed.endorsers:
+        labels = list(changed.endorsers)
+        lines.append(
+            f"Colleagues' endorsements for {_bold(labels)} are hidden too, and whoever gave them can't "
+            "add them again; if someone else endorses you for it, I'll ask you first."
         )
     if changed.unchanged:
         lead = "Already among your skills: " if action == "add" else "You had not declared: "
@@ -144,10 +166,26 @@ def skills_changed(action: str, changed: Changed) -> Payload:
     return ephemeral("\n".join(lines))
 
 
+def _accepted(changed: Changed) -> list[str]:
+    lines = [
+        f"Accepted: *{escape(label)}* (from {_from(users)})." for label, users in changed.endorsers.items()
+    ]
+    if changed.endorsers:
+        lines.append(
+            f"Your profile and `/whoknows` show {'it' if len(changed.endorsers) == 1 else 'them'} now."
+        )
+    if changed.unchanged:
+        lines.append(f"Nothing is waiting for you for {_bold(n.label for n in changed.unchanged)}.")
+    if changed.rejected:
+        lines.append(_rejected(changed.rejected))
+    return lines
+
+
 def profile(found: Profile | None, user_id: str, *, mine: bool) -> Payload:
     """The reply to `/skills` (mine) or `/skills @colleague` (theirs)."""
     who = mention(user_id)
-    if found is None or not found.skills:
+    waiting = found.waiting if found is not None and mine else []
+    if found is None or (not found.skills and not waiting):
         if mine:
             return ephemeral("You haven't declared any skills yet. Try `/skills add kubernetes, terraform`.")
         if found is None:
@@ -156,7 +194,7 @@ def profile(found: Profile | None, user_id: str, *, mine: bool) -> Payload:
             f"{who} has no skills listed yet. Know what they're great at? `/endorse {who} skill`."
         )
     whose = "Your" if mine else f"{who}'s"
-    lines = [f"*{whose} skills*"]
+    lines = [f"*{whose} skills*"] if found.skills else ["You haven't declared any skills yet."]
     for held in found.skills[:MAX_LISTED]:
         evidence = []
         if held.declared:
@@ -169,9 +207,23 @@ def profile(found: Profile | None, user_id: str, *, mine: bool) -> Payload:
         lines.append(f"• *{escape(held.label)}* — {' · '.join(evidence)}")
     if len(found.skills) > MAX_LISTED:
         lines.append(f"…and {len(found.skills) - MAX_LISTED} more.")
+    if waiting:
+        lines.append("*Waiting for you* (only you can see these until you accept them):")
+        lines += [
+            f"• *{escape(w.label)}* (from {_from(w.endorsers)}) — {_accept_command(w.label)}"
+            f" · `/skills remove {escape(w.label)}`"
+            for w in waiting[:MAX_LISTED]
+        ]
+        if len(waiting) > MAX_LISTED:
+            lines.append(f"…and {len(waiting) - MAX_LISTED} more.")
     if not found.member.active:
         lines.append("_No longer active in this workspace._")
-    text = f"{whose} skills: " + ", ".join(escape(h.label) for h in found.skills[:10])
+    parts = (
+        [f"{whose} skills: " + ", ".join(escape(h.label) for h in found.skills[:10])] if found.skills else []
+    )
+    if waiting:
+        parts.append("Waiting for you: " + ", ".join(escape(w.label) for w in waiting[:10]))
+    text = " · ".join(parts)
     return ephemeral(clip(text, 3000), sections(lines))
 
 
@@ -188,17 +240,32 @@ _REFUSALS = {
 
 
 def endorsed(result: Endorsed) -> Payload:
-    """The reply to `/endorse`."""
+    """The reply to `/endorse`: what counts now, what waits for the endorsee (never more about it
+    than that), and what the endorsee chose not to show (kindly, without saying how)."""
     lines = [f"You endorsed {mention(u)} for {_bold(labels)}." for u, labels in result.stored.items()]
     if result.stored:
         lines.append("They'll see it in their next daily digest.")
     lines += [
+        f"I'll show {mention(u)} your endorsement for {_bold(labels)} to accept: "
+        "it counts, and others see it, once they do."
+        for u, labels in result.held.items()
+    ]
+    lines += [
         f"You had already endorsed {mention(u)} for {_bold(labels)}." for u, labels in result.already.items()
+    ]
+    lines += [
+        f"You had already endorsed {mention(u)} for {_bold(labels)}; it's waiting for them to accept."
+        for u, labels in result.waiting.items()
+    ]
+    lines += [
+        f"{mention(u)} has chosen what their profile shows; your endorsement for {_bold(labels)} isn't shown."
+        for u, labels in result.declined.items()
     ]
     lines += [_REFUSALS[why].format(who=mention(u)) for u, why in result.refused]
     if result.rejected:
         lines.append(_rejected(result.rejected))
-    if not result.stored and not result.already and not result.refused:
+    answered = (result.stored, result.held, result.already, result.waiting, result.declined, result.refused)
+    if not any(answered):
         return usage("/endorse", " ".join(lines) or "I found no skill names there.")
     return ephemeral("\n".join(lines))
 
@@ -207,3 +274,55 @@ def endorsement_line(endorser_user_id: str, skills: list[str]) -> tuple[str, str
     """How a digest tells someone a colleague vouched for them: the line and its context."""
     text = f"{mention(endorser_user_id)} endorsed you for {_bold(skills)}. :raised_hands:"
     return text, "See what colleagues vouch for with `/skills` · Return the favour with `/endorse`"
+
+
+# --------------------------------------------------------------------------------------------
+# An endorsement waiting for its endorsee: their digest item, Accept and Hide
+# --------------------------------------------------------------------------------------------
+
+
+def held_text(endorser_user_id: str, label: str) -> str:
+    """A digest's line about an endorsement waiting for the recipient's OK."""
+    return f"{mention(endorser_user_id)} endorsed you for *{escape(label)}*. Show it on your profile?"
+
+
+def held_item(endorsement_id: int, endorser_user_id: str, label: str) -> tuple[Block, ...]:
+    """The item and its Accept and Hide buttons."""
+    text = held_text(endorser_user_id, label)
+    value = str(endorsement_id)
+    return (
+        mrkdwn(f"{text}\n_Only you can see it until you accept it._"),
+        {
+            "type": "actions",
+            "block_id": HELD_BLOCK + value,
+            "elements": [
+                button(Action.ACCEPT, "Accept", value, style="primary"),
+                button(Action.HIDE, "Hide", value),
+            ],
+        },
+    )
+
+
+def decided_line(status: str, endorser_user_id: str, label: str) -> str:
+    """What became of an endorsement once its endorsee chose (in their digest, then and later)."""
+    whose = f"{mention(endorser_user_id)}'s endorsement for *{escape(label)}*"
+    if status == SHOWN:
+        return f":white_check_mark: You accepted {whose}; it shows on your profile."
+    return f"Hidden: {whose}. Changed your mind? {_accept_command(label)}"
+
+
+def decided(outcome: Decided | Refusal, message: dict[str, Any] | None, block_id: str) -> Payload:
+    """The answer to Accept or Hide: the message clicked, its buttons replaced by what they did
+    (an ephemeral note where Slack sends no copy of the message)."""
+    if isinstance(outcome, Refusal):
+        note = outcome.text
+    else:
+        note = decided_line(outcome.status, outcome.endorser, outcome.label)
+    blocks = (message or {}).get("blocks")
+    if not blocks:
+        return {"replace_original": False, "response_type": "ephemeral", "text": note}
+    return {
+        "replace_original": True,
+        "text": (message or {}).get("text") or note,
+        "blocks": settle(blocks, block_id, note),
+    }

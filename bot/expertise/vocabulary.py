@@ -4,11 +4,15 @@ Skills are stored once per workspace under their canonical key. Adding one bumps
 vocabulary version, so a cached `Vocabulary` is checked with one primary-key read per request
 and reloaded only when some process (any worker, any replica) changed it. The same row holds the
 evidence version, which `/whoknows`'s cached standings are checked against (`standings`).
+
+A skill named only by endorsements waiting for their endorsee's OK is stored but not *listed*:
+the vocabulary leaves it out, so nobody else can find it, be "corrected" to it or be told that
+nobody has it; the first declaration or accepted endorsement lists it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
@@ -40,7 +44,7 @@ def vocabulary(session: Session, team_id: str, version: int | None = None) -> Vo
     if cached is not None and cached.version == version:
         return cached
     rows = session.execute(
-        select(SkillRow.id, SkillRow.key, SkillRow.label).where(SkillRow.team_id == team_id)
+        select(SkillRow.id, SkillRow.key, SkillRow.label).where(SkillRow.team_id == team_id, SkillRow.listed)
     )
     vocab = Vocabulary((Skill(*row) for row in rows), version)
     _cache.put(session, team_id, vocab)
@@ -68,34 +72,59 @@ def _bump(session: Session, team_id: str, column: InstrumentedAttribute[int]) ->
 
 
 def ensure_skills(
-    session: Session, team_id: str, names: Iterable[tuple[str, str]], now: datetime
+    session: Session, team_id: str, names: Iterable[tuple[str, str]], now: datetime, *, listed: bool = True
 ) -> dict[str, int]:
-    """Skill ids for `(key, label)` pairs, creating the skills the workspace does not have yet."""
+    """Skill ids for `(key, label)` pairs, creating the skills the workspace does not have yet.
+
+    `listed=False` (for held endorsements) creates new skills unlisted and leaves existing ones
+    as they are; otherwise unlisted ones are listed, under the label given now."""
     labels = dict(names)
     if not labels:
         return {}
-    ids = _skill_ids(session, team_id, labels)
-    missing = [key for key in labels if key not in ids]
+    found = skill_rows(session, team_id, labels)
+    missing = [key for key in labels if key not in found]
     if missing:
-        rows = [{"team_id": team_id, "key": k, "label": labels[k], "created_at": now} for k in missing]
-        if insert_many_ignore(session, SkillRow, rows, ["team_id", "key"]):
+        rows = [
+            {"team_id": team_id, "key": k, "label": labels[k], "created_at": now, "listed": listed}
+            for k in missing
+        ]
+        if insert_many_ignore(session, SkillRow, rows, ["team_id", "key"]) and listed:
             bump_version(session, team_id)
-        ids.update(_skill_ids(session, team_id, missing))
-    return ids
+        found.update(skill_rows(session, team_id, missing))
+    if listed:
+        unlisted = {found[k][0]: labels[k] for k in labels if not found[k][1]}
+        if unlisted:
+            list_skills(session, team_id, unlisted)
+    return {key: skill_id for key, (skill_id, _) in found.items()}
 
 
-def _skill_ids(session: Session, team_id: str, keys: Collection[str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
+def list_skills(session: Session, team_id: str, labels: Mapping[int, str | None]) -> None:
+    """Put these unlisted skills (id → the label to show, or None to keep theirs) in the vocabulary."""
+    changed = 0
+    for skill_id, label in labels.items():
+        values: dict[str, object] = {"listed": True} if label is None else {"listed": True, "label": label}
+        changed += session.execute(
+            update(SkillRow)
+            .where(SkillRow.team_id == team_id, SkillRow.id == skill_id, ~SkillRow.listed)
+            .values(values)
+        ).rowcount  # type: ignore[attr-defined]
+    if changed:
+        bump_version(session, team_id)
+
+
+def skill_rows(session: Session, team_id: str, keys: Collection[str]) -> dict[str, tuple[int, bool]]:
+    """The workspace's skills with these keys, listed or not: key → (id, listed)."""
+    found: dict[str, tuple[int, bool]] = {}
     keys = list(keys)
     for start in range(0, len(keys), 500):
         rows = session.execute(
-            select(SkillRow.key, SkillRow.id).where(
+            select(SkillRow.key, SkillRow.id, SkillRow.listed).where(
                 SkillRow.team_id == team_id, SkillRow.key.in_(keys[start : start + 500])
             )
         )
-        for key, skill_id in rows:  # (a Result has keys(): dict.update would misread it)
-            ids[key] = skill_id
-    return ids
+        for key, skill_id, is_listed in rows:  # (a Result has keys(): dict.update would misread it)
+            found[key] = (skill_id, bool(is_listed))
+    return found
 
 
 # Built once: "nobody knows that" answers run it on their way out.

@@ -26,15 +26,19 @@ COMMANDS: tuple[Command, ...] = (
         "[add|remove] skill, skill… | @colleague",
         (
             "`/skills add kubernetes, terraform` — declare what you know",
-            "`/skills remove terraform` — take one back",
-            "`/skills` — your skills · `/skills @alice` — theirs",
+            "`/skills remove terraform` — take it off your profile, colleagues' endorsements of it too",
+            "`/skills accept tax law` — show an endorsement that waits for your OK",
+            "`/skills` — your skills and what waits for you · `/skills @alice` — theirs",
         ),
     ),
     Command(
         "/endorse",
         "Vouch for a colleague's skills",
         "@colleague skill[, skill…]",
-        ("`/endorse @alice kubernetes, terraform` — vouch for what a colleague knows",),
+        (
+            "`/endorse @alice kubernetes, terraform` — vouch for what a colleague knows "
+            "(a skill Rapport doesn't know waits for their OK)",
+        ),
     ),
     Command(
         "/log",

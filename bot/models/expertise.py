@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
@@ -12,6 +12,11 @@ from bot.models.base import Base, UTCDateTime
 # Kinds of MemberSkill evidence (`source`).
 DECLARED = "declared"  # the member said so with /skills add
 TITLE = "title"  # their Slack title names the skill
+
+# What an endorsement's `status` says about who sees it (bot.expertise.endorsements).
+SHOWN = "shown"  # it counts: on the profile, in /whoknows, as a tie between the two
+HELD = "held"  # waiting for the endorsee to accept; only they see it (and its author's confirmation)
+HIDDEN = "hidden"  # the endorsee hid or removed it: it counts nowhere and its author can't add it again
 
 
 class Skill(Base):
@@ -25,6 +30,9 @@ class Skill(Base):
     key: Mapped[str] = mapped_column(String(80))  # bot.expertise.names.normalise() of the name
     label: Mapped[str] = mapped_column(String(80))  # how it is shown: "Kubernetes", "C++"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # In the workspace's vocabulary (matched, suggested, typo-corrected to). False while only
+    # held endorsements name it, so nobody can tell from /whoknows that someone typed it.
+    listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class SkillVocabulary(Base):
@@ -64,15 +72,18 @@ class MemberSkill(Base):
 
 
 class Endorsement(Base):
-    """A colleague vouches for a member's skill; once per endorser, person and skill."""
+    """A colleague vouches for a member's skill; once per endorser, person and skill.
+
+    Only `shown` endorsements count anywhere; a `held` one waits for the endorsee, a `hidden` one
+    stays so that its author cannot add it again (see `SHOWN`, `HELD`, `HIDDEN`)."""
 
     __tablename__ = "endorsement"
     __table_args__ = (
         UniqueConstraint("endorser_id", "endorsee_id", "skill_id"),
         # /whoknows: endorsements of a few skills in one workspace, answered from the index alone.
-        Index("ix_endorsement_lookup", "team_id", "skill_id", "endorsee_id", "score"),
+        Index("ix_endorsement_lookup", "team_id", "skill_id", "status", "endorsee_id", "score"),
         # Who vouched for whom, off the index alone (/whoknows' introducers).
-        Index("ix_endorsement_endorsee", "endorsee_id", "endorser_id", "team_id"),
+        Index("ix_endorsement_endorsee", "endorsee_id", "endorser_id", "team_id", "status"),
         # The daily digest claims the endorsements nobody was told about yet (migration 0004).
         Index("ix_endorsement_notified", "team_id", "notified_at"),
     )
@@ -86,6 +97,21 @@ class Endorsement(Base):
     score: Mapped[float] = mapped_column(Float)  # decay-ready: see bot.expertise.evidence
     # When the endorsed person was told; None until then (a digest may pick unsent ones up).
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(8), default=SHOWN, server_default=SHOWN)
+
+
+class DeclinedSkill(Base):
+    """A skill a member took off their profile (`/skills remove`): colleagues' later endorsements
+    of it wait for the member to accept, even when the skill is a well-known one."""
+
+    __tablename__ = "declined_skill"
+    __table_args__ = (UniqueConstraint("member_id", "skill_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(20))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class SkillScore(Base):

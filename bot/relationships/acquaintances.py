@@ -17,7 +17,7 @@ from sqlalchemy import Select, bindparam, literal, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.models import Member
-from bot.models.expertise import Endorsement
+from bot.models.expertise import SHOWN, Endorsement
 from bot.models.relationships import InteractionParticipant
 from bot.platform.storage import in_ids
 
@@ -46,9 +46,11 @@ _CONTACTS = (
 
 
 def _tied(candidate: InstrumentedAttribute[int], contact: InstrumentedAttribute[int]) -> Select[int, int]:
-    """Candidates with an endorsement tie to one of the asker's contacts: (introducer, candidate)."""
+    """Candidates with an endorsement tie to one of the asker's contacts: (introducer, candidate).
+    Only a shown endorsement is a public tie (one waiting for its endorsee, or hidden, is not)."""
     return select(contact.label("introducer"), candidate.label("candidate")).where(
         Endorsement.team_id == bindparam("team_id"),
+        Endorsement.status == SHOWN,
         in_ids(candidate, "candidate_ids"),
         contact.in_(_CONTACTS),
     )
