@@ -30,9 +30,8 @@ from bot.expertise.evidence import (
 from bot.expertise.names import MAX_TOPIC_WORDS, catalog, normalise
 from bot.expertise.titles import title_skills
 from bot.expertise.vocabulary import ensure_skills, vocabulary
+from bot.kudos import reasons
 from bot.models.celebrations import Kudos, KudosSkill
-from bot.platform.blocks import clip
-from bot.platform.mrkdwn import strip_mentions
 from bot.platform.storage import in_ids, insert_many_ignore
 
 SOURCE = "kudos"
@@ -137,7 +136,8 @@ class KudosSource:
 
     def explain(self, found: Sequence[Evidence], words: Words) -> str:
         latest = max(found, key=lambda e: e.at)
-        reason = clip(" ".join(strip_mentions(latest.note).split()), 80)
+        # Nobody is pinged from /whoknows: everyone the reason mentions reads as "someone".
+        reason = reasons.shown(latest.note, {}, limit=80)
         giver = words.people.get(latest.by) if latest.by is not None else None
         by = f" from <@{giver}>" if giver else ""
         kudos_count = len({(e.at, e.by) for e in found})

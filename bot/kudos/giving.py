@@ -6,6 +6,10 @@ with a short explanation, when it names the giver, a bot, someone deactivated or
 someone who opted out of public celebrations, or gives no reason; a giver may post at most
 `HOURLY_LIMIT` an hour. Broadcasts (`<!channel>`, `<!here>`, `<!everyone>`, user groups) are
 removed before anything is stored, so no post can ping a crowd.
+
+The reason is stored as typed, in Slack's markup (`mrkdwn.canonical`): the people it mentions
+and the links it holds are checked each time it is shown (`bot.kudos.reasons`), so a kudos is
+never refused for what its reason mentions.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from sqlalchemy.orm import Session
 from bot.directory.members import ensure_member, find_member, resolve
 from bot.expertise.evidence import Sources
 from bot.kudos import evidence as kudos_evidence
+from bot.kudos.reasons import celebrated
 from bot.models import Member, Workspace
 from bot.models.celebrations import Kudos, KudosReceiver
-from bot.platform.mrkdwn import escape, mention, mentions, strip_mentions, without_broadcasts
+from bot.platform.mrkdwn import canonical, mention, mentions, strip_mentions, without_broadcasts
 from bot.platform.refusals import Refusal
-from bot.platform.storage import insert_ignore
+from bot.platform.storage import insert_ignore, request_key
 from bot.relationships import cadences
 
 HOURLY_LIMIT = 10
@@ -41,17 +46,13 @@ SLACKBOT = "USLACKBOT"
 _LEADING_MENTION = re.compile(r"\s*(?:(?:,|&|\+|\band\b)\s*)?<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>", re.I)
 _FOR = re.compile(r"^(?:[:\-–—,]\s*)?for\b[:\s]*", re.I)
 _LEADING_JUNK = re.compile(r"^[\s:\-–—,]+")
-# Slack's escaped tokens that may stay in a post: user and channel mentions and links.
-_KEEP = re.compile(
-    r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>|<#(C[A-Z0-9]{2,})(?:\|[^>]*)?>|<((?:https?|mailto):[^<>|\s]+)(?:\|([^<>]*))?>"
-)
 _WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class Parsed:
     receivers: list[str]  # Slack ids, in the order given
-    reason: str  # mrkdwn-safe
+    reason: str  # Slack's markup, `mrkdwn.canonical`: shown through `reasons.shown`
     quoted: bool  # free text rather than "for …"
 
 
@@ -83,25 +84,7 @@ def parse(text: str) -> Parsed | Refusal:
         return Refusal(f"That's a lot to say! Keep the reason under {MAX_REASON} characters.")
     if len(receivers) > MAX_RECEIVERS:
         return Refusal(f"Kudos can thank up to {MAX_RECEIVERS} people at once.")
-    return Parsed(receivers, safe_mrkdwn(reason), quoted)
-
-
-def safe_mrkdwn(text: str) -> str:
-    """User text ready for mrkdwn: mentions, channel links and URLs kept, everything else inert."""
-    out: list[str] = []
-    last = 0
-    for match in _KEEP.finditer(text):
-        out.append(escape(text[last : match.start()]))
-        user, channel, url, label = match.groups()
-        if user:
-            out.append(mention(user))
-        elif channel:
-            out.append(f"<#{channel}>")
-        else:
-            out.append(f"<{url}|{escape(label)}>" if label else f"<{url}>")
-        last = match.end()
-    out.append(escape(text[last:]))
-    return "".join(out)
+    return Parsed(receivers, canonical(reason), quoted)
 
 
 def people_list(user_ids: list[str]) -> str:
@@ -118,10 +101,9 @@ def fingerprint(receivers: list[str], reason: str) -> str:
     return hashlib.sha256(("|".join(sorted(receivers)) + "\n" + words).encode()).hexdigest()[:32]
 
 
-def request_key(team_id: str, giver: str, print_: str, request_id: str) -> str:
+def kudos_key(team_id: str, giver: str, print_: str, request_id: str) -> str:
     """What the kudos announces, and the request it came in (a retry repeats its trigger id)."""
-    digest = hashlib.sha256(f"{giver}|{print_}|{request_id}".encode()).hexdigest()[:40]
-    return f"kudos:{team_id}:{digest}"
+    return request_key("kudos", team_id, giver, print_, request_id)
 
 
 def time_bucket(now: datetime) -> str:
@@ -157,7 +139,7 @@ def give(
     if isinstance(receivers, Refusal):
         return receivers
     print_ = fingerprint(parsed.receivers, parsed.reason)
-    key = request_key(team_id, giver_user_id, print_, request_id or time_bucket(now))
+    key = kudos_key(team_id, giver_user_id, print_, request_id or time_bucket(now))
     known = find_member(session, team_id, giver_user_id)
     recent = _recent(session, team_id, known, now) if known else []
     found = _match(recent, key, print_)
@@ -229,7 +211,7 @@ def given_by(
     if giver is None:
         return None
     print_ = fingerprint(parsed.receivers, parsed.reason)
-    key = request_key(team_id, giver_user_id, print_, request_id or time_bucket(now))
+    key = kudos_key(team_id, giver_user_id, print_, request_id or time_bucket(now))
     found = _match(_recent(session, team_id, giver, now), key, print_)
     return found[0] if found else None
 
@@ -279,7 +261,7 @@ def _check_receivers(
     bots += [u for u in found.unknown if u in (bot_user, SLACKBOT)]
     gone = [m.user_id for m in found.inactive if not m.is_bot]
     unknown = [u for u in found.unknown if u not in bots]
-    shy = [m.user_id for m in found.active if not m.celebrate_publicly and m.user_id != giver_user_id]
+    shy = [m.user_id for m in found.active if not celebrated(m) and m.user_id != giver_user_id]
     if bots:
         problems.append(f"{people_list(bots)} {_is(bots)} a bot — kudos are for people.")
     if gone:

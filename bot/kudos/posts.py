@@ -4,7 +4,8 @@ The request stores the kudos and, when the channel is already known, plans its p
 outbox under the kudos' own key; right after `ack()` the post is sent. A retried request finds
 the same kudos and the same outbox row, so nothing is posted twice; a failed send is retried
 by the scheduled sender. The message is built at send time from the database, so a receiver
-who opted out in between is left out.
+who opted out in between is left out, and someone the reason mentions who opted out in between
+is named without a ping (`bot.kudos.reasons`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from bot.delivery import outbox
 from bot.delivery.outbox import Claimed
 from bot.delivery.sender import OutboxKind, Sender
 from bot.expertise.evidence import Sources
-from bot.kudos import giving
+from bot.kudos import giving, reasons
 from bot.kudos.render import KudosPost, kudos_post
 from bot.models import Member, Workspace
 from bot.models.celebrations import Kudos
@@ -34,6 +35,9 @@ from bot.platform.runtime import Runtime
 KIND = "kudos_post"
 # Kudos whose post could not be planned (no channel yet) are posted when it appears, if this fresh.
 STILL_NEWS = outbox.POST_LIFETIME
+# Characters of a reason a post shows: the rest of the post (giver, up to 20 receivers, the
+# template) fits beside it in a section's 3000.
+REASON_SHOWN = 2400
 
 
 @dataclass
@@ -201,11 +205,13 @@ def _record(session: Session, team_id: str, rows: Sequence[Outbox]) -> None:
 def render(
     session: Session, team_id: str, claimed: list[Claimed], now: datetime
 ) -> dict[int, Payload | None]:
-    """The kudos posts as they read at send time: receivers who left or opted out are left out."""
+    """The kudos posts as they read at send time: receivers who left or opted out are left out,
+    and the people their reasons mention are pinged only as `reasons` allows now."""
     ids = {int((c.payload or {}).get("kudos_id") or 0): c.id for c in claimed}
     found = {
         k.id: k for k in session.scalars(select(Kudos).where(Kudos.team_id == team_id, Kudos.id.in_(ids)))
     }
+    mentioned = reasons.people(session, team_id, (k.reason for k in found.values()))
     out: dict[int, Payload | None] = {}
     for kudos_id, message_id in ids.items():
         item = found.get(kudos_id)
@@ -213,13 +219,12 @@ def render(
             out[message_id] = None
             continue
         giver = session.get(Member, item.giver_id)
-        receivers = [
-            m.user_id for m in giving.receivers_of(session, item) if m.active and m.celebrate_publicly
-        ]
+        receivers = [m.user_id for m in giving.receivers_of(session, item) if reasons.celebrated(m)]
         if giver is None or not receivers:
             out[message_id] = None
             continue
-        out[message_id] = kudos_post(KudosPost(item.id, giver.user_id, receivers, item.reason, item.quoted))
+        why = reasons.shown(item.reason, mentioned, pinged=[giver.user_id, *receivers], limit=REASON_SHOWN)
+        out[message_id] = kudos_post(KudosPost(item.id, giver.user_id, receivers, why, item.quoted))
     return out
 
 

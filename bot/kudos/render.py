@@ -22,7 +22,7 @@ class KudosPost:
     kudos_id: int
     giver: str  # Slack user ids
     receivers: Sequence[str]
-    reason: str  # mrkdwn-safe (`giving.safe_mrkdwn`)
+    reason: str  # as shown: `reasons.shown`
     quoted: bool
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.core import Core
+from bot.directory.members import find_member
 from bot.models import Workspace
 from bot.models.celebrations import Kudos
 from bot.models.outbox import Outbox
@@ -20,6 +23,7 @@ from tests.support.clock import FakeClock
 from tests.support.factories import add_members, slack_user
 from tests.support.fakeslack import FakeSlack
 from tests.support.fixtures import Served, make_settings
+from tests.support.nudgekit import dms
 
 CHANNEL = "C0CELEBRATE"
 
@@ -217,3 +221,133 @@ def test_within_minutes_the_reason_counts_for_whoknows(team: Served) -> None:
     answer = json.dumps(response.json())
     assert "<@UBOB>" in answer
     assert "kudos from <@UALICE>" in answer
+
+
+# -- what a reason may do in a post (issue 11, items 4 and 5) ----------------------------------
+
+MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def post_text(slack: FakeSlack) -> str:
+    (message,) = slack.messages_in(CHANNEL)
+    return str(message["blocks"][0]["text"]["text"])
+
+
+def pinged(message: dict[str, Any]) -> list[str]:
+    """Everyone a message Slack received pings, in its blocks and its fallback text."""
+    return MENTION_RE.findall(json.dumps(message["blocks"]) + message["text"])
+
+
+def opt_out(db: Database, team_id: str, *user_ids: str) -> None:
+    with db.write() as s:
+        for uid in user_ids:
+            member = find_member(s, team_id, uid)
+            assert member is not None
+            member.celebrate_publicly = False
+
+
+@pytest.fixture
+def people(team: Served) -> Served:
+    """Alice, Bob and Carol; Sam, who would rather not be celebrated in public; Gone, who left;
+    a bot; and a crowd of sixty colleagues."""
+    add_members(
+        team.core.db,
+        team.slack.team_id,
+        slack_user("USHY", real_name="Sam Shy"),
+        *(slack_user(f"UP{i:03d}", real_name=f"Pat {i}") for i in range(60)),
+    )
+    opt_out(team.core.db, team.slack.team_id, "USHY")
+    return team
+
+
+def test_a_reason_pings_only_people_who_may_be_celebrated_and_names_the_others(people: Served) -> None:
+    slack = people.slack
+    kudos(
+        people,
+        "<@UBOB|bob> for pairing with <@UCAROL|carol>, <@USHY|shy>, <@UGONE|gone>, "
+        "<@UBOT|rapport> and <@UNOBODY|the ceo>",
+    )
+    slack.wait_for("chat.postMessage")
+    (message,) = slack.messages_in(CHANNEL)
+    assert set(pinged(message)) == {"UALICE", "UBOB", "UCAROL"}
+    assert "pairing with <@UCAROL>, Sam Shy, Person UGONE, Person UBOT and someone" in post_text(slack)
+    assert "ceo" not in json.dumps(message)  # a label is not a name
+
+
+def test_someone_who_opts_out_before_the_post_goes_out_is_not_pinged_by_it(people: Served) -> None:
+    slack, core = people.slack, people.core
+    slack.fail_next("chat.postMessage", status=429, retry_after=30)
+    kudos(people, "<@UBOB> for pairing with <@UCAROL|carol> all week")
+    slack.wait_for("chat.postMessage")
+    eventually(lambda: outbox_status(core.db) == ["pending"])
+    opt_out(core.db, slack.team_id, "UCAROL")  # in /rapport settings, before the post is retried
+    core.clock.advance(seconds=31)  # type: ignore[attr-defined]
+    JOBS["nudges"](core, core.clock())
+    (message,) = slack.messages_in(CHANNEL)
+    assert "UCAROL" not in pinged(message)
+    assert "pairing with Person UCAROL all week" in post_text(slack)
+
+
+def test_a_reason_pings_at_most_five_people_beyond_giver_and_receivers(people: Served) -> None:
+    slack = people.slack
+    crowd = " ".join(f"<@UP{i:03d}|pat{i}>" for i in range(60))
+    kudos(people, f"<@UBOB> <@UCAROL> for the offsite with {crowd}")
+    slack.wait_for("chat.postMessage")
+    (message,) = slack.messages_in(CHANNEL)
+    first_five = [f"UP{i:03d}" for i in range(5)]
+    assert set(pinged(message)) == {"UALICE", "UBOB", "UCAROL", *first_five}
+    assert post_text(slack).count("<@") == 3 + 5  # giver, two receivers, five from the reason
+    assert "Pat 5 Pat 6" in post_text(slack)  # the rest are named
+    assert "Pat 59" in post_text(slack)
+
+
+@pytest.mark.parametrize(
+    ("typed", "posted"),
+    [
+        ("<https://evil.example/login|okta.company.com>", "<https://evil.example/login>"),
+        ("<https://evil.example/login|https://okta.company.com/login>", "<https://evil.example/login>"),
+        ("<https://github.com/org/repo|github.com>", "<https://github.com/org/repo|github.com>"),
+        ("<https://x.example|<!channel>>", "<https://x.example>"),
+        ("<mailto:a@b.c|a@b.c>", "<mailto:a@b.c|a@b.c>"),
+        ("<mailto:thief@evil.example|it@company.com>", "<mailto:thief@evil.example|thief@evil.example>"),
+    ],
+)
+def test_a_link_in_a_reason_shows_where_it_goes(team: Served, typed: str, posted: str) -> None:
+    kudos(team, f"<@UBOB> for the login fix {typed} today")
+    team.slack.wait_for("chat.postMessage")
+    text = post_text(team.slack)
+    assert f"the login fix {posted} today" in text
+    assert "|>" not in text
+    assert "<!" not in text
+
+
+def test_a_reason_is_escaped_once_and_checked_in_the_post_the_digest_and_whoknows(people: Served) -> None:
+    slack, core = people.slack, people.core
+    # As Slack sends "the R&D k8s cluster <3 & a > 99% uptime, with @Sam (okta.company.com)".
+    reason = (
+        "the R&amp;D k8s cluster &lt;3 &amp; a &gt; 99% uptime, with <@USHY|shy> "
+        "(<https://evil.example/login|okta.company.com>)"
+    )
+    shown = (
+        "the R&amp;D k8s cluster &lt;3 &amp; a &gt; 99% uptime, with Sam Shy (<https://evil.example/login>)"
+    )
+    kudos(people, f"<@UBOB> for {reason}")
+    slack.wait_for("chat.postMessage")
+    assert f"for {shown}" in post_text(slack)
+    eventually(lambda: outbox_status(core.db) == ["sent"])
+    # At 9:00 in New York, Bob's morning digest says what for, the same way.
+    JOBS["nudges"](core, core.clock())  # (7:00 there: planned for 9:00)
+    core.clock.set(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    JOBS["nudges"](core, core.clock())
+    (digest,) = dms(slack, "UBOB")
+    assert f"<@UALICE> gave you kudos for {shown}" in json.dumps(digest["blocks"], ensure_ascii=False)
+    # /whoknows quotes it (pinging nobody).
+    JOBS["celebrations"](core, core.clock())
+    answer = people.http.command("/whoknows", "kubernetes", user_id="UCAROL", team_id=slack.team_id)
+    explained = json.dumps(answer.json(), ensure_ascii=False)
+    quoted = "kudos from <@UALICE> for “the R&amp;D k8s cluster &lt;3 &amp; a &gt; 99% uptime, with someone"
+    assert quoted in explained
+    for surface in (post_text(slack), json.dumps(digest), explained):
+        assert "&amp;amp;" not in surface
+        assert "okta.company.com" not in surface
+        assert "<@USHY" not in surface

@@ -1,7 +1,8 @@
 """Kudos in the daily DM: receivers see who thanked them and for what; givers' circles grow.
 
 A kudos is news for its receivers on their next digest (the "For you" section), and it puts the
-receiver in the giver's circle, so the giver hears of their birthdays and promotions too.
+receiver in the giver's circle, so the giver hears of their birthdays and promotions too. Its
+reason reads as in the channel post (`bot.kudos.reasons`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
+from bot.kudos import reasons
 from bot.models import Member
 from bot.models.celebrations import Kudos, KudosReceiver
 from bot.models.outbox import Nudge
 from bot.nudges import kinds
 from bot.nudges.kinds import Kind
 from bot.nudges.planning import PlanContext, key
-from bot.platform.blocks import clip
 
 KUDOS = "kudos_received"
 # Kudos older than this are not news any more (a long weekend and a day off fit).
@@ -59,6 +60,14 @@ def describe(
         .where(Kudos.team_id == team_id, Kudos.id.in_(ids))
     ).all()
     by_id = {k.id: (k, giver) for k, giver in found}
+    mentioned = reasons.people(session, team_id, (k.reason for k, _ in found))
+    pinged: dict[int, list[str]] = {}  # the people a kudos thanks: pinged by its post anyway
+    for kudos_id, user_id in session.execute(
+        select(KudosReceiver.kudos_id, Member.user_id)
+        .join(Member, Member.id == KudosReceiver.member_id)
+        .where(KudosReceiver.team_id == team_id, KudosReceiver.kudos_id.in_(ids))
+    ):
+        pinged.setdefault(kudos_id, []).append(user_id)
     out: dict[int, kinds.Line | None] = {}
     for n in items:
         entry = by_id.get(n.ref_id or 0)
@@ -66,9 +75,10 @@ def describe(
             out[n.id] = None
             continue
         item, giver = entry
-        why = f"“{item.reason}”" if item.quoted else f"for {item.reason}"
+        reason = reasons.shown(item.reason, mentioned, pinged=[giver, *pinged.get(item.id, [])], limit=590)
+        why = f"“{reason}”" if item.quoted else f"for {reason}"
         where = f"Posted in <#{item.posted_channel}>." if item.posted_channel else None
-        out[n.id] = kinds.Line(f":tada: <@{giver}> gave you kudos {clip(why, 600)}", where, giver)
+        out[n.id] = kinds.Line(f":tada: <@{giver}> gave you kudos {why}", where, giver)
     return out
 
 
