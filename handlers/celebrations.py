@@ -1,19 +1,43 @@
-"""The admins' workspace celebration settings: the button in `/rapport settings`, and saving them."""
+"""Celebrations: the consent DM's Yes / Not now, and the admins' workspace settings (the button
+in `/rapport settings`, and saving them)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.celebrations import settings
+from bot.celebrations import consent, settings
 from bot.celebrations.ids import Action, View
 from bot.core import Core
-from handlers.acks import ack_errors, ack_now
+from handlers.acks import ack_errors, ack_now, clicked
 
 
 def register(app: App, core: Core) -> None:
+    def answer(yes: bool) -> Callable[..., None]:
+        def after(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+            """The person's answer, kept (the first one stands); their DM says what they chose."""
+            container = body.get("container") or {}
+            with core.db.write() as session:
+                answered = consent.answer(
+                    session,
+                    context.team_id or "",
+                    body["user"]["id"],
+                    str(clicked(body).get("value") or ""),
+                    yes,
+                    core.clock(),
+                    shown_in=(container.get("channel_id"), container.get("message_ts")),
+                )
+            if answered.channel and answered.ts and answered.message:
+                client.chat_update(channel=answered.channel, ts=answered.ts, **answered.message)
+
+        return after
+
+    app.action(Action.CONSENT_YES)(ack=ack_now, lazy=[answer(True)])
+    app.action(Action.CONSENT_NO)(ack=ack_now, lazy=[answer(False)])
+
     def open_workspace(body: dict[str, Any], client: WebClient) -> None:
         """Stacked on the settings modal: the workspace's settings for admins, why not for others."""
         view = settings.workspace_view(core.db, client, core.settings, body["team"]["id"], body["user"]["id"])

@@ -5,6 +5,10 @@ last post) to that day's post, once: `celebration_item.occasion_key` is unique, 
 occasion is announced twice, whatever retries, replicas or time-zone changes do. The post's
 text is built when it is sent, from the database as it is then, so someone who opted out or
 left after planning is not in it.
+
+Consent: a birthday is one its owner shared (unless they keep it private); a work anniversary
+only once its owner said yes (`consent`: asked by DM before the first one); a promotion only
+after its owner said yes to that very title.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, extract, func, or_, select
+from sqlalchemy import and_, extract, or_, select
 from sqlalchemy.orm import Session
 
 from bot.celebrations import channel as celebration_channel
+from bot.celebrations import consent
 from bot.celebrations.occasions import (
+    ANNIVERSARY,
     BIRTHDAY,
     PROMOTION,
     PersonDates,
@@ -31,8 +37,6 @@ from bot.celebrations.render import Celebrated, celebration_post
 from bot.delivery import outbox
 from bot.delivery.outbox import Claimed
 from bot.delivery.sender import OutboxKind
-from bot.directory import seniority
-from bot.directory.members import recent_title_changes
 from bot.directory.workdays import Workday
 from bot.models import Member, Workspace
 from bot.models.celebrations import CelebrationItem
@@ -46,7 +50,7 @@ KIND = "celebration_post"
 # Planned this long before the hour, so the post goes out on time from a job that ticks.
 PLAN_AHEAD = timedelta(minutes=30)
 # Title changes older than this are not news when the next post comes (a long weekend fits).
-PROMOTION_LOOKBACK = timedelta(days=7)
+PROMOTION_LOOKBACK = consent.PROMOTION_LOOKBACK
 
 
 def post_key(team_id: str, day: date) -> str:
@@ -117,18 +121,20 @@ def _occasion_rows(session: Session, team_id: str, day: date) -> list[dict[str, 
             for m, d in pairs
         )
     )
+    shown = Member.show_birthday.is_(True)
+    agreed = Member.celebrate_anniversaries.is_(True)  # never chosen is not consent
     found = session.execute(
-        select(Member.id, Member.birthday_month, Member.birthday_day, Member.start_date, Member.show_birthday)
-        .where(*_celebrated(team_id), or_(and_(on_birthday, Member.show_birthday.is_(True)), on_start))
+        select(Member.id, Member.birthday_month, Member.birthday_day, Member.start_date, shown, agreed)
+        .where(*_celebrated(team_id), or_(and_(on_birthday, shown), and_(on_start, agreed)))
         .order_by(Member.id)
     ).all()
     dates = [
         PersonDates(
             member_id,
-            (month, dom) if month and dom and shown else None,
-            start,
+            (month, dom) if month and dom and birthday_shown else None,
+            start if anniversary_agreed else None,
         )
-        for member_id, month, dom, start, shown in found
+        for member_id, month, dom, start, birthday_shown, anniversary_agreed in found
     ]
     return [
         {"occasion_key": o.key, "kind": o.kind, "member_id": o.member_id, "occasion": o.day, "years": o.years}
@@ -137,60 +143,53 @@ def _occasion_rows(session: Session, team_id: str, day: date) -> list[dict[str, 
 
 
 def _promotion_rows(session: Session, team_id: str, day: date, now: datetime) -> list[dict[str, Any]]:
-    """The net title change of each person since their last announced promotion, if it moved up."""
+    """The promotions their owners said yes to lately (each title asked about once), still their title."""
     promotions_on = session.scalar(select(Workspace.promotion_posts).where(Workspace.team_id == team_id))
     if promotions_on is False:
         return []
-    changes = recent_title_changes(session, team_id, now - PROMOTION_LOOKBACK, now, *_celebrated(team_id))
-    if not changes:
-        return []
-    announced = dict(
-        session.execute(
-            select(CelebrationItem.member_id, func.max(CelebrationItem.title_change_id))
-            .where(
-                CelebrationItem.team_id == team_id,
-                CelebrationItem.kind == PROMOTION,
-                CelebrationItem.member_id.in_({c.member_id for c in changes}),
-            )
-            .group_by(CelebrationItem.member_id)
-        ).all()
-    )
-    chains: dict[int, list[Any]] = {}
-    for change in changes:
-        if change.id > (announced.get(change.member_id) or 0):
-            chains.setdefault(change.member_id, []).append(change)
-    rows = []
-    for member_id, chain in chains.items():
-        first, last = chain[0], chain[-1]
-        # Only the net move counts: a reword, or a change undone, is not a promotion.
-        if seniority.is_promotion(first.old_title, last.new_title):
-            rows.append(
-                {
-                    "occasion_key": f"{PROMOTION}:{member_id}:{last.id}",
-                    "kind": PROMOTION,
-                    "member_id": member_id,
-                    "occasion": day,
-                    "title": last.new_title[:255],
-                    "title_change_id": last.id,
-                }
-            )
-    return rows
+    agreed = session.execute(
+        consent.agreed_promotions(team_id, now - PROMOTION_LOOKBACK).where(*_celebrated(team_id))
+    ).all()
+    return [
+        {
+            "occasion_key": f"{PROMOTION}:{member_id}:{change_id}",
+            "kind": PROMOTION,
+            "member_id": member_id,
+            "occasion": day,
+            "title": title,
+            "title_change_id": change_id,
+        }
+        for _, member_id, title, change_id in agreed
+    ]
 
 
 def items(session: Session, team_id: str, key: str) -> list[Celebrated]:
     """What post `key` announces, as of now: consent is checked again at send time."""
     promotions_on = session.scalar(select(Workspace.promotion_posts).where(Workspace.team_id == team_id))
     rows = session.execute(
-        select(CelebrationItem, Member.user_id, Member.show_birthday)
+        select(
+            CelebrationItem,
+            Member.user_id,
+            Member.show_birthday,
+            Member.celebrate_anniversaries,
+            Member.title,
+        )
         .join(Member, Member.id == CelebrationItem.member_id)
         .where(*_celebrated(team_id), CelebrationItem.team_id == team_id, CelebrationItem.post_key == key)
         .order_by(CelebrationItem.id)
     ).all()
+    promoted = consent.yes_to(session, team_id, {i.member_id for i, *_ in rows if i.kind == PROMOTION})
     out = []
-    for item, user_id, show_birthday in rows:
+    for item, user_id, show_birthday, anniversaries, title in rows:
         if item.kind == BIRTHDAY and not show_birthday:
             continue
-        if item.kind == PROMOTION and promotions_on is False:
+        if item.kind == ANNIVERSARY and anniversaries is not True:
+            continue
+        if item.kind == PROMOTION and (
+            promotions_on is False
+            or (item.member_id, item.title_change_id) not in promoted
+            or item.title != title
+        ):
             continue
         out.append(Celebrated(item.kind, user_id, item.occasion, item.years, item.title))
     return out

@@ -1,4 +1,4 @@
-"""The Slack ids the celebration settings use, in one place."""
+"""The Slack ids the celebrations use (settings, and the consent DM's buttons), in one place."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from enum import StrEnum
 
 class Action(StrEnum):
     CHANGE_WORKSPACE = "celebration_workspace_open"  # the admins' button in /rapport settings
+    CONSENT_YES = "celebration_consent_yes"  # the consent DM's buttons (value: the consent's id)
+    CONSENT_NO = "celebration_consent_no"
 
 
 class View(StrEnum):
@@ -16,13 +18,16 @@ class View(StrEnum):
 class Input(StrEnum):
     """Block ids of the celebrations' inputs (each element's action id is "value")."""
 
-    CONSENT = "celebration_consent"  # in /rapport settings
-    ADMINS = "celebration_admin"  # the block of the admins' button
+    CONSENT = "celebration_consent"  # in /rapport settings: what the person agrees to (opt-in)
+    PRIVACY = "celebration_privacy"  # in /rapport settings: what they keep out of (opt-out)
+    ADMINS = "celebration_admin"  # the block of the admins' button (admins only)
     CHANNEL = "channel"  # in the admins' modal
     HOUR = "hour"
     ZONE = "zone"
     PROMOTIONS = "promotions"
     BIRTHDAY_FIELD = "birthday_field"
 
+
+CONSENT_BLOCK = "celebration_consent_ask"  # the consent DM's actions block
 
 AUTOMATIC_ZONE = "auto"  # the zone option meaning "the most common among members"

@@ -1,7 +1,8 @@
-"""Block Kit for celebrations: the daily post, and the consent and admins' settings.
+"""Block Kit for celebrations: the daily post, the consent DM, and the consent and admins' settings.
 
 Posts read like a person wrote them: a few intros, chosen from the post's date, so a retried
-send renders the very same text and consecutive posts vary.
+send renders the very same text and consecutive posts vary. Titles are shown through
+`titles.shown_title` (capped, inert) in blocks whose text is `verbatim` (Slack links nothing).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.celebrations.ids import AUTOMATIC_ZONE, Action, Input, View
+from bot.celebrations.ids import AUTOMATIC_ZONE, CONSENT_BLOCK, Action, Input, View
 from bot.celebrations.occasions import ANNIVERSARY, BIRTHDAY, CELEBRATION_HOURS, PROMOTION, years_phrase
+from bot.celebrations.titles import shown_title
 from bot.models import Member
+from bot.platform import days
 from bot.platform.blocks import (
     Block,
     Payload,
@@ -26,7 +29,7 @@ from bot.platform.blocks import (
     option,
     sections,
 )
-from bot.platform.mrkdwn import escape, mention
+from bot.platform.mrkdwn import mention
 
 # A post stays readable (and far inside Slack's 50 blocks): beyond this, "…and N more".
 MAX_LINES = 150
@@ -64,9 +67,17 @@ def _line(item: Celebrated, post_date: date) -> str:
     if item.kind == ANNIVERSARY and item.years:
         return f":tada: {who} — {years_phrase(item.years)}{when}. Thank you for all of it!"
     if item.kind == PROMOTION:
-        title = f", now *{escape(item.title)}*" if item.title else ""
+        title = f", now *{shown_title(item.title)}*" if item.title else ""
         return f":rocket: Congratulations {who}{title}!"
     return ""
+
+
+def verbatim(block: Block) -> Block:
+    """A section whose mrkdwn Slack shows as written: no auto-linked URLs, channels or mentions
+    (Rapport's own `<@U…>` and `<#C…>` markup still works)."""
+    if block.get("type") == "section" and (block.get("text") or {}).get("type") == "mrkdwn":
+        block["text"]["verbatim"] = True
+    return block
 
 
 _ORDER = {BIRTHDAY: 0, ANNIVERSARY: 1, PROMOTION: 2}
@@ -85,34 +96,159 @@ def celebration_post(post_date: date, items: Sequence[Celebrated]) -> Payload | 
         hidden = len(lines) - MAX_LINES + 1
         lines = [*lines[: MAX_LINES - 1], f"…and {hidden} more. Congratulations, everyone!"]
     body = [mrkdwn(_INTROS[post_date.toordinal() % len(_INTROS)])]
-    body += sections(lines)
+    body += [verbatim(block) for block in sections(lines)]
     body.append(context("Celebrations you'd rather skip? `/rapport settings` lets you opt out."))
     names = ", ".join(mention(i.user_id) for i in items[:10])
     return {"text": f"Today we celebrate {names}", "blocks": body}
 
 
+# -- the consent DM --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A consent question about one occasion, as its DM shows it."""
+
+    consent_id: int
+    kind: str  # anniversary | promotion
+    channel_id: str | None  # where it would be posted; None: nowhere (a promotion: the digest only)
+    title: str | None = None  # promotions: the new title, as typed
+    years: int | None = None  # anniversaries
+    occasion: date | None = None  # anniversaries: the day
+    today: date | None = None  # the person's own today, to say the day as they would
+
+
+def _channel(ask: Ask) -> str:
+    return f"<#{ask.channel_id}>" if ask.channel_id else "the celebrations channel"
+
+
+def _question(ask: Ask) -> tuple[str, str, str]:
+    """(notification text, the question, what a yes means)."""
+    if ask.kind == ANNIVERSARY:
+        when = days.on_day(ask.occasion, ask.today) if ask.occasion and ask.today else "coming up"
+        years = f"{ask.years}-year " if ask.years else ""
+        return (
+            f"Your {years}work anniversary is {when}. Celebrate it in the celebrations channel?",
+            f":tada: Your {years}work anniversary is {when}. Celebrate it in {_channel(ask)}?",
+            "If you say yes, I'll celebrate this one and the ones after it; "
+            "`/rapport settings` changes that any time.",
+        )
+    title = f", *{shown_title(ask.title)}*" if ask.title else ""
+    if ask.channel_id is None:
+        return (
+            "Congratulations on your new role! May I tell the colleagues you work with?",
+            f":tada: Congratulations on your new role{title}! "
+            "May I tell the colleagues you work with, in their daily Rapport DM?",
+            "Nothing is posted in a channel.",
+        )
+    return (
+        "Congratulations on your new role! Celebrate it in the celebrations channel?",
+        f":tada: Congratulations on your new role{title}! Celebrate it in {_channel(ask)}?",
+        "If you say yes, it goes in the next daily celebrations post, and colleagues you work "
+        "with may see it in their daily Rapport DM.",
+    )
+
+
+def consent_dm(ask: Ask) -> Payload:
+    """The DM asking a person before anything about them is celebrated: Yes / Not now."""
+    text, question, meaning = _question(ask)
+    value = str(ask.consent_id)
+    buttons = [
+        button(Action.CONSENT_YES, "Yes, celebrate it", value, style="primary"),
+        button(Action.CONSENT_NO, "Not now", value),
+    ]
+    return {
+        "text": text,
+        "blocks": [
+            verbatim(mrkdwn(question)),
+            context(f"Only you see this message. {meaning}"),
+            {"type": "actions", "block_id": CONSENT_BLOCK, "elements": buttons},
+        ],
+    }
+
+
+def consent_answered(ask: Ask, yes: bool, *, upcoming: bool = True, still_news: bool = True) -> Payload:
+    """The consent DM once answered (updated in place): what was chosen, no buttons.
+
+    `upcoming`: the anniversary asked about is still to be posted; `still_news`: the promotion is
+    recent enough for the next post.
+    """
+    title = f", *{shown_title(ask.title)}*," if ask.title else ""
+    if ask.kind == ANNIVERSARY:
+        if yes:
+            start = (
+                f"starting {days.on_day(ask.occasion, ask.today)}"
+                if upcoming and ask.occasion and ask.today
+                else "from the next one"
+            )
+            text = (
+                f":white_check_mark: You chose to celebrate your work anniversaries in {_channel(ask)}, "
+                f"{start}. `/rapport settings` changes that any time."
+            )
+        else:
+            text = (
+                "OK, your work anniversaries won't be posted, and I won't ask again. "
+                "`/rapport settings` changes that any time."
+            )
+    elif not yes:
+        text = f"OK, your new role{title} won't be celebrated, and I won't ask about it again. Congrats!"
+    elif not still_news:
+        text = f"Thanks! Your new role{title} is more than a week old now, so I'll leave it. Congrats!"
+    elif ask.channel_id is None:
+        text = f":white_check_mark: You chose to tell colleagues of your new role{title} in their daily DM."
+    else:
+        text = (
+            f":white_check_mark: You chose to celebrate your new role{title} in {_channel(ask)}: "
+            "it goes in the next daily post. Congratulations!"
+        )
+    return {"text": "Thanks, noted.", "blocks": [verbatim(mrkdwn(text))]}
+
+
 # -- settings ---------------------------------------------------------------------------------
 
-# (member field, choice, what it means): checked means the person agrees.
-CHOICES = (
-    ("celebrate_publicly", "Celebrate me in public", "Birthday, work anniversary, promotions, kudos"),
-    ("show_birthday", "Show my birthday", "Day and month only, never the year"),
-    ("nudge_others_about_me", "Remind colleagues about me", "Your occasions in their daily DM"),
+# What a person agrees to (opt-in): ticked only when they said yes; never choosing is not consent.
+# (Promotions have no box: each new title is asked about by DM, it is new text.)
+AGREE = (("celebrate_anniversaries", "Celebrate my work anniversaries", "In the celebrations channel"),)
+# What a person keeps out (opt-out): ticked when its field is False. A birthday is one the person
+# shared, kudos are a colleague's thanks, reminders are private to the circle.
+KEEP_OUT = (
+    ("show_birthday", "Keep my birthday private", "Not posted, not in reminders (the year never is)"),
+    ("nudge_others_about_me", "Don't remind colleagues about me", "Your occasions in their daily DM"),
+    ("celebrate_publicly", "Leave me out of the celebrations channel", "No posts about me at all, kudos too"),
 )
 
 
 def consent_blocks(member: Member) -> list[Block]:
-    options = [option(text, field, description=description) for field, text, description in CHOICES]
-    chosen = [o for o in options if getattr(member, o["value"])]
+    agree = [option(text, field, description=description) for field, text, description in AGREE]
+    keep_out = [option(text, field, description=description) for field, text, description in KEEP_OUT]
+    agreed = [o for o in agree if getattr(member, o["value"]) is True]
+    kept_out = [o for o in keep_out if getattr(member, o["value"]) is False]
+    blocks = [
+        header("Celebrations"),
+        context(
+            "Before your first work anniversary or a new title is celebrated in public, Rapport asks "
+            "you by DM; no answer means no."
+        ),
+        input_block(Input.CONSENT, "I agree to", _checkboxes(agree, agreed), optional=True),
+        input_block(Input.PRIVACY, "Privacy", _checkboxes(keep_out, kept_out), optional=True),
+    ]
+    if member.is_admin:  # others never see the workspace's settings (saving them asks Slack again)
+        blocks += [
+            context("*Workspace celebrations* (admins and owners): channel, hour, time zone, promotions."),
+            {
+                "type": "actions",
+                "block_id": Input.ADMINS,
+                "elements": [button(Action.CHANGE_WORKSPACE, "Change workspace settings")],
+            },
+        ]
+    return blocks
+
+
+def _checkboxes(options: list[dict[str, Any]], chosen: list[dict[str, Any]]) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "checkboxes", "action_id": "value", "options": options}
     if chosen:
         element["initial_options"] = chosen
-    admins = button(Action.CHANGE_WORKSPACE, "Workspace celebrations (admins)")
-    return [
-        header("Celebrations"),
-        input_block(Input.CONSENT, "I agree to", element, optional=True),
-        {"type": "actions", "block_id": Input.ADMINS, "elements": [admins]},
-    ]
+    return element
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """Celebration choices in `/rapport settings`: each person's consent, and the admins' workspace settings.
 
 Consent is read again whenever a post or a nudge is built, so a change applies at once, to posts
-already planned too. The workspace settings (channel, hour, time zone, promotion posts, the
-birthday profile field) only admins and owners may change (Slack's `users.info` says who they
-are); the channel chosen there wins over `RAPPORT_CELEBRATIONS_CHANNEL`.
+already planned too. Work anniversaries are opt-in (never choosing is not consent: Rapport asks
+by DM, `bot.celebrations.consent`); a birthday the person shared, kudos and colleagues'
+reminders are opt-outs. The workspace settings (channel, hour, time zone, promotion posts, the
+birthday profile field) only admins and owners see (as the last directory sync stored them) and
+may change (Slack's `users.info` is asked again, so a stale or forged click changes nothing);
+the channel chosen there wins over `RAPPORT_CELEBRATIONS_CHANNEL`.
 """
 
 from __future__ import annotations
@@ -36,10 +39,22 @@ from bot.platform.db import Database
 
 
 def parse_consent(member: Member, values: Values, today: date) -> tuple[dict[str, Any], dict[str, str]]:
-    if Input.CONSENT not in values:  # a modal opened before this section existed: change nothing
-        return {}, {}
-    agreed = {o.get("value") for o in selected(values, Input.CONSENT).get("selected_options") or []}
-    return {field: field in agreed for field, _, _ in render.CHOICES}, {}
+    """The person's choices: a ticked agreement is a yes; an unticked one is a no only when they
+    had said yes before (never choosing stays never chosen: Rapport still asks by DM)."""
+    if Input.CONSENT not in values or Input.PRIVACY not in values:
+        return {}, {}  # a modal opened before this section was what it is: change nothing
+    agreed = _ticked(values, Input.CONSENT)
+    kept_out = _ticked(values, Input.PRIVACY)
+    changes: dict[str, Any] = {}
+    for field, _, _ in render.AGREE:
+        changes[field] = True if field in agreed else (None if getattr(member, field) is None else False)
+    for field, _, _ in render.KEEP_OUT:
+        changes[field] = field not in kept_out
+    return changes, {}
+
+
+def _ticked(values: Values, block_id: str) -> set[str]:
+    return {str(o.get("value")) for o in selected(values, block_id).get("selected_options") or []}
 
 
 CONSENT_SECTION = Section("celebrations", render.consent_blocks, parse_consent)

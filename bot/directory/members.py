@@ -50,6 +50,8 @@ def _directory_fields(user: SlackUser) -> dict[str, Any]:
         "deleted": bool(user.get("deleted")),
         # Slackbot is a bot that Slack reports as is_bot=false.
         "is_bot": bool(user.get("is_bot") or user.get("is_app_user") or user.get("id") == "USLACKBOT"),
+        # What /rapport settings shows (workspace settings still ask Slack before changing).
+        "is_admin": bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
     }
 
 

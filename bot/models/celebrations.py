@@ -1,4 +1,5 @@
-"""Kudos, what the daily celebration posts announced, and each workspace's celebrations channel."""
+"""Kudos, what the daily celebration posts announced, the consent asked for them, and each
+workspace's celebrations channel."""
 
 from __future__ import annotations
 
@@ -90,6 +91,34 @@ class CelebrationItem(Base):
     title: Mapped[str | None] = mapped_column(String(255))  # promotions: the new title
     title_change_id: Mapped[int | None] = mapped_column(Integer)  # promotions: the latest change announced
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CelebrationConsent(Base):
+    """A person asked by DM whether one occasion about them may be celebrated in public, and their answer.
+
+    Asked before their first work anniversary in the channel (once: the answer is kept on the
+    member and stands for later ones) and before each promotion (a title is text anyone may have
+    typed). `occasion_key` is unique, so a person is asked once however many replicas plan it;
+    the DM is the outbox row keyed `celebration_consent:<occasion_key>`. No answer is no.
+    """
+
+    __tablename__ = "celebration_consent"
+    __table_args__ = (Index("ix_celebration_consent_team_member", "team_id", "member_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(20))
+    occasion_key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # anniversary | promotion
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    occasion: Mapped[date] = mapped_column(Date)  # anniversaries: its date; promotions: the change's day
+    post_day: Mapped[date | None] = mapped_column(Date)  # anniversaries: the day of the post it is for
+    years: Mapped[int | None] = mapped_column(SmallInteger)  # anniversaries
+    title: Mapped[str | None] = mapped_column(String(255))  # promotions: the new title, as typed
+    old_title: Mapped[str | None] = mapped_column(String(255))  # promotions: the title before
+    title_change_id: Mapped[int | None] = mapped_column(Integer)  # promotions: the change asked about
+    answer: Mapped[str | None] = mapped_column(String(8))  # yes | no; None: not answered (not consent)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CelebrationChannel(Base):

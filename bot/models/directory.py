@@ -69,10 +69,18 @@ class Member(Base):
     birth_year: Mapped[int | None] = mapped_column(SmallInteger)
     start_date: Mapped[date | None] = mapped_column(Date)
 
-    # Consent (True means the person agrees; every default keeps today's behaviour).
-    celebrate_publicly: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Consent (True means the person agrees). These three are opt-outs: a birthday is one the
+    # person shared, kudos are a colleague's thanks, reminders are private to the circle.
+    celebrate_publicly: Mapped[bool] = mapped_column(Boolean, default=True)  # False: never in public
     show_birthday: Mapped[bool] = mapped_column(Boolean, default=True)
     nudge_others_about_me: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Work anniversaries in the celebrations channel are opt-in: None means never chosen, and the
+    # person is asked once by DM before the first one (`bot.celebrations.consent`); not posted
+    # until they say yes. Promotions are asked about one by one (`CelebrationConsent`).
+    celebrate_anniversaries: Mapped[bool | None] = mapped_column(Boolean)
+    # A workspace admin or owner as Slack said at the last sync (what /rapport settings shows;
+    # changing workspace settings still asks Slack).
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
 
     # Working day in the member's own time zone; nudges arrive from delivery_hour.
     delivery_hour: Mapped[int] = mapped_column(SmallInteger, default=9)

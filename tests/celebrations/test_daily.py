@@ -1,4 +1,7 @@
-"""Who a daily post announces, on SQLite and PostgreSQL: once per occasion, consent read at send time."""
+"""Who a daily post announces, on SQLite and PostgreSQL: once per occasion, consent read at send time.
+
+Everyone here agreed to what the post says: UANNIV to their work anniversaries, UPROMO (asked by
+DM) to their new title. Asking itself is tested in test_consent.py."""
 
 from __future__ import annotations
 
@@ -6,11 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from bot.celebrations import consent
 from bot.celebrations import daily as celebrations
 from bot.celebrations.render import Celebrated
 from bot.directory import members
-from bot.models import Workspace
+from bot.models import Member, Workspace
+from bot.models.celebrations import CelebrationConsent
 from bot.platform.db import Database
 from tests.support.factories import add_members, slack_user
 from tests.support.wiring import STORED
@@ -34,7 +40,7 @@ def team(any_db: Database) -> Database:
     )
     set_(any_db, "UBDAY", birthday_month=3, birthday_day=5)
     set_(any_db, "USAT", birthday_month=3, birthday_day=6)
-    set_(any_db, "UANNIV", start_date=date(2020, 3, 7))
+    set_(any_db, "UANNIV", start_date=date(2020, 3, 7), celebrate_anniversaries=True)
     with any_db.write() as s:
         members.upsert_members(
             s,
@@ -46,7 +52,22 @@ def team(any_db: Database) -> Database:
             NOW - timedelta(days=1),
             stored=STORED,
         )
+    say_yes(any_db, "UPROMO", NOW - timedelta(hours=23))
     return any_db
+
+
+def say_yes(db: Database, uid: str, now: datetime) -> None:
+    """The celebrations job asks; `uid` answers Yes to every question they have."""
+    with db.write() as s:
+        consent.ask(s, TEAM, now, channel_ok=True)
+        asked = s.scalars(
+            select(CelebrationConsent.id)
+            .join(Member, Member.id == CelebrationConsent.member_id)
+            .where(Member.user_id == uid, CelebrationConsent.answer.is_(None))
+        ).all()
+        assert asked
+        for consent_id in asked:
+            consent.answer(s, TEAM, uid, str(consent_id), True, now)
 
 
 def set_(db: Database, uid: str, **fields: Any) -> None:

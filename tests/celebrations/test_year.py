@@ -4,10 +4,15 @@ Leap-day birthdays in a year without one, weekend occasions, New Year's Day on a
 opt-out from the start, one between planning and sending, a hidden birthday, a deactivation in
 June, a promotion on a Saturday, a reworded title and a 429 from Slack. Every celebration must
 be posted exactly once, on the right workspace day, and nobody who opted out or left may appear.
+
+Work anniversaries and promotions are posted only with their owner's yes: everyone here answers
+"Yes, celebrate it" (over signed HTTP, on the DM's own button) when Rapport's question arrives,
+a week before their first anniversary and after the promotion. Whoever opted out is never asked.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -15,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.celebrations.ids import Action
 from bot.core import Core
 from bot.directory import members
 from bot.models import Member
@@ -23,7 +29,8 @@ from jobs import JOBS
 from tests.support.clock import FakeClock
 from tests.support.factories import add_members, slack_user
 from tests.support.fakeslack import FakeSlack
-from tests.support.fixtures import make_settings
+from tests.support.fixtures import SIGNING_SECRET, make_settings, serve
+from tests.support.slackreq import SlackClient, block_actions
 from tests.support.wiring import STORED
 
 BERLIN = ZoneInfo("Europe/Berlin")  # the most common zone below, so the workspace's
@@ -114,8 +121,32 @@ def year(db: Database, monkeypatch: pytest.MonkeyPatch) -> Any:
             m.start_date = start
             m.celebrate_publicly = uid not in OPTED_OUT
             m.show_birthday = uid != "UHIDDEN"
-    yield core, slack, clock
+    with serve(core) as url:
+        yield core, slack, clock, SlackClient(url, SIGNING_SECRET)
     slack.stop()
+
+
+def questions(slack: FakeSlack) -> list[tuple[dict[str, Any], str]]:
+    """Rapport's consent DMs so far, with the value of their Yes button."""
+    found = []
+    for message in slack.messages:
+        for block in message.get("blocks") or []:
+            for element in block.get("elements") or []:
+                if isinstance(element, dict) and element.get("action_id") == Action.CONSENT_YES:
+                    found.append((message, str(element["value"])))
+    return found
+
+
+def say_yes(slack: FakeSlack, http: SlackClient, answered: dict[str, dict[str, Any]]) -> None:
+    """Everyone asked answers Yes, on the button of the DM they got (which then says so)."""
+    for message, value in questions(slack):
+        assert value not in answered, "a question came back after its answer"
+        assert message["channel"].startswith("D")
+        answered[value] = dict(message)
+        click = block_actions(message["channel"][1:], Action.CONSENT_YES, value, message=message)
+        assert http.interact(click).status == 200
+    slack.wait_for("chat.update", len(answered))
+    assert not questions(slack)  # every DM answered now says what was chosen
 
 
 def berlin(day: date, hour: int, minute: int = 0) -> datetime:
@@ -139,9 +170,10 @@ def retitle(core: Core, team_id: str, uid: str, title: str, at: datetime) -> Non
 
 @pytest.mark.slow
 def test_a_year_of_celebrations_posts_each_exactly_once(year: Any) -> None:
-    core, slack, clock = year
+    core, slack, clock, http = year
     team = slack.team_id
     posted: list[tuple[date, dict[str, Any]]] = []
+    answered: dict[str, dict[str, Any]] = {}  # each question (by its Yes button's value), as it came
     day = FIRST - timedelta(days=1)
     while day < LAST:
         day += timedelta(days=1)
@@ -155,7 +187,12 @@ def test_a_year_of_celebrations_posts_each_exactly_once(year: Any) -> None:
         if day == REWORDED_ON.date():
             retitle(core, team, "UPROMO", "Sr. Engineer", clock.set(REWORDED_ON))
         clock.set(berlin(day, 9, 35))
-        JOBS["celebrations"](core, clock())  # plans the post half an hour ahead
+        JOBS["celebrations"](core, clock())  # plans the post half an hour ahead, and asks
+        clock.set(berlin(day, 9, 36))
+        core.sender().run(team)  # the questions due go out (in each person's working hours)
+        say_yes(slack, http, answered)
+        clock.set(berlin(day, 9, 40))
+        JOBS["celebrations"](core, clock())  # the job's next tick
         if day == LATE_OPT_OUT[1]:
             clock.set(berlin(day, 9, 45))
             set_member(core, team, LATE_OPT_OUT[0], celebrate_publicly=False)
@@ -169,6 +206,7 @@ def test_a_year_of_celebrations_posts_each_exactly_once(year: Any) -> None:
             clock.set(berlin(day, 10, 31))
             JOBS["celebrations"](core, clock())
             core.sender().run(team)
+        say_yes(slack, http, answered)
         posted += [(day, m) for m in slack.messages_in(CHANNEL)[seen:]]
 
     found = []
@@ -190,3 +228,9 @@ def test_a_year_of_celebrations_posts_each_exactly_once(year: Any) -> None:
     assert (date(2027, 10, 13), "U429", "birthday", date(2027, 10, 13)) in found
     with core.db.read() as s:
         assert s.query(Member).filter(Member.deleted.is_(True)).count() == 1
+    # Each person was asked once: before their first anniversary, and after the promotion.
+    asked = [message["channel"][1:] for message in answered.values()]
+    with_starts = {uid for uid, _, _, start, _ in PEOPLE if start and uid not in OPTED_OUT}
+    assert sorted(asked) == sorted([*with_starts, "UPROMO"])
+    (promotion,) = [m for m in answered.values() if m["channel"] == "DUPROMO"]
+    assert "Congratulations on your new role, *Senior Engineer*" in json.dumps(promotion["blocks"])

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.bootstrap import CIRCLE, Registry
+from bot.celebrations import consent
 from bot.directory import members
 from bot.models import Member, TitleChange
+from bot.models.celebrations import CelebrationConsent
 from bot.nudges.planning import PlanContext, Planner, key
 from bot.platform.db import Database
 from tests.support.clock import FakeClock
@@ -38,6 +40,18 @@ def _plan(db: Database, now: datetime, wired: Registry = REGISTRY) -> int:
 
 def _planned(db: Database) -> list[tuple[int, str, int | None, date]]:
     return sorted((n.recipient_id, n.kind, n.subject_id, n.local_date) for n in nudge_rows(db))
+
+
+def say_yes_to_promotions(db: Database, now: datetime) -> None:
+    """Whoever was promoted is asked (`bot.celebrations.consent`) and says yes."""
+    with db.write() as s:
+        consent.ask(s, TEAM, now, channel_ok=False)
+        for consent_id, user_id in s.execute(
+            select(CelebrationConsent.id, Member.user_id).join(
+                Member, Member.id == CelebrationConsent.member_id
+            )
+        ).all():
+            consent.answer(s, TEAM, user_id, str(consent_id), True, now)
 
 
 def test_birthdays_in_my_circle_come_the_working_day_before(any_db: Database) -> None:
@@ -114,6 +128,8 @@ def test_a_promotion_reaches_the_circle_on_their_next_working_morning(any_db: Da
     with static_circle(
         any_db, [(ann.id, zed.id), (bob.id, zed.id), (ann.id, yan.id), (zed.id, ann.id)]
     ) as wired:
+        assert _plan(any_db, friday_evening + timedelta(minutes=1), wired) == 0  # not without a yes
+        say_yes_to_promotions(any_db, friday_evening + timedelta(minutes=1))
         assert _plan(any_db, friday_evening + timedelta(minutes=2), wired) == 2
         assert _plan(any_db, friday_evening + timedelta(days=1), wired) == 0
     monday = date(2026, 11, 30)

@@ -178,7 +178,9 @@ def test_a_friday_talk_is_followed_up_on_monday(any_db: Database) -> None:
     assert plan(any_db, at(date(2026, 11, 27), 20)) == [("fresh_contact", "UBOB", date(2026, 11, 30))]
 
 
-def test_my_circle_is_who_i_logged_with_endorsed_or_keep_in_touch_with_never_who_logged_me(any_db: Database) -> None:
+def test_my_circle_is_who_i_logged_endorsed_or_keep_in_touch_with_not_who_logged_me(
+    any_db: Database,
+) -> None:
     birthday = {"birthday_month": 11, "birthday_day": 28}
     found = _team(
         any_db,

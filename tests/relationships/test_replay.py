@@ -4,6 +4,7 @@ flaky network) records once, on SQLite and PostgreSQL, even when both copies rac
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -58,7 +59,7 @@ def test_copies_racing_each_other_log_once(served: Served) -> None:
 
 
 def test_the_same_form_submitted_twice_is_logged_once(served: Served) -> None:
-    values = {
+    values: dict[str, Any] = {
         Field.PEOPLE: {Field.PEOPLE: slackreq.multi_users_value(["UBOB"])},
         Field.NOTE: {Field.NOTE: slackreq.text_value("lunch with Bob")},
     }

@@ -4,6 +4,7 @@ answer on SQLite and PostgreSQL: what it asked for, or a short refusal, never an
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -65,7 +66,7 @@ def test_the_note_is_stored_without_its_control_characters(served: Served) -> No
 
 
 def test_the_form_is_read_the_same_way(served: Served) -> None:
-    state = {
+    state: dict[str, Any] = {
         Field.PEOPLE: {Field.PEOPLE: slackreq.multi_users_value(["UBOB"])},
         Field.NOTE: {Field.NOTE: slackreq.text_value("lunch\x00 with \ud800Bob")},
     }

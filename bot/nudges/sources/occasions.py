@@ -1,9 +1,15 @@
 """Birthdays, work anniversaries and promotions of people in my circle, as nudges to me.
 
 Birthdays and anniversaries come on my working day before the date (so I can write
-something); promotions on my next working morning after the title changed. Never about
+something); promotions on my next working morning after their owner agreed. Never about
 deactivated people or bots, never about someone who asked not to be nudged about, and a
 birthday only when its owner lets it be shown (the year never is).
+
+A promotion is mentioned only once its owner said yes to celebrating that title (the question
+`bot.celebrations.consent` asks by DM): a title is text anyone who edits profiles may have
+typed, and a colleague's DM is as good a place to spread it as a channel. Birthdays and
+anniversaries say only who and when, and stay under the owner's "Don't remind colleagues about
+me"; a "Not now" to a public post does not change them, so nothing about it shows.
 """
 
 from __future__ import annotations
@@ -15,15 +21,15 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, extract, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.directory import seniority
-from bot.directory.members import recent_title_changes
-from bot.models import Member, TitleChange
+from bot.celebrations import consent
+from bot.celebrations.titles import shown_title
+from bot.models import Member
+from bot.models.celebrations import CelebrationConsent
 from bot.models.outbox import Nudge
 from bot.nudges import kinds
 from bot.nudges.kinds import Kind
 from bot.nudges.planning import PlanContext, Source, key, nudgeable
 from bot.platform import days
-from bot.platform.mrkdwn import escape
 
 # Nudge kinds (stored in Nudge.kind); the celebration post has its own, in celebrations.occasions.
 BIRTHDAY, ANNIVERSARY, PROMOTION = "birthday", "anniversary", "promotion"
@@ -70,33 +76,31 @@ def anniversaries(ctx: PlanContext) -> Select[Any]:
 def recent_promotions(
     session: Session, team_id: str, now: datetime, ctx: PlanContext
 ) -> dict[str, Any] | None:
-    """The newest promotion of each person whose title moved up lately (the ladder is Python's)."""
-    changes = recent_title_changes(session, team_id, now - PROMOTION_LOOKBACK, now)
-    latest: dict[int, int] = {}
-    for change_id, member_id, old, new in changes:
-        if seniority.is_promotion(old, new):
-            latest[member_id] = change_id
-    return {"promotions": list(latest.values())} if latest else None
+    """The promotions of the last days whose owners agreed to have them celebrated (one read)."""
+    agreed = session.scalars(
+        consent.agreed_promotions(team_id, now - PROMOTION_LOOKBACK).with_only_columns(CelebrationConsent.id)
+    ).all()
+    return {"promotions": list(agreed)} if agreed else None
 
 
 def promotions(ctx: PlanContext) -> Select[Any]:
-    s, r = aliased(Member), ctx.recipients.c
+    s, r, agreed = aliased(Member), ctx.recipients.c, CelebrationConsent
     promoted: Any = bindparam("promotions", expanding=True)
-    c = ctx.circle(select(TitleChange.member_id).where(TitleChange.id.in_(promoted)))
+    c = ctx.circle(select(agreed.member_id).where(agreed.id.in_(promoted)))
     return (
         select(
             *ctx.item(
                 PROMOTION,
-                occurrence=key(PROMOTION, TitleChange.id),
+                occurrence=key(PROMOTION, agreed.title_change_id),
                 subject_id=s.id,
-                ref_id=TitleChange.id,
+                ref_id=agreed.title_change_id,
             )
         )
         .select_from(ctx.recipients)
         .join(c, c.c.member_id == r.member_id)
         .join(s, s.id == c.c.other_id)
-        .join(TitleChange, TitleChange.member_id == s.id)
-        .where(*nudgeable(s, ctx.team_id), TitleChange.id.in_(promoted), s.id != r.member_id)
+        .join(agreed, agreed.member_id == s.id)
+        .where(*nudgeable(s, ctx.team_id), agreed.id.in_(promoted), s.id != r.member_id)
     )
 
 
@@ -157,20 +161,27 @@ def _describe_promotions(
     session: Session, team_id: str, items: Sequence[Nudge], now: datetime
 ) -> dict[int, kinds.Line | None]:
     ids = [n.ref_id for n in items if n.ref_id is not None]
-    changes = {
-        c.id: c
-        for c in session.scalars(
-            select(TitleChange).where(TitleChange.team_id == team_id, TitleChange.id.in_(ids))
+    agreed = {
+        a.title_change_id: a
+        for a in session.scalars(
+            select(CelebrationConsent).where(
+                CelebrationConsent.team_id == team_id,
+                CelebrationConsent.kind == PROMOTION,
+                CelebrationConsent.answer == consent.YES,
+                CelebrationConsent.title_change_id.in_(ids),
+            )
         )
     }
 
     def line(n: Nudge, m: Member) -> kinds.Line | None:
-        change = changes.get(n.ref_id or 0)
-        if change is None:
+        said_yes = agreed.get(n.ref_id or 0)
+        # Only the title its owner agreed to, and only while it is still theirs.
+        if said_yes is None or said_yes.member_id != m.id or said_yes.title != m.title:
             return None
+        before = f"Previously {shown_title(said_yes.old_title)}. " if said_yes.old_title else ""
         return kinds.Line(
-            f":star2: <@{m.user_id}> is now *{escape(change.new_title)}*.",
-            f"Previously {escape(change.old_title)}. Congratulate them?",
+            f":star2: <@{m.user_id}> is now *{shown_title(said_yes.title)}*.",
+            f"{before}Congratulate them?",
             m.user_id,
         )
 
