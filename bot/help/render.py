@@ -40,13 +40,14 @@ def privacy_message() -> Payload:
         "What Rapport keeps, and who sees it:\n"
         "• *Only you*: what you `/log` — notes, topics, follow-ups, keep-in-touch reminders and your "
         "history. It never appears in a channel, in anyone else's DM, or in another workspace.\n"
-        "• *Everyone in this workspace*: skills you declare, endorsements, kudos, and the celebrations "
-        "you have not opted out of.\n"
+        "• *Everyone in this workspace*: skills you declare, endorsements of skills Rapport knows or "
+        "that you accepted (others wait for your OK, seen by you alone), kudos, and the celebrations "
+        "you agreed to: Rapport asks you before the first public post about you.\n"
         "• *From Slack's directory*: names, titles and time zones, so nudges come at your local morning.\n"
         "• *Your birthday*: shown as month and day only, never the year, and only if you agree.\n"
         "Opt out of celebrations, of showing your birthday or of colleagues being reminded about you in "
-        "`/rapport settings`; `/rapport birthday forget` removes your birthday; "
-        "`/log` answers have an Undo that really deletes."
+        "`/rapport settings`; `/skills remove` hides any endorsement of you; "
+        "`/rapport birthday forget` removes your birthday; `/log` answers have an Undo that really deletes."
     )
 
 

@@ -3,34 +3,15 @@
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import text
 
 from bot.expertise import endorsements, skills
 from bot.platform.db import Database
-from bot.platform.migrate import alembic_config, current, upgrade
+from bot.platform.migrate import current, upgrade
 from tests.expertise.test_consent_store import ANN, BOB, CAROL, T1, team, who
+from tests.support.databases import downgrade
 from tests.support.factories import T0
 from tests.support.wiring import EVIDENCE
-
-
-def downgrade(db: Database, revision: str, *, foreign_keys: bool = True) -> None:
-    """Alembic's downgrade; `foreign_keys=False` as alembic advises for SQLite batch migrations
-    that copy a table others refer to (a later migration's, not 0008's own: see the test)."""
-    cfg = alembic_config(db)
-    with db.engine.connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        if sqlite and not foreign_keys:
-            raw.execute("PRAGMA foreign_keys=OFF")  # (outside any transaction, or it does nothing)
-        try:
-            with conn.begin():
-                cfg.attributes["connection"] = conn
-                command.downgrade(cfg, revision)
-        finally:
-            if sqlite:
-                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def test_existing_endorsements_are_shown_and_going_back_keeps_only_those(any_db: Database) -> None:

@@ -58,4 +58,6 @@ def test_privacy_says_what_stays_private(rapport: Served) -> None:
     answer = say(rapport, "U1", "privacy")
     assert "*Only you*" in answer
     assert "never the year" in answer
+    assert "asks you before the first public post about you" in answer
+    assert "wait for your OK" in answer
     assert "coming soon" not in answer

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import create_engine, event, text
 
 from bot.bootstrap import open_database
 from bot.models import Base
 from bot.platform.db import Database
-from bot.platform.migrate import upgrade
+from bot.platform.migrate import alembic_config, upgrade
 
 POSTGRES_URL = os.environ.get(
     "RAPPORT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -102,3 +103,22 @@ def statements(db: Database) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def downgrade(db: Database, revision: str, *, foreign_keys: bool = True) -> None:
+    """Alembic's downgrade; `foreign_keys=False` as alembic advises for SQLite batch migrations
+    that copy a table others refer to (a later migration's, not 0008's own: see the test)."""
+    cfg = alembic_config(db)
+    with db.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        if sqlite and not foreign_keys:
+            raw.execute("PRAGMA foreign_keys=OFF")  # (outside any transaction, or it does nothing)
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, revision)
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
