@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.directory.personal_dates import Birthday
 from bot.models import Member, TitleChange, Workspace
 from bot.platform.clock import valid_tz
+from bot.platform.inputs import printable
 
 SlackUser = Mapping[str, Any]
 
@@ -40,12 +41,16 @@ def ensure_workspace(
 
 def _directory_fields(user: SlackUser) -> dict[str, Any]:
     profile = user.get("profile") or {}
+
+    def text(value: Any) -> str:  # as Slack has it, storable on any database, within its column
+        return printable(str(value or "")).strip()[:255]
+
     return {
-        "name": (user.get("name") or "")[:255],
-        "real_name": (profile.get("real_name") or user.get("real_name") or "")[:255],
-        "display_name": (profile.get("display_name") or "")[:255],
-        "title": (profile.get("title") or "").strip()[:255],
-        "email": profile.get("email") or None,
+        "name": text(user.get("name")),
+        "real_name": text(profile.get("real_name") or user.get("real_name")),
+        "display_name": text(profile.get("display_name")),
+        "title": text(profile.get("title")),
+        "email": text(profile.get("email")) or None,
         "tz": valid_tz(user.get("tz")),
         "deleted": bool(user.get("deleted")),
         # Slackbot is a bot that Slack reports as is_bot=false.

@@ -107,3 +107,20 @@ def test_bulk_insert_ignore_counts_only_new_rows(any_db: Database) -> None:
         assert insert_many_ignore(s, ProcessedEvent, rows[:2], ["event_id"]) == 2
     with any_db.write() as s:
         assert insert_many_ignore(s, ProcessedEvent, rows, ["event_id"]) == 1
+
+
+def test_directory_text_from_slack_is_stored_printable_on_both_databases(any_db: Database) -> None:
+    odd = {
+        "real_name": "Ann\x00 Lee\x1b",
+        "display_name": "ann\u0085",
+        "title": "Staff\x00 Engineer " + "x" * 300,
+    }
+    with any_db.write() as s:
+        members.ensure_workspace(s, "T1", NOW)
+        members.upsert_members(s, "T1", [user("U1", name="an\x00n", profile=odd)], NOW, stored=STORED)
+    with any_db.read() as s:
+        ann = s.scalar(select(Member).where(Member.user_id == "U1"))
+        assert ann is not None
+        assert (ann.name, ann.real_name, ann.display_name) == ("ann", "Ann Lee", "ann")
+        assert ann.title.startswith("Staff Engineer xxx")
+        assert len(ann.title) == 255
