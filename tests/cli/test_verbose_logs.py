@@ -16,6 +16,8 @@ import urllib.request
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.support.fakeslack import FakeSlack
 from tests.support.fixtures import SIGNING_SECRET
 from tests.support.slackreq import SlackClient
@@ -32,6 +34,7 @@ def free_port() -> int:
         return port
 
 
+@pytest.mark.slow  # a whole day of the CLI in subprocesses
 def test_verbose_logs_of_a_whole_day_hold_no_private_note_and_no_secret(
     tmp_path: Path, slack: FakeSlack
 ) -> None:
