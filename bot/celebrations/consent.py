@@ -1,10 +1,13 @@
 """Asking a person before Rapport celebrates them in public, and keeping their answer.
 
-Before someone's first work anniversary in the celebrations channel, and before each promotion
-(a title is text anyone who edits profiles may have typed), Rapport DMs them a question with
-**Yes, celebrate it** / **Not now**, and posts only after a yes: no answer by the post's time
-is no. The answer stands: a yes to an anniversary covers the later ones too, a "Not now" is
-never asked again (`/rapport settings` changes either); each promotion is asked about once.
+Before someone's first work anniversary in the celebrations channel, before their first
+birthday there unless they shared it themselves (one from an admin's CSV or a profile field HR
+fills is not theirs to have given), and before each promotion (a title is text anyone who edits
+profiles may have typed), Rapport DMs them a question with **Yes, celebrate it** / **Not now**,
+and posts only after a yes: no answer by the post's time is no. The answer stands: a yes to an
+anniversary or a birthday covers the later ones too (it is kept on the member, `YEARLY`), a
+"Not now" is never asked again (`/rapport settings` changes either); each promotion is asked
+about once.
 
 The question is planned by the celebrations job: a `CelebrationConsent` row (unique per
 occasion) and its DM in the outbox (unique key `celebration_consent:<occasion>`), so however
@@ -14,7 +17,8 @@ meantime, left, or opted out. Only the person sees it, and nothing about a "Not 
 to anyone.
 
 Promotions in colleagues' digests (`bot.nudges.sources.occasions`) need the same yes; private
-reminders of birthdays and anniversaries stay under "Don't remind colleagues about me".
+reminders of birthdays and anniversaries stay under "Don't remind colleagues about me" (and a
+birthday kept private is in none).
 """
 
 from __future__ import annotations
@@ -23,18 +27,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, extract, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.celebrations import channel as celebration_channel
 from bot.celebrations import render
 from bot.celebrations.occasions import (
     ANNIVERSARY,
+    BIRTHDAY,
     PROMOTION,
     PersonDates,
+    birthday_on,
     celebration_hour,
     month_days,
     occasions_on,
+    start_on,
     workspace_tz,
 )
 from bot.delivery import outbox
@@ -52,7 +59,10 @@ from bot.platform.storage import insert_ignore
 
 KIND = "celebration_consent"  # the outbox kind of the question's DM
 YES, NO = "yes", "no"
-# Anniversaries are asked about this many days before their post, so there is time to answer.
+# Yearly occasions are asked about once, before the first one posted; the answer is kept in this
+# member field (None: never chosen) and stands for the later ones.
+YEARLY = {ANNIVERSARY: "celebrate_anniversaries", BIRTHDAY: "celebrate_birthday"}
+# Yearly occasions are asked about this many days before their post, so there is time to answer.
 ASK_AHEAD_DAYS = 7
 # Title changes older than this are not news any more (the daily post and the question agree).
 PROMOTION_LOOKBACK = timedelta(days=7)
@@ -84,10 +94,10 @@ def plan_asks(rt: Runtime, team_id: str, now: datetime) -> int:
 
 def ask(session: Session, team_id: str, now: datetime, *, channel_ok: bool) -> int:
     """Plan the questions due now, each once, with its DM: promotions since the last one asked
-    about, and (when there is a channel to post in) work anniversaries coming up."""
+    about, and (when there is a channel to post in) birthdays and work anniversaries coming up."""
     due = _promotions(session, team_id, now)
     if channel_ok:
-        due += _anniversaries(session, team_id, now)
+        due += _yearly(session, team_id, now)
     asked = 0
     for member, row, deliver_after, expires_at in due:
         if not insert_ignore(session, CelebrationConsent, {**row, "asked_at": now}, ["occasion_key"]):
@@ -159,9 +169,20 @@ def _promotions(session: Session, team_id: str, now: datetime) -> list[Due]:
     return due
 
 
-def _anniversaries(session: Session, team_id: str, now: datetime) -> list[Due]:
-    """People never asked whose work anniversary is posted within ASK_AHEAD_DAYS, if the question
-    can reach them before the post goes out."""
+def _never_chose(member: Member) -> PersonDates:
+    """The person's yearly occasions they never chose about (so may be asked about)."""
+    month, dom = member.birthday_month, member.birthday_day
+    undecided = member.celebrate_birthday is None and member.show_birthday
+    return PersonDates(
+        member.id,
+        (month, dom) if month and dom and undecided else None,
+        member.start_date if member.celebrate_anniversaries is None else None,
+    )
+
+
+def _yearly(session: Session, team_id: str, now: datetime) -> list[Due]:
+    """People never asked whose birthday or work anniversary, never chosen about, is posted within
+    ASK_AHEAD_DAYS, if the question can reach them before the post goes out."""
     workspace = session.get(Workspace, team_id)
     clock = Workday(tz=workspace_tz(session, team_id))
     hour = celebration_hour(workspace)
@@ -170,57 +191,48 @@ def _anniversaries(session: Session, team_id: str, now: datetime) -> list[Due]:
     pairs = set().union(*(month_days(day) for day in post_days))
     if not pairs:
         return []
-    on_start = or_(
-        *(
-            and_(extract("month", Member.start_date) == m, extract("day", Member.start_date) == d)
-            for m, d in pairs
-        )
+    never_chose = or_(
+        and_(Member.celebrate_anniversaries.is_(None), start_on(pairs)),
+        and_(Member.celebrate_birthday.is_(None), Member.show_birthday.is_(True), birthday_on(pairs)),
     )
-    people = list(
-        session.scalars(
-            select(Member)
-            .where(*public(team_id), Member.celebrate_anniversaries.is_(None), on_start)
-            .order_by(Member.id)
-        )
-    )
-    asked = _asked_about_anniversaries(session, team_id, [m.id for m in people])
+    people = list(session.scalars(select(Member).where(*public(team_id), never_chose).order_by(Member.id)))
+    asked = _asked(session, team_id, [m.id for m in people])
     due: list[Due] = []
     for member in people:
-        if member.id in asked or member.start_date is None:
-            continue
-        for day in post_days:
-            found = [
-                o
-                for o in occasions_on(day, [PersonDates(member.id, start_date=member.start_date)])
-                if o.kind == ANNIVERSARY
-            ]
-            if not found:
+        dates = [_never_chose(member)]
+        for kind in YEARLY:
+            if (kind, member.id) in asked:
                 continue
+            first = next(
+                ((day, o) for day in post_days for o in occasions_on(day, dates) if o.kind == kind), None
+            )
+            if first is None:
+                continue
+            day, occasion = first
             post_at, reach = clock.at_hour(day, hour), _reach(member, now)
             if reach < post_at:  # else no answer could come in time: next year, then
-                occasion = found[0]
                 row = {
                     "team_id": team_id,
                     "occasion_key": occasion.key,
-                    "kind": ANNIVERSARY,
+                    "kind": kind,
                     "member_id": member.id,
                     "occasion": occasion.day,
                     "post_day": day,
                     "years": occasion.years,
                 }
                 due.append((member, row, reach, post_at))
-            break
     return due
 
 
-def _asked_about_anniversaries(session: Session, team_id: str, member_ids: list[int]) -> set[int]:
-    """Who was asked about an anniversary already (a question whose DM never went out aside)."""
+def _asked(session: Session, team_id: str, member_ids: list[int]) -> set[tuple[str, int]]:
+    """(kind, member id) of the yearly occasions these people were asked about already (a question
+    whose DM never went out aside)."""
     if not member_ids:
         return set()
     asked = session.execute(
-        select(CelebrationConsent.member_id, CelebrationConsent.occasion_key).where(
+        select(CelebrationConsent.kind, CelebrationConsent.member_id, CelebrationConsent.occasion_key).where(
             CelebrationConsent.team_id == team_id,
-            CelebrationConsent.kind == ANNIVERSARY,
+            CelebrationConsent.kind.in_(list(YEARLY)),
             CelebrationConsent.member_id.in_(member_ids),
         )
     ).all()
@@ -230,12 +242,12 @@ def _asked_about_anniversaries(session: Session, team_id: str, member_ids: list[
         session.scalars(
             select(Outbox.dedupe_key).where(
                 Outbox.team_id == team_id,
-                Outbox.dedupe_key.in_([dm_key(key) for _, key in asked]),
+                Outbox.dedupe_key.in_([dm_key(key) for _, _, key in asked]),
                 Outbox.status.in_(_UNSENT),
             )
         )
     )
-    return {member_id for member_id, key in asked if dm_key(key) not in unsent}
+    return {(kind, member_id) for kind, member_id, key in asked if dm_key(key) not in unsent}
 
 
 # -- what was agreed -----------------------------------------------------------------------------
@@ -307,8 +319,11 @@ def _still_to_ask(consent: CelebrationConsent | None, member: Member | None, tea
         return False
     if not member.active or not member.celebrate_publicly:
         return False
-    if consent.kind == ANNIVERSARY:
-        return member.celebrate_anniversaries is None  # chose in /rapport settings meanwhile: moot
+    if consent.kind in YEARLY:
+        # Moot once they chose (in /rapport settings, or by sharing their birthday), kept their
+        # birthday private, or the date changed: it must still be theirs, on that post's day.
+        undecided = occasions_on(consent.post_day, [_never_chose(member)]) if consent.post_day else []
+        return any(o.key == consent.occasion_key for o in undecided)
     return member.title == consent.title  # a newer title is asked about on its own
 
 
@@ -324,7 +339,7 @@ def _render(
             out[c.id] = None
             continue
         ask_view = _ask_of(session, consent, member, now)
-        if consent.kind == ANNIVERSARY and ask_view.channel_id is None:
+        if consent.kind in YEARLY and ask_view.channel_id is None:
             out[c.id] = None  # nowhere to post it: nothing to ask
             continue
         out[c.id] = render.consent_dm(ask_view)
@@ -354,9 +369,9 @@ def answer(
     *,
     shown_in: tuple[str | None, str | None] = (None, None),
 ) -> Answered:
-    """A click on Yes / Not now: the first answer stands (a second click changes nothing); an
-    anniversary's answer is kept for the later ones. `shown_in` is the message clicked, used when
-    the outbox has no record of where the DM went."""
+    """A click on Yes / Not now: the first answer stands (a second click changes nothing); the
+    answer about a birthday or an anniversary is kept for the later ones. `shown_in` is the
+    message clicked, used when the outbox has no record of where the DM went."""
     if not (consent_id.isascii() and consent_id.isdigit()) or len(consent_id) > 12:
         return Answered()  # a button's value is the consent's id: anything else is not a click of ours
     consent = session.get(CelebrationConsent, int(consent_id))
@@ -371,8 +386,8 @@ def answer(
         .execution_options(synchronize_session=False)
     ).first()
     session.refresh(consent)
-    if first is not None and consent.kind == ANNIVERSARY:
-        member.celebrate_anniversaries = yes
+    if first is not None and consent.kind in YEARLY:
+        setattr(member, YEARLY[consent.kind], yes)
     message = render.consent_answered(
         _ask_of(session, consent, member, now),
         consent.answer == YES,
@@ -387,7 +402,7 @@ def answer(
 
 
 def _upcoming(session: Session, consent: CelebrationConsent, now: datetime) -> bool:
-    """Whether the anniversary asked about still has its post ahead."""
+    """Whether the birthday or anniversary asked about still has its post ahead."""
     if consent.post_day is None:
         return False
     clock = Workday(tz=workspace_tz(session, consent.team_id))

@@ -6,9 +6,10 @@ occasion is announced twice, whatever retries, replicas or time-zone changes do.
 text is built when it is sent, from the database as it is then, so someone who opted out or
 left after planning is not in it.
 
-Consent: a birthday is one its owner shared (unless they keep it private); a work anniversary
-only once its owner said yes (`consent`: asked by DM before the first one); a promotion only
-after its owner said yes to that very title.
+Consent: a birthday and a work anniversary only once their owner said yes (a birthday they
+shared themselves is that yes; otherwise `consent` asks by DM before the first one), and a
+birthday never while they keep it private; a promotion only after its owner said yes to that
+very title.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, extract, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot.celebrations import channel as celebration_channel
@@ -28,9 +29,11 @@ from bot.celebrations.occasions import (
     BIRTHDAY,
     PROMOTION,
     PersonDates,
+    birthday_on,
     celebration_hour,
     month_days,
     occasions_on,
+    start_on,
     workspace_tz,
 )
 from bot.celebrations.render import Celebrated, celebration_post
@@ -114,18 +117,12 @@ def _occasion_rows(session: Session, team_id: str, day: date) -> list[dict[str, 
     pairs = month_days(day)
     if not pairs:
         return []
-    on_birthday = or_(*(and_(Member.birthday_month == m, Member.birthday_day == d) for m, d in pairs))
-    on_start = or_(
-        *(
-            and_(extract("month", Member.start_date) == m, extract("day", Member.start_date) == d)
-            for m, d in pairs
-        )
-    )
-    shown = Member.show_birthday.is_(True)
-    agreed = Member.celebrate_anniversaries.is_(True)  # never chosen is not consent
+    # Never chosen is not consent, for either.
+    shown = and_(Member.show_birthday.is_(True), Member.celebrate_birthday.is_(True))
+    agreed = Member.celebrate_anniversaries.is_(True)
     found = session.execute(
         select(Member.id, Member.birthday_month, Member.birthday_day, Member.start_date, shown, agreed)
-        .where(*_celebrated(team_id), or_(and_(on_birthday, shown), and_(on_start, agreed)))
+        .where(*_celebrated(team_id), or_(and_(birthday_on(pairs), shown), and_(start_on(pairs), agreed)))
         .order_by(Member.id)
     ).all()
     dates = [
@@ -171,6 +168,7 @@ def items(session: Session, team_id: str, key: str) -> list[Celebrated]:
             CelebrationItem,
             Member.user_id,
             Member.show_birthday,
+            Member.celebrate_birthday,
             Member.celebrate_anniversaries,
             Member.title,
         )
@@ -180,8 +178,8 @@ def items(session: Session, team_id: str, key: str) -> list[Celebrated]:
     ).all()
     promoted = consent.yes_to(session, team_id, {i.member_id for i, *_ in rows if i.kind == PROMOTION})
     out = []
-    for item, user_id, show_birthday, anniversaries, title in rows:
-        if item.kind == BIRTHDAY and not show_birthday:
+    for item, user_id, show_birthday, birthday_agreed, anniversaries, title in rows:
+        if item.kind == BIRTHDAY and not (show_birthday and birthday_agreed is True):
             continue
         if item.kind == ANNIVERSARY and anniversaries is not True:
             continue

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.models import Member, Workspace
@@ -84,6 +84,17 @@ def month_days(post_date: date) -> set[tuple[int, int]]:
     if any((d.month, d.day) == (2, 28) and not calendar.isleap(d.year) for d in days):
         pairs.add((2, 29))
     return pairs
+
+
+def birthday_on(pairs: Iterable[tuple[int, int]]) -> ColumnElement[bool]:
+    """SQL: the member's birthday falls on one of these (month, day) pairs (from `month_days`)."""
+    return or_(*(and_(Member.birthday_month == m, Member.birthday_day == d) for m, d in pairs))
+
+
+def start_on(pairs: Iterable[tuple[int, int]]) -> ColumnElement[bool]:
+    """SQL: the member's start date falls on one of these (month, day) pairs (from `month_days`)."""
+    month, day = extract("month", Member.start_date), extract("day", Member.start_date)
+    return or_(*(and_(month == m, day == d) for m, d in pairs))
 
 
 def years_phrase(years: int) -> str:

@@ -110,11 +110,11 @@ class Ask:
     """A consent question about one occasion, as its DM shows it."""
 
     consent_id: int
-    kind: str  # anniversary | promotion
+    kind: str  # birthday | anniversary | promotion
     channel_id: str | None  # where it would be posted; None: nowhere (a promotion: the digest only)
     title: str | None = None  # promotions: the new title, as typed
     years: int | None = None  # anniversaries
-    occasion: date | None = None  # anniversaries: the day
+    occasion: date | None = None  # birthdays and anniversaries: the day
     today: date | None = None  # the person's own today, to say the day as they would
 
 
@@ -124,6 +124,15 @@ def _channel(ask: Ask) -> str:
 
 def _question(ask: Ask) -> tuple[str, str, str]:
     """(notification text, the question, what a yes means)."""
+    if ask.kind == BIRTHDAY:
+        when = days.on_day(ask.occasion, ask.today) if ask.occasion and ask.today else "coming up"
+        return (
+            f"Your birthday is {when}. Shall we wish you a happy birthday in the celebrations channel?",
+            f":birthday: Your birthday is {when} — shall we wish you a happy birthday in {_channel(ask)}?",
+            "I celebrate a birthday only once its owner says yes, so I'm asking first. If you say yes, "
+            "I'll celebrate this one and the ones after it, never saying the year; `/rapport settings` "
+            "changes that any time.",
+        )
     if ask.kind == ANNIVERSARY:
         when = days.on_day(ask.occasion, ask.today) if ask.occasion and ask.today else "coming up"
         years = f"{ask.years}-year " if ask.years else ""
@@ -170,17 +179,28 @@ def consent_dm(ask: Ask) -> Payload:
 def consent_answered(ask: Ask, yes: bool, *, upcoming: bool = True, still_news: bool = True) -> Payload:
     """The consent DM once answered (updated in place): what was chosen, no buttons.
 
-    `upcoming`: the anniversary asked about is still to be posted; `still_news`: the promotion is
-    recent enough for the next post.
+    `upcoming`: the birthday or anniversary asked about is still to be posted; `still_news`: the
+    promotion is recent enough for the next post.
     """
     title = f", *{shown_title(ask.title)}*," if ask.title else ""
-    if ask.kind == ANNIVERSARY:
+    start = (
+        f"starting {days.on_day(ask.occasion, ask.today)}"
+        if upcoming and ask.occasion and ask.today
+        else "from the next one"
+    )
+    if ask.kind == BIRTHDAY:
         if yes:
-            start = (
-                f"starting {days.on_day(ask.occasion, ask.today)}"
-                if upcoming and ask.occasion and ask.today
-                else "from the next one"
+            text = (
+                f":white_check_mark: You chose to have your birthday celebrated in {_channel(ask)}, "
+                f"{start}. `/rapport settings` changes that any time."
             )
+        else:
+            text = (
+                "OK, your birthday won't be posted, and I won't ask again. "
+                "`/rapport settings` changes that any time."
+            )
+    elif ask.kind == ANNIVERSARY:
+        if yes:
             text = (
                 f":white_check_mark: You chose to celebrate your work anniversaries in {_channel(ask)}, "
                 f"{start}. `/rapport settings` changes that any time."
@@ -206,11 +226,15 @@ def consent_answered(ask: Ask, yes: bool, *, upcoming: bool = True, still_news: 
 
 # -- settings ---------------------------------------------------------------------------------
 
-# What a person agrees to (opt-in): ticked only when they said yes; never choosing is not consent.
-# (Promotions have no box: each new title is asked about by DM, it is new text.)
-AGREE = (("celebrate_anniversaries", "Celebrate my work anniversaries", "In the celebrations channel"),)
-# What a person keeps out (opt-out): ticked when its field is False. A birthday is one the person
-# shared, kudos are a colleague's thanks, reminders are private to the circle.
+# What a person agrees to (opt-in): ticked only when they said yes (sharing a birthday themselves
+# is a yes); never choosing is not consent. (Promotions have no box: each new title is asked about
+# by DM, it is new text.)
+AGREE = (
+    ("celebrate_anniversaries", "Celebrate my work anniversaries", "In the celebrations channel"),
+    ("celebrate_birthday", "Celebrate my birthday", "In the celebrations channel (never the year)"),
+)
+# What a person keeps out (opt-out): ticked when its field is False. Kudos are a colleague's
+# thanks, reminders are private to the circle; a private birthday is in neither.
 KEEP_OUT = (
     ("show_birthday", "Keep my birthday private", "Not posted, not in reminders (the year never is)"),
     ("nudge_others_about_me", "Don't remind colleagues about me", "Your occasions in their daily DM"),
@@ -226,8 +250,8 @@ def consent_blocks(member: Member) -> list[Block]:
     blocks = [
         header("Celebrations"),
         context(
-            "Before your first work anniversary or a new title is celebrated in public, Rapport asks "
-            "you by DM; no answer means no."
+            "Before your first work anniversary, a birthday you didn't share yourself or a new title "
+            "is celebrated in public, Rapport asks you by DM; no answer means no."
         ),
         input_block(Input.CONSENT, "I agree to", _checkboxes(agree, agreed), optional=True),
         input_block(Input.PRIVACY, "Privacy", _checkboxes(keep_out, kept_out), optional=True),

@@ -1,12 +1,13 @@
 """Celebration choices in `/rapport settings`: each person's consent, and the admins' workspace settings.
 
 Consent is read again whenever a post or a nudge is built, so a change applies at once, to posts
-already planned too. Work anniversaries are opt-in (never choosing is not consent: Rapport asks
-by DM, `bot.celebrations.consent`); a birthday the person shared, kudos and colleagues'
-reminders are opt-outs. The workspace settings (channel, hour, time zone, promotion posts, the
-birthday profile field) only admins and owners see (as the last directory sync stored them) and
-may change (Slack's `users.info` is asked again, so a stale or forged click changes nothing);
-the channel chosen there wins over `RAPPORT_CELEBRATIONS_CHANNEL`.
+already planned too. Work anniversaries and birthdays are opt-in (never choosing is not consent:
+Rapport asks by DM, `bot.celebrations.consent`; sharing one's birthday is a yes); keeping a
+birthday private, kudos and colleagues' reminders are opt-outs. The workspace settings
+(channel, hour, time zone, promotion posts, the birthday profile field) only admins and owners
+see (as the last directory sync stored them) and may change (Slack's `users.info` is asked
+again, so a stale or forged click changes nothing); the channel chosen there wins over
+`RAPPORT_CELEBRATIONS_CHANNEL`.
 """
 
 from __future__ import annotations

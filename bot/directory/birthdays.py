@@ -1,4 +1,8 @@
-"""`/rapport birthday MM-DD`: a person shares, changes or forgets their own birthday."""
+"""`/rapport birthday MM-DD`: a person shares, changes or forgets their own birthday.
+
+Sharing it is their yes to celebrating it in the celebrations channel (unless they said no
+before: that stands until `/rapport settings` changes it); forgetting it takes the yes back
+(`members.set_birthday`)."""
 
 from __future__ import annotations
 
@@ -48,6 +52,6 @@ def tell(session: Session, team_id: str, user_id: str, text: str, now: datetime)
         given = parse_birthday(text, local_date(now, member.tz))
     except ValueError as problem:
         return Told(known=True, birthday=current, refused=Refusal(f"{escape(str(problem))}.", usage=True))
-    set_birthday(member, given)
-    celebrated = member.celebrate_publicly and member.show_birthday
+    set_birthday(member, given, shared=True)
+    celebrated = member.celebrate_publicly and member.show_birthday and member.celebrate_birthday is True
     return Told(known=True, birthday=given, changed=SAVED, celebrated=celebrated)

@@ -1,4 +1,8 @@
-"""`rapport import-people`: birthdays and start dates from a CSV, good rows in, bad rows explained."""
+"""`rapport import-people`: birthdays and start dates from a CSV, good rows in, bad rows explained.
+
+An admin's file is not the person's say: an imported birthday leaves their choice about it as it
+was (never chosen, for most), so it is posted only after they answer yes to Rapport's DM
+(`bot.celebrations.consent`), like an imported start date's anniversaries."""
 
 from __future__ import annotations
 

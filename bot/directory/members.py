@@ -189,11 +189,31 @@ def ensure_member(session: Session, team_id: str, user_id: str, now: datetime, n
     return member
 
 
-def set_birthday(member: Member, birthday: Birthday | None) -> None:
-    """Keep a birthday (the year only when given), or forget it."""
+def set_birthday(member: Member, birthday: Birthday | None, *, shared: bool = False) -> None:
+    """Keep a birthday (the year only when given), or forget it.
+
+    `shared`: the person gave it themselves, which is their yes to celebrating it in public
+    (`birthday_shared`). A birthday from anywhere else (an admin's CSV, a profile field HR fills)
+    leaves their choice as it was, so never chosen stays never chosen and Rapport asks them
+    (`bot.celebrations.consent`). Forgetting takes back a yes (a no stands), so a birthday that
+    comes back some other way is not posted without asking.
+    """
     member.birthday_month = birthday.month if birthday else None
     member.birthday_day = birthday.day if birthday else None
     member.birth_year = birthday.year if birthday else None
+    if birthday is None and member.celebrate_birthday:
+        member.celebrate_birthday = None
+    elif birthday is not None and shared:
+        birthday_shared(member)
+
+
+def birthday_shared(member: Member) -> bool:
+    """The person shared their birthday themselves: their yes to celebrating it in public, unless
+    they said no (a "Not now", or a box unticked in /rapport settings). True if that changed."""
+    if member.celebrate_birthday is not None:
+        return False
+    member.celebrate_birthday = True
+    return True
 
 
 def recent_title_changes(

@@ -6,6 +6,13 @@ order, and carries on where it stopped: a big workspace is spread over several r
 birthday field is the one the workspace names in its `birthday_field` setting (a label or a
 field id, as `team.profile.get` lists them); the start date is Slack's own field when the
 workspace has one.
+
+A birthday in a field people fill in themselves counts as shared by them, so as their yes to
+celebrating it (`members.set_birthday`), even when Rapport had the same date already (from the
+CSV, say, or from before migration 0011). A field Slack marks protected or SCIM-managed is filled
+by the workspace (HR's system, an identity provider), not the person: its birthday is treated
+like the CSV's, and the person is asked before it is posted. (An admin who edits someone else's
+profile by hand cannot be told apart from the person; Slack says nothing of who typed a value.)
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
-from bot.directory.members import find_members, set_birthday
+from bot.directory.members import birthday_shared, find_members, set_birthday
 from bot.directory.personal_dates import Birthday, parse_birthday, parse_start_date
 from bot.models import Member, Workspace
 from bot.models.celebrations import ProfileSync
@@ -44,6 +51,8 @@ class Fields:
 
     birthday: str | None = None
     start_date: str | None = None
+    # The birthday field is filled by the workspace (protected, or SCIM-managed), not by each person.
+    birthday_locked: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.birthday or self.start_date)
@@ -53,14 +62,18 @@ def find_fields(definitions: Sequence[Mapping[str, Any]], birthday_field: str | 
     """Which fields hold birthdays and start dates, from `team.profile.get`'s definitions."""
     wanted = (birthday_field or "").strip().casefold()
     birthday = start = None
+    locked = False
     for spec in definitions:
         field_id = str(spec.get("id") or "")
         label = str(spec.get("label") or "").strip().casefold()
         if wanted and birthday is None and wanted in (field_id.casefold(), label):
             birthday = field_id
+            options = spec.get("options")
+            options = options if isinstance(options, Mapping) else {}
+            locked = bool(options.get("is_protected") or options.get("is_scim"))
         if start is None and (spec.get("field_name") == "start_date" or label in START_DATE_LABELS):
             start = field_id
-    return Fields(birthday, start)
+    return Fields(birthday, start, locked)
 
 
 def read_birthday(value: str, today: date) -> Birthday | None:
@@ -98,12 +111,15 @@ def apply_profile(member: Member, profile: Mapping[str, Any], fields: Fields, to
     """Take the dates a profile holds (an empty or unreadable field changes nothing); True if changed."""
     changed = False
     birthday = read_birthday(field_value(profile, fields.birthday), today) if fields.birthday else None
+    shared = not fields.birthday_locked  # the person's own field: see the module's docstring
     if birthday is not None and (member.birthday_month, member.birthday_day) != (
         birthday.month,
         birthday.day,
     ):
-        set_birthday(member, birthday)
+        set_birthday(member, birthday, shared=shared)
         changed = True
+    elif birthday is not None and shared:
+        changed = birthday_shared(member) or changed
     start = read_start_date(field_value(profile, fields.start_date), today) if fields.start_date else None
     if start is not None and member.start_date != start:
         member.start_date = start

@@ -38,7 +38,7 @@ def birthday_reply(told: Told) -> Payload:
     after = (
         "Your teammates will see it celebrated on the day (never the year)."
         if told.celebrated
-        else "You opted out of birthday celebrations, so it stays private (`/rapport settings` changes that)."
+        else "You opted out of birthday celebrations, so it isn't posted (`/rapport settings` changes that)."
     )
     kept = " I kept the year too, privately." if birthday.year else ""
     return ephemeral(f"Thanks! Your birthday is {birthday.shown()}.{kept} {after}")

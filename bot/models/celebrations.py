@@ -96,10 +96,11 @@ class CelebrationItem(Base):
 class CelebrationConsent(Base):
     """A person asked by DM whether one occasion about them may be celebrated in public, and their answer.
 
-    Asked before their first work anniversary in the channel (once: the answer is kept on the
-    member and stands for later ones) and before each promotion (a title is text anyone may have
-    typed). `occasion_key` is unique, so a person is asked once however many replicas plan it;
-    the DM is the outbox row keyed `celebration_consent:<occasion_key>`. No answer is no.
+    Asked before their first work anniversary and their first birthday in the channel, unless they
+    shared that birthday themselves (once each: the answer is kept on the member and stands for
+    later ones), and before each promotion (a title is text anyone may have typed).
+    `occasion_key` is unique, so a person is asked once however many replicas plan it; the DM is
+    the outbox row keyed `celebration_consent:<occasion_key>`. No answer is no.
     """
 
     __tablename__ = "celebration_consent"
@@ -108,10 +109,11 @@ class CelebrationConsent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(20))
     occasion_key: Mapped[str] = mapped_column(String(255), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # anniversary | promotion
+    kind: Mapped[str] = mapped_column(String(20))  # birthday | anniversary | promotion
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
-    occasion: Mapped[date] = mapped_column(Date)  # anniversaries: its date; promotions: the change's day
-    post_day: Mapped[date | None] = mapped_column(Date)  # anniversaries: the day of the post it is for
+    # Birthdays and anniversaries: its date; promotions: the change's day.
+    occasion: Mapped[date] = mapped_column(Date)
+    post_day: Mapped[date | None] = mapped_column(Date)  # birthdays, anniversaries: the post it is for
     years: Mapped[int | None] = mapped_column(SmallInteger)  # anniversaries
     title: Mapped[str | None] = mapped_column(String(255))  # promotions: the new title, as typed
     old_title: Mapped[str | None] = mapped_column(String(255))  # promotions: the title before

@@ -69,15 +69,20 @@ class Member(Base):
     birth_year: Mapped[int | None] = mapped_column(SmallInteger)
     start_date: Mapped[date | None] = mapped_column(Date)
 
-    # Consent (True means the person agrees). These three are opt-outs: a birthday is one the
-    # person shared, kudos are a colleague's thanks, reminders are private to the circle.
+    # Consent (True means the person agrees). These three are opt-outs: kudos are a colleague's
+    # thanks, reminders are private to the circle, and a birthday kept private is in neither the
+    # channel nor colleagues' reminders.
     celebrate_publicly: Mapped[bool] = mapped_column(Boolean, default=True)  # False: never in public
     show_birthday: Mapped[bool] = mapped_column(Boolean, default=True)
     nudge_others_about_me: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Work anniversaries in the celebrations channel are opt-in: None means never chosen, and the
-    # person is asked once by DM before the first one (`bot.celebrations.consent`); not posted
-    # until they say yes. Promotions are asked about one by one (`CelebrationConsent`).
+    # Work anniversaries and birthdays in the celebrations channel are opt-in: None means never
+    # chosen, and the person is asked once by DM before the first one (`bot.celebrations.consent`);
+    # not posted until they say yes. A birthday the person shared themselves (`/rapport birthday`,
+    # a profile field they edit) is their yes (`directory.members.set_birthday`); one from an
+    # admin's CSV or a field HR fills is not. Promotions are asked about one by one
+    # (`CelebrationConsent`).
     celebrate_anniversaries: Mapped[bool | None] = mapped_column(Boolean)
+    celebrate_birthday: Mapped[bool | None] = mapped_column(Boolean)
     # A workspace admin or owner as Slack said at the last sync (what /rapport settings shows;
     # changing workspace settings still asks Slack).
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)

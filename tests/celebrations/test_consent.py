@@ -60,6 +60,7 @@ def office(rapport: Served) -> Served:
         cake = s.get(Member, found["UCAKE"].id)
         assert cake is not None
         cake.birthday_month, cake.birthday_day = 12, 3  # shared by Cake: Thursday's post has her
+        cake.celebrate_birthday = True
         bob, promo = s.get(Member, found["UBOB"].id), s.get(Member, found["UPROMO"].id)
         assert bob is not None
         assert promo is not None

@@ -1,7 +1,8 @@
 """Who a daily post announces, on SQLite and PostgreSQL: once per occasion, consent read at send time.
 
-Everyone here agreed to what the post says: UANNIV to their work anniversaries, UPROMO (asked by
-DM) to their new title. Asking itself is tested in test_consent.py."""
+Everyone here agreed to what the post says: UBDAY and USAT shared their birthdays, UANNIV agreed
+to their work anniversaries, UPROMO (asked by DM) to their new title. Asking itself is tested in
+test_consent.py and test_birthday_consent.py."""
 
 from __future__ import annotations
 
@@ -38,8 +39,8 @@ def team(any_db: Database) -> Database:
         slack_user("UWORDS", tz="Europe/Berlin", title="Senior Engineer"),
         now=NOW - timedelta(days=30),
     )
-    set_(any_db, "UBDAY", birthday_month=3, birthday_day=5)
-    set_(any_db, "USAT", birthday_month=3, birthday_day=6)
+    set_(any_db, "UBDAY", birthday_month=3, birthday_day=5, celebrate_birthday=True)
+    set_(any_db, "USAT", birthday_month=3, birthday_day=6, celebrate_birthday=True)
     set_(any_db, "UANNIV", start_date=date(2020, 3, 7), celebrate_anniversaries=True)
     with any_db.write() as s:
         members.upsert_members(

@@ -5,9 +5,11 @@ opt-out from the start, one between planning and sending, a hidden birthday, a d
 June, a promotion on a Saturday, a reworded title and a 429 from Slack. Every celebration must
 be posted exactly once, on the right workspace day, and nobody who opted out or left may appear.
 
-Work anniversaries and promotions are posted only with their owner's yes: everyone here answers
-"Yes, celebrate it" (over signed HTTP, on the DM's own button) when Rapport's question arrives,
-a week before their first anniversary and after the promotion. Whoever opted out is never asked.
+Birthdays (from HR's records here, not shared by their owners), work anniversaries and promotions
+are posted only with their owner's yes: everyone here answers "Yes, celebrate it" (over signed
+HTTP, on the DM's own button) when Rapport's question arrives, a week before their first
+birthday and first anniversary, and after the promotion. Whoever opted out, or keeps their
+birthday private, is never asked about it.
 """
 
 from __future__ import annotations
@@ -228,9 +230,12 @@ def test_a_year_of_celebrations_posts_each_exactly_once(year: Any) -> None:
     assert (date(2027, 10, 13), "U429", "birthday", date(2027, 10, 13)) in found
     with core.db.read() as s:
         assert s.query(Member).filter(Member.deleted.is_(True)).count() == 1
-    # Each person was asked once: before their first anniversary, and after the promotion.
+    # Each person was asked once: before their first birthday and anniversary (ULEFT's birthday
+    # came after they left), and after the promotion.
     asked = [message["channel"][1:] for message in answered.values()]
-    with_starts = {uid for uid, _, _, start, _ in PEOPLE if start and uid not in OPTED_OUT}
-    assert sorted(asked) == sorted([*with_starts, "UPROMO"])
+    with_starts = [uid for uid, _, _, start, _ in PEOPLE if start and uid not in OPTED_OUT]
+    not_asked = OPTED_OUT | {"UHIDDEN", LEFT[0]}
+    with_birthdays = [uid for uid, _, birthday, _, _ in PEOPLE if birthday and uid not in not_asked]
+    assert sorted(asked) == sorted([*with_starts, *with_birthdays, "UPROMO"])
     (promotion,) = [m for m in answered.values() if m["channel"] == "DUPROMO"]
     assert "Congratulations on your new role, *Senior Engineer*" in json.dumps(promotion["blocks"])

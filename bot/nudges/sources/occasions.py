@@ -9,7 +9,9 @@ A promotion is mentioned only once its owner said yes to celebrating that title 
 `bot.celebrations.consent` asks by DM): a title is text anyone who edits profiles may have
 typed, and a colleague's DM is as good a place to spread it as a channel. Birthdays and
 anniversaries say only who and when, and stay under the owner's "Don't remind colleagues about
-me"; a "Not now" to a public post does not change them, so nothing about it shows.
+me"; a "Not now" to a public post does not change them, so nothing about it shows. They are
+private nudges, not posts: a birthday its owner never agreed to celebrate in the channel (one from
+HR's CSV, say) is still a reminder, unless they keep it private.
 """
 
 from __future__ import annotations
