@@ -96,6 +96,14 @@ class FollowUp(Base):
         ),
         Index("ix_follow_up_about", "about_id"),
         Index("ix_follow_up_interaction", "interaction_id"),
+        # One open follow-up per interaction: picking its date again moves it (migration 0013).
+        Index(
+            "uq_follow_up_interaction_open",
+            "interaction_id",
+            unique=True,
+            sqlite_where=text("interaction_id IS NOT NULL AND done_at IS NULL"),
+            postgresql_where=text("interaction_id IS NOT NULL AND done_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

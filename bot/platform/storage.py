@@ -30,26 +30,37 @@ def _insert_for(dialect: str, model: Any) -> Any:
     return _INSERTS[dialect](model)
 
 
-def insert_ignore(session: Session, model: Any, values: dict[str, Any], conflict: Sequence[str]) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING; True when the row was inserted."""
-    return insert_ignore_returning(session, model, values, conflict, conflict[0]) is not None
+def insert_ignore(
+    session: Session, model: Any, values: dict[str, Any], conflict: Sequence[str], *, where: Any = None
+) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when the row was inserted. `where`: the predicate of
+    a partial unique index that `conflict` names (a module constant, so the statement is cached)."""
+    return insert_ignore_returning(session, model, values, conflict, conflict[0], where=where) is not None
 
 
 def insert_ignore_returning(
-    session: Session, model: Any, values: dict[str, Any], conflict: Sequence[str], column: str
+    session: Session,
+    model: Any,
+    values: dict[str, Any],
+    conflict: Sequence[str],
+    column: str,
+    *,
+    where: Any = None,
 ) -> Any:
     """INSERT … ON CONFLICT DO NOTHING RETURNING `column`: its value, or None when nothing went in."""
     dialect = session.get_bind().dialect.name
-    stmt = _ignoring(dialect, model.__table__, tuple(conflict), column)
+    stmt = _ignoring(dialect, model.__table__, tuple(conflict), column, where)
     # RETURNING says portably whether the row went in; rowcount does not on every driver.
     row = session.connection().execute(stmt, values).first()
     return None if row is None else row[0]
 
 
 @lru_cache(maxsize=128)
-def _ignoring(dialect: str, table: Table, conflict: tuple[str, ...], column: str) -> Any:
+def _ignoring(dialect: str, table: Table, conflict: tuple[str, ...], column: str, where: Any) -> Any:
     """Built once per table: commands insert on their answer paths, and building costs as much as running."""
-    stmt = _insert_for(dialect, table).on_conflict_do_nothing(index_elements=list(conflict))
+    stmt = _insert_for(dialect, table).on_conflict_do_nothing(
+        index_elements=list(conflict), index_where=where
+    )
     return stmt.returning(table.c[column])
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.models import Member
 from bot.models.relationships import FollowUp, Interaction
+from bot.platform.storage import insert_ignore
 from bot.relationships.due import FOLLOW_UP, DueItem, DueKind
 
 # Built once: /log's answer path runs it (see `interactions`).
@@ -32,6 +33,32 @@ def create(
     """Remind the author about someone on a local date."""
     values = {"team_id": team_id, "author_id": author_id, "about_id": about_id, "due_on": due_on}
     session.connection().execute(_INSERT, {**values, "interaction_id": interaction_id, "created_at": now})
+
+
+# The partial unique index "one open follow-up per interaction" (models, migration 0013).
+_OPEN_OF_INTERACTION = FollowUp.interaction_id.isnot(None) & FollowUp.done_at.is_(None)
+
+
+def set_for(
+    session: Session,
+    team_id: str,
+    author_id: int,
+    about_id: int,
+    interaction_id: int,
+    due_on: date,
+    now: datetime,
+) -> None:
+    """The follow-up of an interaction, on `due_on`: moved if it has one open, made otherwise, so
+    picking a date twice (or the same click replayed, or racing itself) never makes two."""
+    values = {"team_id": team_id, "author_id": author_id, "about_id": about_id, "due_on": due_on}
+    row = {**values, "interaction_id": interaction_id, "created_at": now}
+    if not insert_ignore(session, FollowUp, row, ["interaction_id"], where=_OPEN_OF_INTERACTION):
+        session.execute(
+            update(FollowUp)
+            .where(FollowUp.team_id == team_id, FollowUp.author_id == author_id)
+            .where(FollowUp.interaction_id == interaction_id, FollowUp.done_at.is_(None))
+            .values(due_on=due_on, snoozed_until=None)
+        )
 
 
 def _open(team_id: str) -> Select[FollowUp, Member, str, datetime, str]:

@@ -322,7 +322,7 @@ def follow_up_on(
             .limit(1)
         )
         if about is not None:
-            followups.create(session, team_id, author.id, about.id, due, now, interaction_id=interaction.id)
+            followups.set_for(session, team_id, author.id, about.id, interaction.id, due, now)
     shown = load_logged(session, team_id, author_user_id, interaction_id, now)
     if shown is not None and problem:
         shown.follow_up_refused = Refusal(problem)

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The largest request Rapport reads: Slack's payloads (a 100-block view, a long message event)
+# stay far below it. waitress refuses bigger bodies with a 413 before buffering them.
+MAX_BODY = 2 * 1024 * 1024
+
 Health = Callable[[], bool]
 Task = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 
@@ -186,10 +190,13 @@ def _header(headers: dict[str, Any], name: str) -> str:
 
 
 def _raw_body(environ: WSGIEnvironment) -> bytes | None:
-    """The request's bytes as Slack signed them; None when its length is not a number."""
+    """The request's bytes as Slack signed them; None when its length is not a number, or more
+    than Slack sends (so an unsigned request cannot make the server hold much)."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
+        return None
+    if length > MAX_BODY:
         return None
     stream = environ.get("wsgi.input")
     return stream.read(length) if stream is not None and length > 0 else b""
@@ -258,6 +265,7 @@ def make_server(
         port=port,
         threads=threads,
         ident="rapport",
+        max_request_body_size=MAX_BODY,
         trusted_proxy="127.0.0.1",
         trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
         clear_untrusted_proxy_headers=True,

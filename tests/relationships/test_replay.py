@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.models.relationships import FollowUp, Interaction, InteractionParticipant
 from bot.platform.db import Database
-from bot.relationships.ids import Field, View
+from bot.relationships.ids import FOLLOW_UP_BLOCK, Action, Field, View
 from tests.support import slackreq
 from tests.support.factories import add_members, slack_user
 from tests.support.fixtures import Served
@@ -73,3 +73,35 @@ def test_two_requests_saying_the_same_thing_are_two_logs(served: Served) -> None
     for _ in range(2):
         assert served.http.command("/log", "<@UBOB> standup", user_id=ME).json()["text"].startswith("Logged")
     assert counts(served.core.db)[:2] == (2, 2)
+
+
+def test_a_date_pick_replayed_or_repeated_moves_one_follow_up(served: Served) -> None:
+    logged = served.http.command("/log", "<@UBOB> roadmap, follow up sometime soonish", user_id=ME).json()
+    assert counts(served.core.db) == (1, 1, 0)  # the date could not be read: none yet
+    (interaction_id,) = [
+        b["block_id"].rpartition(":")[2]
+        for b in logged["blocks"]
+        if b.get("block_id", "").startswith(FOLLOW_UP_BLOCK)
+    ]
+
+    def pick(day: str) -> bytes:
+        payload = slackreq.block_actions(
+            ME,
+            Action.FOLLOW_UP_ON,
+            day,
+            channel_id="C1",
+            is_ephemeral=True,
+            block_id=f"{FOLLOW_UP_BLOCK}{interaction_id}",
+            action_type="datepicker",
+            response_url=served.slack.response_url(day),
+        )
+        return slackreq.interaction(payload)[0]
+
+    replayed = pick("2026-12-02")
+    with ThreadPoolExecutor(max_workers=4) as pool:  # the same signed click, four times at once
+        assert set(pool.map(lambda _: served.http.post(replayed, FORM).status, range(4))) == {200}
+    served.slack.wait_for_response(4)  # each copy redraws the answer once its work is done
+    served.http.post(pick("2026-12-09"), FORM)  # a second pick moves it
+    served.slack.wait_for_response(5)
+    with served.core.db.read() as s:
+        assert [f.due_on.isoformat() for f in s.scalars(select(FollowUp))] == ["2026-12-09"]

@@ -20,6 +20,7 @@ from bot.help.catalog import COMMANDS
 from bot.platform.webhooks import Hooks, post_json
 from bot.relationships import ids as relationships_ids
 from bot.relationships.ids import Action
+from bot.slackapp.server import MAX_BODY
 from tests.support import slackreq
 from tests.support.factories import add_members, slack_user
 from tests.support.fakeslack import FakeSlack
@@ -204,3 +205,14 @@ def test_response_url_posts_go_to_slacks_hooks_and_follow_no_redirect(hostile: S
     assert hostile.seen == ["POST /redirect"]  # and not the GET /second a redirect would make
     assert post_json(Hooks(), hostile.at("/hook"), {"text": "hi"}) is None
     assert hostile.seen == ["POST /redirect"]
+
+
+def test_a_body_bigger_than_slack_sends_is_refused_before_it_is_read(rapport: Served, hostile: Sink) -> None:
+    body = b"payload=" + b"x" * (MAX_BODY + 1)
+    try:
+        status, _ = raw_post(rapport.url, body, {"Content-Type": FORM, **sign(SIGNING_SECRET, body)})
+    except (ConnectionResetError, BrokenPipeError):  # the server may close before the client is done
+        status = 413
+    assert status == 413
+    assert rapport.http.command("/rapport", "help").status == 200
+    assert hostile.seen == []
