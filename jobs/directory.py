@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.core import Core
 from bot.directory import profile_fields
 from bot.directory.sync import sync_team
+from bot.platform.tokens import forget_expired_states
 
 
 def sync_directory(core: Core, now: datetime) -> str:
@@ -19,4 +20,5 @@ def sync_directory(core: Core, now: datetime) -> str:
         # Custom profile fields send no event: read some of them each run.
         profiles = profile_fields.sync_profiles(core.db, client, team_id, now, sleep=core.clock.sleep)
         results.append(f"{team_id}: {count} members" + (f", {profiles}" if profiles.read else ""))
+    forget_expired_states(core.db.engine, now)
     return "synced " + (", ".join(results) or "no workspaces")

@@ -16,7 +16,7 @@ PAYLOAD_LOGGERS = ("slack_bolt", "slack_sdk", "rapport.bolt")
 # Their INFO lines narrate plumbing (plugins loaded, job added); ours say what happened.
 CHATTY_LOGGERS = ("alembic", "apscheduler")
 # Slack's tokens: bot/user/app/config/refresh (xoxb-, xoxp-, xapp-, xoxe.xoxp-, xoxe-…).
-TOKEN = re.compile(r"\b(xox[a-z]|xapp|xoxe)([.-])[A-Za-z0-9.-]{6,}")
+TOKEN = re.compile(r"\b(xox[a-z]|xapp)([.-])[A-Za-z0-9.-]{6,}")
 
 
 def masked(text: str) -> str:
@@ -25,6 +25,12 @@ def masked(text: str) -> str:
 
 
 class MaskingFormatter(logging.Formatter):
+    """Tokens masked everywhere; a message kept on its line (a request's text can hold a newline
+    that would otherwise forge a log line of its own)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return super().formatMessage(record).replace("\r", "\\r").replace("\n", "\\n")
+
     def format(self, record: logging.LogRecord) -> str:
         return masked(super().format(record))
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import UTC, datetime
 from typing import Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Bot
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from bot.models import installs
 from bot.platform.clock import Clock
@@ -89,6 +90,15 @@ class Installations:
             self.store.save_bot(rotated)
             bot = rotated
         return bot.bot_token
+
+
+def forget_expired_states(engine: Engine, now: datetime) -> int:
+    """Delete the OAuth states whose 10 minutes are over: each visit to the install page makes
+    one, and slack_sdk never deletes one that was not used."""
+    states = installs.states
+    naive_utc = now.astimezone(UTC).replace(tzinfo=None)  # slack_sdk stores them naive, in UTC
+    with engine.begin() as conn:
+        return int(conn.execute(delete(states).where(states.c.expire_at < naive_utc)).rowcount or 0)
 
 
 class Clients:

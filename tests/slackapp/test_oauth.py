@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk.oauth.installation_store import Installation
+from sqlalchemy import func, select
 
 from bot.core import Core
+from bot.models import installs
 from bot.platform.db import Database
 from jobs.directory import sync_directory
 from tests.support.clock import FakeClock
@@ -49,6 +52,23 @@ def test_install_page_asks_slack_for_our_scopes(multi: Served) -> None:
     assert "oauth/v2/authorize" in page
     assert "client_id=111.222" in page
     assert "users%3Aread" in page or "users:read" in page
+
+
+def test_unused_install_states_are_forgotten_by_the_hourly_sync(multi: Served) -> None:
+    """Each visit to the install page stores a state (anyone may visit): the sync deletes expired ones."""
+    for _ in range(3):
+        with urllib.request.urlopen(f"{multi.url}/slack/install", timeout=5) as response:
+            assert response.status == 200
+    assert states(multi.core) == 3
+    sync_directory(multi.core, datetime.now(UTC))
+    assert states(multi.core) == 3  # still usable for their 10 minutes
+    sync_directory(multi.core, datetime.now(UTC) + timedelta(minutes=11))
+    assert states(multi.core) == 0
+
+
+def states(core: Core) -> int:
+    with core.db.read() as s:
+        return s.scalar(select(func.count()).select_from(installs.states)) or 0
 
 
 def test_each_workspace_is_served_with_its_own_token(multi: Served) -> None:
