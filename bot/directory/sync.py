@@ -8,7 +8,6 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.directory.members import MembersStored, SlackUser, belongs, ensure_workspace, upsert_members
-from bot.models import Workspace
 from bot.platform import events
 from bot.platform.db import Database
 
@@ -23,14 +22,11 @@ def apply_user_event(
     stored: MembersStored,
 ) -> bool:
     """Apply a `user_change`/`team_join` once, however often Slack delivers it. Someone of
-    another organisation (Slack Connect) is stored only under their own workspace, if Rapport
-    serves it."""
+    another organisation (Slack Connect) is not this directory's: their own workspace, if
+    Rapport serves it, hears of them in its own events (this one may see less of them)."""
     if not events.first_delivery(session, team_id, event_id, now):
         return False
     if not belongs(user, team_id):
-        home = str(user.get("team_id"))
-        if session.get(Workspace, home) is not None:
-            upsert_members(session, home, [user], now, stored=stored)
         return True
     ensure_workspace(session, team_id, now)
     upsert_members(session, team_id, [user], now, stored=stored)
