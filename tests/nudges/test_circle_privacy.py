@@ -12,7 +12,7 @@ from bot.platform.db import Database
 from bot.relationships import interactions
 from tests.support.factories import slack_user
 from tests.support.fakeslack import FakeSlack
-from tests.support.nudgekit import REGISTRY, TEAM, nudge_rows
+from tests.support.nudgekit import REGISTRY, TEAM, nudge_rows, say_yes_to_promotions
 from tests.support.nudgekit import people as add_people
 from tests.support.wiring import EVIDENCE, STORED
 
@@ -40,20 +40,28 @@ def test_being_logged_by_someone_brings_you_none_of_their_news(any_db: Database)
         {"id": "UANN", "title": "Engineer"},
         {"id": "UBOB"},
         {"id": "UCAT"},
+        {"id": "UDAN"},
         now=WEDNESDAY,
     )
     ann, bob = found["UANN"], found["UBOB"]
     with any_db.write() as s:  # Ann's private log of a talk with Bob, and Bob's with Cat
         assert interactions.log_text(s, TEAM, "UANN", "<@UBOB> coffee about the reorg", WEDNESDAY).saved
         assert interactions.log_text(s, TEAM, "UBOB", "<@UCAT> pairing", WEDNESDAY).saved
+        # Dan endorses Ann: a tie Ann can see, so Dan may hear her news (the control).
+        endorsements.endorse(s, TEAM, "UDAN", ["UANN"], "kubernetes", WEDNESDAY, evidence=EVIDENCE)
     birthday_on_saturday(any_db, ann)
     birthday_on_saturday(any_db, bob)
-    with any_db.write() as s:  # Ann is promoted on Thursday evening
-        promoted = [slack_user("UANN", title="Senior Engineer")]
-        members.upsert_members(s, TEAM, promoted, WEDNESDAY + timedelta(hours=30), stored=STORED)
+    promoted_at = WEDNESDAY + timedelta(hours=30)  # Thursday evening
+    with any_db.write() as s:
+        members.upsert_members(
+            s, TEAM, [slack_user("UANN", title="Senior Engineer")], promoted_at, stored=STORED
+        )
+    say_yes_to_promotions(any_db, promoted_at)  # Ann wants her promotion celebrated
     with any_db.write() as s:
         REGISTRY.planner.plan(s, TEAM, FRIDAY_MORNING)
     news = planned(any_db)
+    # The control: a public tie hears of Ann's birthday and her promotion.
+    assert {("UDAN", "birthday", "UANN"), ("UDAN", "promotion", "UANN")} <= news
     # Ann logged Bob: her own log puts Bob in her circle.
     assert ("UANN", "birthday", "UBOB") in news
     # Bob was logged by Ann: nothing public ties them, so Bob hears nothing of Ann.

@@ -19,12 +19,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.celebrations import consent
 from bot.directory import members
 from bot.directory.seniority import is_promotion
 from bot.expertise import endorsements
 from bot.models import Member
-from bot.models.celebrations import CelebrationConsent
 from bot.models.outbox import Nudge, Outbox
 from bot.models.relationships import FollowUp
 from bot.nudges import acting
@@ -34,7 +32,7 @@ from jobs.nudges import run_nudges
 from tests.support.clock import FakeClock
 from tests.support.factories import slack_user
 from tests.support.fakeslack import FakeSlack
-from tests.support.nudgekit import TEAM, make_core, static_circle
+from tests.support.nudgekit import TEAM, make_core, say_yes_to_promotions, static_circle
 from tests.support.nudgekit import people as add_people
 from tests.support.wiring import EVIDENCE, KINDS, STORED
 
@@ -76,20 +74,6 @@ PROMOTIONS = [
     ("USYD", "Software Engineer", "Software Developer", datetime(2026, 3, 25, 1, 0, tzinfo=UTC)),  # reworded
     ("UNYC", "Engineering Manager", "Director of Engineering", datetime(2026, 4, 1, 20, 0, tzinfo=UTC)),
 ]
-
-
-def say_yes_to_promotions(db: Database, now: datetime) -> None:
-    """Whoever is promoted is asked (by the celebrations job) and says yes at once: colleagues hear
-    of a promotion only with its owner's yes (`bot.celebrations.consent`). Answered before it is
-    sent, the question's DM is never sent."""
-    with db.write() as s:
-        consent.ask(s, TEAM, now, channel_ok=False)
-        for consent_id, user_id in s.execute(
-            select(CelebrationConsent.id, Member.user_id)
-            .join(Member, Member.id == CelebrationConsent.member_id)
-            .where(CelebrationConsent.answer.is_(None))
-        ).all():
-            consent.answer(s, TEAM, user_id, str(consent_id), True, now)
 
 
 # The relationship log before the fortnight: (author, text logged, when). Notes are secret-*:

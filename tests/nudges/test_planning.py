@@ -8,16 +8,24 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.bootstrap import CIRCLE, Registry
-from bot.celebrations import consent
 from bot.directory import members
 from bot.models import Member, TitleChange
-from bot.models.celebrations import CelebrationConsent
 from bot.nudges.planning import PlanContext, Planner, key
 from bot.platform.db import Database
 from tests.support.clock import FakeClock
 from tests.support.factories import slack_user
 from tests.support.fakeslack import FakeSlack
-from tests.support.nudgekit import NOTE, REGISTRY, TEAM, deliver, dms, make_core, nudge_rows, static_circle
+from tests.support.nudgekit import (
+    NOTE,
+    REGISTRY,
+    TEAM,
+    deliver,
+    dms,
+    make_core,
+    nudge_rows,
+    say_yes_to_promotions,
+    static_circle,
+)
 from tests.support.nudgekit import people as add_people
 from tests.support.wiring import STORED
 
@@ -40,18 +48,6 @@ def _plan(db: Database, now: datetime, wired: Registry = REGISTRY) -> int:
 
 def _planned(db: Database) -> list[tuple[int, str, int | None, date]]:
     return sorted((n.recipient_id, n.kind, n.subject_id, n.local_date) for n in nudge_rows(db))
-
-
-def say_yes_to_promotions(db: Database, now: datetime) -> None:
-    """Whoever was promoted is asked (`bot.celebrations.consent`) and says yes."""
-    with db.write() as s:
-        consent.ask(s, TEAM, now, channel_ok=False)
-        for consent_id, user_id in s.execute(
-            select(CelebrationConsent.id, Member.user_id).join(
-                Member, Member.id == CelebrationConsent.member_id
-            )
-        ).all():
-            consent.answer(s, TEAM, user_id, str(consent_id), True, now)
 
 
 def test_birthdays_in_my_circle_come_the_working_day_before(any_db: Database) -> None:

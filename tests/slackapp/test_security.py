@@ -175,12 +175,21 @@ def test_the_same_click_with_slacks_response_url_is_answered(core: Core, slack: 
     assert [r["name"] for r in slack.responses] == ["done"]
 
 
-def test_a_failure_apologises_only_to_slack(core: Core, hostile: Sink) -> None:
-    with core.db.engine.begin() as conn:  # the database breaks under the running app
-        conn.exec_driver_sql("DROP TABLE member")
+def broken_click(target: str) -> dict[str, object]:
+    """A signed click whose `actions` is not a list: Bolt fails matching it, inside the ack."""
+    click = slackreq.block_actions("UANN", Action.DONE, "f:1", channel_id="D1", response_url=target)
+    return {**click, "actions": "not a list"}
+
+
+def test_a_failure_apologises_only_to_slack(core: Core, slack: FakeSlack, hostile: Sink) -> None:
     with serve(core) as url:
         http = SlackClient(url, SIGNING_SECRET)
-        assert http.interact(done_click(hostile.at("/hook"))).status == 200
+        assert http.interact(broken_click(hostile.at("/hook"))).status == 200
+        hook = slack.response_url("apology")
+        assert http.interact(broken_click(hook)).status == 200
+    (apology,) = slack.responses  # the control: the error handler did answer, to Slack
+    assert apology["name"] == "apology"
+    assert apology["text"].startswith("Sorry, something went wrong")
     assert hostile.seen == []
 
 

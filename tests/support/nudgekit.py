@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import Column, Integer, MetaData, Select, Table, delete, insert, select
 
 from bot.bootstrap import CIRCLE, NUDGE_KINDS, Registry, build_registry
+from bot.celebrations import consent
 from bot.core import Core
 from bot.delivery.sender import Report
 from bot.models import Member
+from bot.models.celebrations import CelebrationConsent
 from bot.models.outbox import Nudge, Outbox
 from bot.nudges import kinds
 from bot.nudges.planning import plan_one
@@ -116,3 +118,17 @@ def static_circle(db: Database, pairs: Sequence[tuple[int, int]]) -> Iterator[Re
 
 def local(day: date) -> str:
     return day.isoformat()
+
+
+def say_yes_to_promotions(db: Database, now: datetime) -> None:
+    """Whoever is promoted is asked (by the celebrations job) and says yes at once: colleagues hear
+    of a promotion only with its owner's yes (`bot.celebrations.consent`). Answered before it is
+    sent, the question's DM is never sent."""
+    with db.write() as s:
+        consent.ask(s, TEAM, now, channel_ok=False)
+        for consent_id, user_id in s.execute(
+            select(CelebrationConsent.id, Member.user_id)
+            .join(Member, Member.id == CelebrationConsent.member_id)
+            .where(CelebrationConsent.answer.is_(None))
+        ).all():
+            consent.answer(s, TEAM, user_id, str(consent_id), True, now)
