@@ -45,7 +45,7 @@ def item(nudge_id: int) -> str:
 
 
 def click(rapport: Served, user: str, action: str, value: str, dm: dict, nudge_id: int) -> None:
-    url = rapport.slack.response_url(channel=dm["channel"], ts=dm["ts"])
+    url = rapport.slack.response_url(user, channel=dm["channel"], ts=dm["ts"])
     payload = block_actions(user, action, value, message=dm, block_id=item(nudge_id), response_url=url)
     assert rapport.http.interact(payload).status == 200
 
@@ -68,8 +68,9 @@ def test_someone_else_cannot_act_on_my_nudge(rapport: Served) -> None:
     first = nudge_rows(rapport.core.db)[0]
     click(rapport, "UBOB", Action.DONE, f"n:{first.id}", dm, first.id)
     click(rapport, "UANN", Action.SNOOZE, "1d", dm, 999999)
-    said = rapport.slack.wait_for_response(2)[0]
-    assert "That nudge is not yours" in str(said["blocks"])  # in place of Bob's buttons
+    # The two answers come in either order (each after its own click's work): Bob's is his.
+    said = {r["name"]: r for r in rapport.slack.wait_for_response(2)}
+    assert "That nudge is not yours" in str(said["UBOB"]["blocks"])  # in place of Bob's buttons
     assert [n.status for n in nudge_rows(rapport.core.db)] == ["sent", "sent"]
     assert rapport.slack.calls_to("chat.update") == []
 
