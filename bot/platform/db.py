@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -91,8 +91,12 @@ class Database:
     def optimize(self) -> None:
         """Refresh planner statistics; SQLite picks bad plans on team-prefixed indexes without them."""
         if not self.is_sqlite:
+            # Our tables only: a bare ANALYZE reads every schema of the database (other apps',
+            # other test workers') and can deadlock with them.
             with self.engine.begin() as conn:
-                conn.execute(text("ANALYZE"))
+                tables = inspect(conn).get_table_names()
+                if tables:
+                    conn.execute(text("ANALYZE " + ", ".join(f'"{name}"' for name in tables)))
             return
         with self.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
