@@ -78,10 +78,14 @@ class RapportApp(App):
 
 
 def build_app(core: Core) -> App:
-    """A Bolt App serving Rapport; answers within Slack's 3 s by acking before slow work."""
+    """A Bolt App serving Rapport; answers within Slack's 3 s by acking before slow work.
+
+    Serve it through `RapportWSGI` (which checks Slack's signature before anything reads a
+    request) or Socket Mode: the App itself does not check signatures again."""
     s = core.settings
     options: dict[str, Any] = {
-        "signing_secret": s.signing_secret or "",
+        # The signature is checked once, at the edge (`bot.slackapp.server`), over the raw bytes.
+        "request_verification_enabled": False,
         # Handlers answer inside ack() from indexed queries and push slow work to lazy
         # listeners, so the answer leaves with the HTTP response instead of 10 ms later.
         "process_before_response": True,
