@@ -26,7 +26,7 @@ from bot.celebrations.ids import AUTOMATIC_ZONE, Input
 from bot.celebrations.occasions import CELEBRATION_HOURS, celebration_hour
 from bot.celebrations.occasions import workspace_tz as automatic_tz
 from bot.delivery import outbox
-from bot.directory import profile_fields
+from bot.directory import members, profile_fields
 from bot.directory.settings import Section, Values, selected
 from bot.models import Member, Workspace
 from bot.models.outbox import Outbox
@@ -65,8 +65,8 @@ CONSENT_SECTION = Section("celebrations", render.consent_blocks, parse_consent)
 
 
 def is_admin(client: WebClient, user_id: str) -> bool:
-    user = client.users_info(user=user_id).get("user") or {}
-    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+    """Asked of Slack at the moment it matters (the stored flag may be an hour old)."""
+    return members.is_admin(client.users_info(user=user_id).get("user") or {})
 
 
 def workspace_choices(session: Session, settings: Settings, team_id: str) -> render.WorkspaceChoices:

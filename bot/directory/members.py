@@ -56,8 +56,13 @@ def _directory_fields(user: SlackUser) -> dict[str, Any]:
         # Slackbot is a bot that Slack reports as is_bot=false.
         "is_bot": bool(user.get("is_bot") or user.get("is_app_user") or user.get("id") == "USLACKBOT"),
         # What /rapport settings shows (workspace settings still ask Slack before changing).
-        "is_admin": bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        "is_admin": is_admin(user),
     }
+
+
+def is_admin(user: SlackUser) -> bool:
+    """Whether Slack says the user administers the workspace (admins and owners alike)."""
+    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
 
 def _apply(session: Session, member: Member, fields: Mapping[str, Any], now: datetime) -> None:
