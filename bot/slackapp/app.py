@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse, Respond
+from slack_bolt.kwargs_injection import build_required_kwargs
+from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 import handlers
@@ -115,26 +118,67 @@ def build_app(core: Core) -> App:
     with bolt_env_hidden():
         app = RapportApp(hooks=Hooks(s.api_url), **options)
     app.error(_answer_errors_kindly)
+    runner = app.listener_runner
+    runner.lazy_listener_runner = ApologisingLazyRunner(runner.logger, runner.listener_executor)
     handlers.register(app, core)
     return app
+
+
+class ApologisingLazyRunner(ThreadLazyListenerRunner):
+    """Bolt's runner of the work after an answer, whose failures Bolt only logs in a line: the
+    person clicked and saw nothing. Here a failure is logged with its traceback and apologised
+    for on the request's response_url, as a failure inside the ack is."""
+
+    def start(self, function: Callable[..., None], request: BoltRequest) -> None:
+        names = get_arg_names_of_callable(function)
+
+        def run() -> None:
+            try:
+                function(
+                    **build_required_kwargs(
+                        logger=self.logger,
+                        required_arg_names=names,
+                        request=request,
+                        response=None,
+                        this_func=function,
+                    )
+                )
+            except Exception as error:
+                body = request.body
+                self.logger.error(
+                    "after answering %s %s, failed", _kind(body), body.get("command") or "", exc_info=error
+                )
+                _apologise(body, self.logger, request.context.respond)
+
+        self.executor.submit(run)
 
 
 def _answer_errors_kindly(
     error: Exception, body: dict[str, Any], logger: logging.Logger, respond: Respond
 ) -> BoltResponse:
     """Log the failure and apologise, instead of Bolt's bare 500 (which Slack shows as a failure)."""
-    kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
+    kind = _kind(body)
     logger.error("handling %s %s failed", kind, body.get("command") or "", exc_info=error)
     if kind == "slash_command":
         return _json(apology())
     if kind == "view_submission":
         return _json({"response_action": "update", "view": apology_modal()})
-    if body.get("response_url"):
-        try:
-            respond(**apology())
-        except Exception:  # the apology is best effort; the error is logged above
-            logger.warning("could not send the apology", exc_info=True)
+    _apologise(body, logger, respond)
     return BoltResponse(status=200, body="")
+
+
+def _kind(body: dict[str, Any]) -> str:
+    return str(body.get("type") or ("slash_command" if "command" in body else "unknown"))
+
+
+def _apologise(body: dict[str, Any], logger: logging.Logger, respond: Respond | None) -> None:
+    """The apology, ephemeral, where the request came from (only Slack's hooks: `HooksOnly`)."""
+    if not body.get("response_url") or respond is None:
+        return
+    try:
+        respond(**apology())
+    except Exception:  # the apology is best effort; the error is logged already
+        logger.warning("could not send the apology", exc_info=True)
 
 
 def _json(payload: dict[str, Any]) -> BoltResponse:

@@ -12,6 +12,9 @@ from sqlalchemy import select
 
 from bot.help.catalog import COMMANDS
 from bot.models import Member
+from bot.relationships.ids import ITEM_BLOCK, Action
+from tests.support import slackreq
+from tests.support.factories import add_members, slack_user
 from tests.support.fixtures import Served
 
 
@@ -107,3 +110,20 @@ def test_a_failure_is_logged_and_the_person_gets_an_apology(
     assert "Traceback" not in response.text
     assert "handling slash_command /rapport failed" in caplog.text
     assert "no such table: member" in caplog.text
+
+
+def test_a_failure_after_the_answer_is_apologised_for_too(
+    rapport: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_members(rapport.core.db, "T0001", slack_user("U1"))
+    with rapport.core.db.engine.begin() as conn:  # the database breaks under the running app
+        conn.exec_driver_sql("DROP TABLE follow_up")
+    hook = rapport.slack.response_url("done")
+    click = slackreq.block_actions(
+        "U1", Action.DONE, block_id=f"{ITEM_BLOCK}f:1", channel_id="D1", is_ephemeral=True, response_url=hook
+    )
+    assert rapport.http.interact(click).status == 200  # acked at once; the work comes after
+    apology = rapport.slack.wait_for_response_to(hook)
+    assert apology["text"].startswith("Sorry, something went wrong on our side")
+    assert "after answering block_actions" in caplog.text
+    assert "no such table: follow_up" in caplog.text
