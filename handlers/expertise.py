@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.core import Core
 from bot.expertise import commands, endorsements, ranking, render, skills
@@ -44,12 +44,14 @@ def register(app: App, core: Core) -> None:
             return
         ack(**ask(command["team_id"], command["user_id"], request.topic))
 
-    def show_more(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def show_more(
+        body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+    ) -> None:
         topic, offset = render.read_more_value(action.get("value") or "")
         if not topic:
             respond(**render.expired_more())
             return
-        respond(replace_original=True, **ask(body["team"]["id"], body["user"]["id"], topic, offset))
+        respond(replace_original=True, **ask(context.team_id or "", body["user"]["id"], topic, offset))
 
     app.action(Action.SHOW_MORE)(ack=ack_now, lazy=[show_more])
 
@@ -95,14 +97,14 @@ def register(app: App, core: Core) -> None:
             )
         ack(**render.endorsed(result))
 
-    def decide(accept: bool) -> Callable[[dict[str, Any], Respond], None]:
-        def after(body: dict[str, Any], respond: Respond) -> None:
+    def decide(accept: bool) -> Callable[[dict[str, Any], BoltContext, Respond], None]:
+        def after(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
             action = clicked(body)
             endorsement_id = endorsement_of(str(action.get("value") or ""))
             with core.db.write() as session:
                 outcome = endorsements.decide(
                     session,
-                    body["team"]["id"],
+                    context.team_id or "",  # (a click's `team` is null on org-wide installs)
                     body["user"]["id"],
                     endorsement_id or 0,
                     accept,

@@ -3,12 +3,12 @@
 An endorsement of a well-known skill (the curated table) or of one on the endorsee's profile
 (declared, or endorsed with their OK) counts at once, unless the endorsee took that skill off
 their profile (`skills.remove`). Any other is *held*: stored, seen by the endorsee alone (their
-`/skills` and their next digest, with Accept and Hide) until they accept it; its author hears
-only that it waits for the endorsee. The endorsee may hide any endorsement of themselves (Hide,
-`/skills remove`): it then counts nowhere, and its author cannot add it again. Only shown
-endorsements count anywhere (`bot.models.expertise.SHOWN`); every change of status refreshes
-the evidence, which bumps the evidence version that every process's cached `/whoknows`
-standings are checked against.
+`/skills` and their next digest, with Accept and Hide) until they accept it. The endorsee may
+hide any endorsement of themselves (Hide, `/skills remove`): it then counts nowhere, and its
+author cannot add it again. Its author learns none of this: they hear that they endorsed, or
+that they had already (`Endorsed`). Only shown endorsements count anywhere
+(`bot.models.expertise.SHOWN`); every change of status refreshes the evidence, which bumps the
+evidence version that every process's cached `/whoknows` standings are checked against.
 
 The endorsed person hears of it in their next daily digest (`bot.nudges.sources.endorsements`),
 which claims each endorsement once through its `notified_at`.
@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, literal, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.directory.members import resolve
-from bot.expertise.evidence import Sources, refresh, score_at
+from bot.expertise.evidence import Sources, lock, refresh, score_at
 from bot.expertise.names import catalog, parse_skills
 from bot.expertise.skills import MAX_PER_COMMAND, member_for, wanted
 from bot.expertise.vocabulary import ensure_skills, vocabulary
-from bot.models import Member
+from bot.models import Member, UTCDateTime
 from bot.models.expertise import DECLARED, HELD, HIDDEN, SHOWN, DeclinedSkill, Endorsement, MemberSkill, Skill
 from bot.platform.refusals import Refusal
 from bot.platform.storage import insert_many_ignore
@@ -42,14 +42,12 @@ Labels = dict[str, list[str]]  # Slack id → skill labels
 
 @dataclass
 class Endorsed:
-    """What `/endorse` did, person by person (Slack ids) and skill by skill (labels)."""
+    """What `/endorse` did, person by person (Slack ids) and skill by skill (labels): only what
+    its author may know, so nothing of whether an endorsement shows, waits or was hidden."""
 
     skills: list[str] = field(default_factory=list)  # what was understood, canonical labels
-    stored: Labels = field(default_factory=dict)  # new endorsements, counting at once
-    held: Labels = field(default_factory=dict)  # new endorsements, waiting for the endorsee
-    already: Labels = field(default_factory=dict)  # endorsed before, and shown
-    waiting: Labels = field(default_factory=dict)  # endorsed before, still waiting for the endorsee
-    declined: Labels = field(default_factory=dict)  # endorsed before; the endorsee chose not to show it
+    stored: Labels = field(default_factory=dict)  # new endorsements
+    already: Labels = field(default_factory=dict)  # endorsed before
     refused: list[tuple[str, str]] = field(default_factory=list)  # (Slack id, why not)
     rejected: list[str] = field(default_factory=list)  # pieces that are not skill names
 
@@ -89,16 +87,18 @@ def endorse(
     # Named only here, a skill stays out of the vocabulary until the endorsee accepts it.
     unknown = ((n.key, n.label) for n in parsed.named if n.key not in known)
     ids.update(ensure_skills(session, team_id, unknown, now, listed=False))
+    # Before reading what the endorsees took off: a `/skills remove` running now finishes first.
+    lock(session, team_id)
     target_ids, skill_ids = [m.id for m in targets], sorted(set(ids.values()))
     earlier = session.execute(
-        select(Endorsement.endorsee_id, Endorsement.skill_id, Endorsement.status).where(
+        select(Endorsement.endorsee_id, Endorsement.skill_id).where(
             Endorsement.team_id == team_id,
             Endorsement.endorser_id == endorser.id,
             Endorsement.endorsee_id.in_(target_ids),
             Endorsement.skill_id.in_(skill_ids),
         )
     )
-    before = {(endorsee_id, skill_id): status for endorsee_id, skill_id, status in earlier}
+    before = {(endorsee_id, skill_id) for endorsee_id, skill_id in earlier}  # shown, held or hidden
     # On the endorsee's profile already: declared, or endorsed with their OK.
     profiled = _pairs(session, MemberSkill, team_id, target_ids, skill_ids, MemberSkill.source == DECLARED)
     profiled |= _shown(session, team_id, target_ids, skill_ids)
@@ -107,20 +107,17 @@ def endorse(
     for member in targets:
         for n in parsed.named:
             pair = (member.id, ids[n.key])
-            status = before.get(pair)
-            if status is None:
-                counts = pair in profiled or (n.key in known and pair not in declined)
-                status = SHOWN if counts else HELD
-                rows.append(_row(team_id, endorser.id, member.id, ids[n.key], status, now))
-                heard = result.stored if status == SHOWN else result.held
-            else:
-                heard = {SHOWN: result.already, HELD: result.waiting}.get(status, result.declined)
-            heard.setdefault(member.user_id, []).append(n.label)
+            if pair in before:
+                result.already.setdefault(member.user_id, []).append(n.label)
+                continue
+            counts = pair in profiled or (n.key in known and pair not in declined)
+            rows.append(_row(team_id, endorser.id, member.id, ids[n.key], SHOWN if counts else HELD, now))
+            result.stored.setdefault(member.user_id, []).append(n.label)
     insert_many_ignore(session, Endorsement, rows, ["endorser_id", "endorsee_id", "skill_id"])
     counting = [(r["endorsee_id"], r["skill_id"]) for r in rows if r["status"] == SHOWN]
     refresh(session, team_id, counting, sources=evidence)
     # Vouching for someone is being in touch with them: keep-in-touch cadences start over.
-    contacted = [m.id for m in targets if m.user_id in result.stored or m.user_id in result.held]
+    contacted = [m.id for m in targets if m.user_id in result.stored]
     cadences.touch_many(session, team_id, endorser.id, contacted, now)
     return result
 
@@ -178,10 +175,10 @@ GONE = Refusal("That endorsement isn't yours, or it is gone.")
 
 @dataclass(frozen=True)
 class Decided:
-    """What Accept or Hide did to one endorsement of the person who clicked."""
+    """What became of one endorsement of the person who clicked Accept or Hide."""
 
     endorsement_id: int
-    status: str  # SHOWN (accepted) or HIDDEN
+    status: str  # SHOWN (accepted) or HIDDEN, whichever click (or command) decided first
     label: str  # the skill
     endorser: str  # Slack id of whoever endorsed
 
@@ -196,10 +193,12 @@ def decide(
     *,
     evidence: Sources,
 ) -> Decided | Refusal:
-    """Accept (show) or hide one endorsement of `user_id`; only the endorsee may."""
+    """Accept (show) or hide one endorsement of `user_id` still waiting for them; only the
+    endorsee may. The first decision stands: a later click (another replica's, a stale
+    message's) changes nothing and is told what was decided."""
     endorsee, endorser = aliased(Member), aliased(Member)
     found = session.execute(
-        select(Endorsement, Skill.label, endorser.user_id)
+        select(Endorsement.endorsee_id, Endorsement.skill_id, Skill.label, endorser.user_id)
         .join(endorsee, endorsee.id == Endorsement.endorsee_id)
         .join(endorser, endorser.id == Endorsement.endorser_id)
         .join(Skill, Skill.id == Endorsement.skill_id)
@@ -212,13 +211,22 @@ def decide(
     ).first()
     if found is None:
         return GONE
-    row, label, endorser_user = found
+    endorsee_id, skill_id, label, endorser_user = found
+    lock(session, team_id)  # (before the endorsement's row: as `skills.remove` takes them)
+    mine = (Endorsement.team_id == team_id, Endorsement.id == endorsement_id)
     status = SHOWN if accept else HIDDEN
-    if row.status != status:
-        row.status = status
-        row.notified_at = row.notified_at or now  # they have seen it
-        if accept:
-            wanted(session, team_id, row.endorsee_id, row.skill_id)
-        session.flush()
-        refresh(session, team_id, [(row.endorsee_id, row.skill_id)], sources=evidence)
-    return Decided(row.id, status, label, endorser_user)
+    seen = func.coalesce(Endorsement.notified_at, literal(now, UTCDateTime))  # (no digest tells it again)
+    decided = session.execute(
+        update(Endorsement)
+        .where(*mine, Endorsement.status == HELD)  # compare and set: one click decides
+        .values(status=status, notified_at=seen)
+        .returning(Endorsement.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if decided is None:  # decided already: say how
+        current = session.scalar(select(Endorsement.status).where(*mine))
+        return GONE if current is None else Decided(endorsement_id, current, label, endorser_user)
+    if accept:
+        wanted(session, team_id, endorsee_id, skill_id)
+    refresh(session, team_id, [(endorsee_id, skill_id)], sources=evidence)
+    return Decided(endorsement_id, status, label, endorser_user)

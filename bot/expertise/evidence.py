@@ -47,7 +47,7 @@ from sqlalchemy.orm import QueryableAttribute, Session, UOWTransaction
 from bot.expertise.vocabulary import bump_evidence_version
 from bot.models import Member
 from bot.models.expertise import SHOWN, TITLE, Endorsement, MemberSkill, SkillScore
-from bot.platform.mrkdwn import escape, mention
+from bot.platform.mrkdwn import inert, mention
 from bot.platform.storage import in_ids
 
 Ids = Sequence[int] | None
@@ -196,7 +196,7 @@ class MemberSkillSource:
 
     def explain(self, evidence: Sequence[Evidence], words: Words) -> str:
         if self.name == TITLE:
-            return f"title “{escape(evidence[0].note)}”"  # typed in Slack, shown as typed
+            return f"title “{inert(evidence[0].note, 100)}”"  # typed in Slack: shown inert
         return f"{self.name}{_which(evidence, words)}"
 
 
@@ -263,8 +263,7 @@ def refresh(
         member_ids = sorted({m for m, _ in pairs})
         skill_ids = sorted({s for _, s in pairs})
         scope = scope.where(SkillScore.member_id.in_(member_ids), SkillScore.skill_id.in_(skill_ids))
-    # First, so that concurrent writers of one workspace queue on its version row, not on scores.
-    bump_evidence_version(session, team_id)
+    lock(session, team_id)  # (first: writers of one workspace queue on it, not on scores)
     parts = union_all(*(source.scores(team_id, member_ids, skill_ids) for source in sources)).subquery()
     totals = select(
         literal(team_id, String), parts.c.member_id, parts.c.skill_id, func.sum(parts.c.score)
@@ -272,6 +271,16 @@ def refresh(
     session.execute(scope)
     columns = ["team_id", "member_id", "skill_id", "score"]
     session.execute(insert(SkillScore).from_select(columns, totals))
+
+
+def lock(session: Session, team_id: str) -> None:
+    """Take (and bump) the workspace's evidence version row until this transaction ends, so
+    writers of one workspace's evidence run one after another (PostgreSQL; SQLite's writers
+    queue as they begin). A change that reads what it depends on (a skill taken off, an
+    endorsement still waiting) takes it before reading: after creating skills (which may take
+    the same row), before any other read or write of evidence, so every writer takes them in
+    that order."""
+    bump_evidence_version(session, team_id)
 
 
 _SHOWN = ("title", "deleted", "is_bot")  # what /whoknows shows of a member, or leaves them out for

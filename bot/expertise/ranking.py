@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.expertise.evidence import Sources
 from bot.expertise.names import Understood, Vocabulary, normalise, understand
 from bot.expertise.standings import Standings, standings
-from bot.expertise.vocabulary import EVIDENCE_VERSION, VERSION, held, vocabulary
+from bot.expertise.vocabulary import EVIDENCE_VERSION, VERSION, vocabulary, with_evidence
 from bot.models import Member
 from bot.platform.storage import in_ids
 from bot.relationships.acquaintances import KnownPeople
@@ -149,5 +149,5 @@ def _suggestions(
     """Skills people do have whose names are close to what was asked."""
     asked = {s.id for s in understood.skills}
     near = [s for s in vocab.nearest(normalise(topic), limit=6) if s.id not in asked]
-    have = held(session, team_id, [s.id for s in near])
+    have = with_evidence(session, team_id, [s.id for s in near])
     return [s.label for s in near if s.id in have][:3]

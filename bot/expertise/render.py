@@ -13,7 +13,7 @@ from bot.expertise.skills import Changed, Profile
 from bot.help.render import usage
 from bot.models.expertise import SHOWN
 from bot.platform.blocks import Block, Payload, button, clip, context, ephemeral, mrkdwn, sections
-from bot.platform.mrkdwn import escape, mention
+from bot.platform.mrkdwn import escape, inert, mention
 from bot.platform.refusals import Refusal
 from bot.relationships.render.due import settle
 
@@ -54,7 +54,7 @@ def whoknows(answer: Answer) -> Payload:
 
 
 def _person(rank: int, person: Person) -> Block:
-    title = f" · _{escape(clip(person.title, 100))}_" if person.title else ""
+    title = f" · _{inert(person.title, 100)}_" if person.title else ""
     lines = [f"*{rank}.* {mention(person.user_id)}{title}", " · ".join(person.reasons)]
     if person.known:
         lines.append(":handshake: You already know them.")
@@ -240,32 +240,22 @@ _REFUSALS = {
 
 
 def endorsed(result: Endorsed) -> Payload:
-    """The reply to `/endorse`: what counts now, what waits for the endorsee (never more about it
-    than that), and what the endorsee chose not to show (kindly, without saying how)."""
-    lines = [f"You endorsed {mention(u)} for {_bold(labels)}." for u, labels in result.stored.items()]
-    if result.stored:
-        lines.append("They'll see it in their next daily digest.")
-    lines += [
-        f"I'll show {mention(u)} your endorsement for {_bold(labels)} to accept: "
-        "it counts, and others see it, once they do."
-        for u, labels in result.held.items()
+    """The reply to `/endorse`: the same whether each endorsement shows, waits for its endorsee or
+    was hidden by them, so that its author learns nothing of the endorsee's choices."""
+    lines = [
+        f"Thanks — you endorsed {mention(u)} for {_bold(labels)}." for u, labels in result.stored.items()
     ]
+    if result.stored:
+        lines.append(
+            "They'll see it in their next daily digest; skills they haven't shown yet wait for their OK."
+        )
     lines += [
         f"You had already endorsed {mention(u)} for {_bold(labels)}." for u, labels in result.already.items()
-    ]
-    lines += [
-        f"You had already endorsed {mention(u)} for {_bold(labels)}; it's waiting for them to accept."
-        for u, labels in result.waiting.items()
-    ]
-    lines += [
-        f"{mention(u)} has chosen what their profile shows; your endorsement for {_bold(labels)} isn't shown."
-        for u, labels in result.declined.items()
     ]
     lines += [_REFUSALS[why].format(who=mention(u)) for u, why in result.refused]
     if result.rejected:
         lines.append(_rejected(result.rejected))
-    answered = (result.stored, result.held, result.already, result.waiting, result.declined, result.refused)
-    if not any(answered):
+    if not (result.stored or result.already or result.refused):
         return usage("/endorse", " ".join(lines) or "I found no skill names there.")
     return ephemeral("\n".join(lines))
 

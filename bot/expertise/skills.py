@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from bot.directory.members import ensure_member, find_member
-from bot.expertise.evidence import Sources, refresh, score_at
+from bot.expertise.evidence import Sources, lock, refresh, score_at
 from bot.expertise.names import Named, normalise, parse_skills
 from bot.expertise.vocabulary import ensure_skills, list_skills, skill_rows, vocabulary
 from bot.models import Member, UTCDateTime
@@ -81,6 +81,8 @@ def add(
     named = parsed.named[:MAX_PER_COMMAND]
     member = member_for(session, team_id, user_id, now, name)
     ids = ensure_skills(session, team_id, ((n.key, n.label) for n in named), now)
+    if ids:
+        lock(session, team_id)  # (after creating skills, before evidence: `evidence.lock`)
     rows = [
         {
             "team_id": team_id,
@@ -131,6 +133,8 @@ def remove(
     parsed = parse_skills(text, vocab, limit=MAX_PER_COMMAND)
     result = Changed(rejected=parsed.rejected)
     member = find_member(session, team_id, user_id)
+    if member is not None and parsed.named:
+        lock(session, team_id)  # an `/endorse` of these skills running now finishes first, or waits
     for n, skill_id in _own(session, team_id, parsed.named):
         if member is None or skill_id is None:
             result.unchanged.append(n)
@@ -165,6 +169,8 @@ def accept(
     parsed = parse_skills(text, vocab, limit=MAX_PER_COMMAND)
     result = Changed(rejected=parsed.rejected)
     member = find_member(session, team_id, user_id)
+    if member is not None and parsed.named:
+        lock(session, team_id)  # (before the endorsements' rows: `evidence.lock`)
     for n, skill_id in _own(session, team_id, parsed.named):
         if member is None or skill_id is None:
             result.unchanged.append(n)

@@ -128,7 +128,7 @@ def skill_rows(session: Session, team_id: str, keys: Collection[str]) -> dict[st
 
 
 # Built once: "nobody knows that" answers run it on their way out.
-_HELD = select(SkillRow.id).where(
+_WITH_EVIDENCE = select(SkillRow.id).where(
     SkillRow.team_id == bindparam("team_id"),
     in_ids(SkillRow.id, "skill_ids"),
     select(SkillScore.id)
@@ -138,9 +138,9 @@ _HELD = select(SkillRow.id).where(
 )
 
 
-def held(session: Session, team_id: str, skill_ids: Collection[int]) -> set[int]:
+def with_evidence(session: Session, team_id: str, skill_ids: Collection[int]) -> set[int]:
     """Which of `skill_ids` at least one active person has evidence for."""
     if not skill_ids:
         return set()
-    rows = session.connection().execute(_HELD, {"team_id": team_id, "skill_ids": list(skill_ids)})
+    rows = session.connection().execute(_WITH_EVIDENCE, {"team_id": team_id, "skill_ids": list(skill_ids)})
     return set(rows.scalars())

@@ -15,7 +15,7 @@ TITLE = "title"  # their Slack title names the skill
 
 # What an endorsement's `status` says about who sees it (bot.expertise.endorsements).
 SHOWN = "shown"  # it counts: on the profile, in /whoknows, as a tie between the two
-HELD = "held"  # waiting for the endorsee to accept; only they see it (and its author's confirmation)
+HELD = "held"  # waiting for the endorsee to accept; only they see it (its author is told nothing of it)
 HIDDEN = "hidden"  # the endorsee hid or removed it: it counts nowhere and its author can't add it again
 
 

@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from bot.models.expertise import Endorsement
 from jobs.nudges import run_nudges
 from tests.support.factories import add_members, slack_user
 from tests.support.fakeslack import block_errors
@@ -77,9 +79,12 @@ def text_of(message: dict[str, Any]) -> str:
     return message["text"] + json.dumps(message.get("blocks") or [], ensure_ascii=False)
 
 
-def click(app: Served, user: str, action_id: str, message: dict[str, Any], skill: str) -> dict[str, Any]:
+def click(
+    app: Served, user: str, action_id: str, message: dict[str, Any], skill: str, *, org_wide: bool = False
+) -> dict[str, Any]:
     """Click `action_id` under the item about `skill`; returns the message after Slack applied
-    the response."""
+    the response. `org_wide`: as Slack sends it from an org-wide (Enterprise Grid) install,
+    whose clicks name no `team` (the workspace is the user's)."""
     blocks = message["blocks"]
     at = next(i for i, b in enumerate(blocks) if f"*{skill}*" in json.dumps(b.get("text") or {}))
     buttons = blocks[at + 1]
@@ -88,6 +93,8 @@ def click(app: Served, user: str, action_id: str, message: dict[str, Any], skill
     payload = block_actions(
         user, action_id, value, message=message, block_id=buttons["block_id"], response_url=url
     )
+    if org_wide:
+        payload.update(team=None, is_enterprise_install=True, enterprise={"id": "E0001", "name": "Org"})
     assert app.http.interact(payload).status == 200
     answer = app.slack.wait_for_response_to(url)
     assert answer["status"] == 200, answer
@@ -103,8 +110,8 @@ def click(app: Served, user: str, action_id: str, message: dict[str, Any], skill
 
 def test_anyone_can_no_longer_attach_any_label_to_a_colleague(app: Served) -> None:
     ann = say(app, "/endorse", f"<@{BOB}|bob> tax fraud, sleeping at work", ANN)
-    assert f"I'll show <@{BOB}> your endorsement for *tax fraud*, *sleeping at work* to accept" in ann
-    assert "You endorsed" not in ann
+    assert f"Thanks — you endorsed <@{BOB}> for *tax fraud*, *sleeping at work*." in ann
+    assert "skills they haven't shown yet wait for their OK" in ann
 
     # Nobody else sees it: not Carol, and not Ann beyond her own confirmation.
     for asker in (CAROL, ANN):
@@ -125,12 +132,9 @@ def test_anyone_can_no_longer_attach_any_label_to_a_colleague(app: Served) -> No
     assert "tax fraud" not in mine
     assert "*sleeping at work*" in mine
 
-    # Ann cannot add it again; she is told kindly, without how Bob chose.
+    # Ann cannot add it again, and is not told what Bob chose.
     again = say(app, "/endorse", f"<@{BOB}|bob> tax fraud", ANN)
-    assert (
-        f"<@{BOB}> has chosen what their profile shows; your endorsement for *tax fraud* isn't shown."
-        in again
-    )
+    assert f"You had already endorsed <@{BOB}> for *tax fraud*." in again
     assert "tax fraud" not in say(app, "/skills", "", BOB)
     nothing_to_see(app)
 
@@ -143,8 +147,7 @@ def test_anyone_can_no_longer_attach_any_label_to_a_colleague(app: Served) -> No
 
 def test_a_known_skill_counts_at_once_while_an_unknown_one_waits(app: Served) -> None:
     ann = say(app, "/endorse", f"<@{BOB}|bob> k8s, tax fraud", ANN)
-    assert f"You endorsed <@{BOB}> for *Kubernetes*." in ann
-    assert f"I'll show <@{BOB}> your endorsement for *tax fraud* to accept" in ann
+    assert f"Thanks — you endorsed <@{BOB}> for *Kubernetes*, *tax fraud*." in ann
     found = say(app, "/whoknows", "kubernetes", CAROL)
     assert f"<@{BOB}>" in found
     assert f"endorsed by 1 (<@{ANN}>)" in found
@@ -153,12 +156,10 @@ def test_a_known_skill_counts_at_once_while_an_unknown_one_waits(app: Served) ->
     assert "tax fraud" not in theirs
     # A skill Bob declared himself counts at once too, though the curated table lacks it.
     say(app, "/skills", "add acme billing", BOB)
-    assert f"You endorsed <@{BOB}> for *acme billing*." in say(
-        app, "/endorse", f"<@{BOB}|bob> acme billing", DAN
-    )
+    say(app, "/endorse", f"<@{BOB}|bob> acme billing", DAN)
     assert f"endorsed by 1 (<@{DAN}>)" in say(app, "/whoknows", "acme billing", CAROL)
     # …but not for Carol, who never declared it.
-    assert "I'll show" in say(app, "/endorse", f"<@{CAROL}|carol> acme billing", DAN)
+    say(app, "/endorse", f"<@{CAROL}|carol> acme billing", DAN)
     assert f"<@{CAROL}>" not in say(app, "/whoknows", "acme billing", ANN)
 
 
@@ -184,14 +185,63 @@ def test_removing_a_known_skill_hides_its_endorsements_and_later_ones_wait(app: 
     assert f"<@{BOB}>" not in say(app, "/whoknows", "excel", CAROL)
     assert "Excel" not in say(app, "/skills", f"<@{BOB}|bob>", CAROL)
     # Dan never endorsed him for it: a well-known skill, but Bob took it off, so Dan's waits.
-    assert f"I'll show <@{BOB}> your endorsement for *Excel* to accept" in say(
-        app, "/endorse", f"<@{BOB}|bob> excel", DAN
-    )
+    say(app, "/endorse", f"<@{BOB}|bob> excel", DAN)
     assert f"<@{BOB}>" not in say(app, "/whoknows", "excel", CAROL)
-    assert "isn't shown" in say(app, "/endorse", f"<@{BOB}|bob> excel", ANN)
+    assert f"• *Excel* (from <@{DAN}>)" in say(app, "/skills", "", BOB)
+    assert "You had already endorsed" in say(app, "/endorse", f"<@{BOB}|bob> excel", ANN)
     # Accepting shows them all again, Ann's hidden one too.
     assert f"Accepted: *Excel* (from <@{ANN}>, <@{DAN}>)." in say(app, "/skills", "accept excel", BOB)
     assert f"endorsed by 2 (<@{DAN}>, <@{ANN}>)" in say(app, "/whoknows", "excel", CAROL)  # latest first
+
+
+def test_the_endorser_hears_the_same_whatever_the_endorsee_chose(app: Served) -> None:
+    """All Slack receives in answer to Ann's `/endorse` is the same whether her endorsement
+    shows, waits for Bob or was hidden by him, for a skill Rapport knows or not: one answer to a
+    first endorsement, one to a repeat. (Each case in a workspace of its own.)"""
+    cases = {  # workspace → (what Ann endorses, what becomes of it)
+        "T0100": ("Excel", "shown"),
+        "T0101": ("Excel", "held"),  # Bob had taken it off before
+        "T0102": ("Excel", "hidden"),  # Bob takes it off after
+        "T0103": ("tax fraud", "held"),
+        "T0104": ("tax fraud", "shown"),  # Bob had declared it
+        "T0105": ("tax fraud", "hidden"),  # Bob takes it off after
+    }
+    for team in cases:
+        add_members(app.core.db, team, *(slack_user(uid) for uid in (ANN, BOB, CAROL, DAN)))
+
+    def ann_endorses(team: str) -> str:
+        text = f"<@{BOB}|bob> {cases[team][0].lower()}"
+        body = reply(app.http.command("/endorse", text, user_id=ANN, team_id=team))
+        return json.dumps(body, sort_keys=True, ensure_ascii=False)
+
+    say(app, "/skills", "add excel", BOB, team="T0101")
+    say(app, "/skills", "remove excel", BOB, team="T0101")
+    say(app, "/skills", "add tax fraud", BOB, team="T0104")
+    first = {team: ann_endorses(team) for team in cases}
+    say(app, "/skills", "remove excel", BOB, team="T0102")
+    say(app, "/skills", "remove tax fraud", BOB, team="T0105")
+    assert {team: status(app, team) for team in cases} == {team: st for team, (_, st) in cases.items()}
+    again = {team: ann_endorses(team) for team in cases}
+
+    for skill in ("Excel", "tax fraud"):
+        teams = [team for team, (named, _) in cases.items() if named == skill]
+        (thanks,) = {first[team] for team in teams}
+        assert json.loads(thanks) == {
+            "response_type": "ephemeral",
+            "text": f"Thanks — you endorsed <@{BOB}> for *{skill}*.\n"
+            "They'll see it in their next daily digest; skills they haven't shown yet wait for their OK.",
+        }
+        (repeat,) = {again[team] for team in teams}
+        assert json.loads(repeat) == {
+            "response_type": "ephemeral",
+            "text": f"You had already endorsed <@{BOB}> for *{skill}*.",
+        }
+
+
+def status(app: Served, team: str) -> str:
+    """The status of Ann's one endorsement of Bob in `team`."""
+    with app.core.db.read() as s:
+        return s.scalars(select(Endorsement.status).where(Endorsement.team_id == team)).one()
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,6 +278,14 @@ def test_accept_in_the_digest_makes_it_count(app: Served) -> None:
     assert f"endorsed by 1 (<@{ANN}>)" in found
 
 
+def test_accept_works_on_an_org_wide_install(app: Served) -> None:
+    say(app, "/endorse", f"<@{BOB}|bob> tax law", ANN)
+    (dm,) = digests(app, BOB)
+    after = click(app, BOB, "endorsement_accept", dm, "tax law", org_wide=True)
+    assert f"You accepted <@{ANN}>'s endorsement for *tax law*" in text_of(after)
+    assert f"endorsed by 1 (<@{ANN}>)" in say(app, "/whoknows", "tax law", CAROL)
+
+
 def test_hide_in_the_digest_keeps_it_from_everyone_for_good(app: Served) -> None:
     say(app, "/endorse", f"<@{BOB}|bob> tax fraud, tax law", ANN)
     (dm,) = digests(app, BOB)
@@ -238,7 +296,7 @@ def test_hide_in_the_digest_keeps_it_from_everyone_for_good(app: Served) -> None
     mine = say(app, "/skills", "", BOB)
     assert "tax fraud" not in mine
     assert "*tax law*" in mine
-    assert "isn't shown" in say(app, "/endorse", f"<@{BOB}|bob> tax fraud", ANN)
+    assert "You had already endorsed" in say(app, "/endorse", f"<@{BOB}|bob> tax fraud", ANN)
     nothing_to_see(app)
     # Someone else clicking (a forwarded payload) changes nothing.
     click(app, CAROL, "endorsement_accept", after, "tax law")
@@ -268,7 +326,7 @@ def test_another_workspace_is_unaffected(app: Served) -> None:
     assert f"<@{BOB}>" not in say(app, "/whoknows", "tax law", CAROL, team=OTHER)
     assert "*Waiting for you*" in say(app, "/skills", "", BOB, team=OTHER)
     say(app, "/skills", "remove tax law", BOB, team=OTHER)
-    assert "isn't shown" in say(app, "/endorse", f"<@{BOB}|bob> tax law", ANN, team=OTHER)
+    assert "You had already endorsed" in say(app, "/endorse", f"<@{BOB}|bob> tax law", ANN, team=OTHER)
     assert f"<@{BOB}>" in say(app, "/whoknows", "tax law", CAROL)  # still shown in the first
     assert "You had already endorsed" in say(app, "/endorse", f"<@{BOB}|bob> tax law", ANN)
 

@@ -75,9 +75,9 @@ def test_every_decision_reaches_another_replica_s_cached_answer_at_once(any_db: 
             who(other, "kubernetes")
         assert len([sql for sql in seen if sql.lstrip().upper().startswith("SELECT")]) <= 2, seen
 
-        ann_s, _ = the_endorsement(any_db, ANN, "kubernetes")
-        hidden = decide(any_db, ann_s, accept=False)
-        assert hidden == endorsements.Decided(ann_s, HIDDEN, "Kubernetes", ANN)
+        with any_db.write() as s:
+            skills.remove(s, T1, BOB, "kubernetes", T0, evidence=EVIDENCE)
+        assert the_endorsement(any_db, ANN, "kubernetes")[1] == HIDDEN
         assert who(other, "kubernetes") == []
 
         with any_db.write() as s:
@@ -91,11 +91,11 @@ def test_every_decision_reaches_another_replica_s_cached_answer_at_once(any_db: 
         assert who(other, "kubernetes") == []
 
         # Taken off: a newcomer's endorsement of it waits, though the skill is a well-known one.
-        assert endorse(any_db, DAN, "kubernetes").held == {BOB: ["Kubernetes"]}
+        assert endorse(any_db, DAN, "kubernetes").stored == {BOB: ["Kubernetes"]}
         assert who(other, "kubernetes") == []
         dan_s, status = the_endorsement(any_db, DAN, "kubernetes")
         assert status == HELD
-        decide(any_db, dan_s, accept=True)
+        assert decide(any_db, dan_s, accept=True) == endorsements.Decided(dan_s, SHOWN, "Kubernetes", DAN)
         assert who(other, "kubernetes") == [(BOB, [f"endorsed by 1 (<@{DAN}>)"])]
         assert the_endorsement(any_db, ANN, "kubernetes")[1] == HIDDEN  # Dan's OK is not Ann's
     finally:
@@ -104,8 +104,9 @@ def test_every_decision_reaches_another_replica_s_cached_answer_at_once(any_db: 
 
 def test_counts_name_only_what_the_endorsee_accepted(any_db: Database) -> None:
     team(any_db)
-    assert endorse(any_db, ANN, "tax law").held == {BOB: ["tax law"]}
-    assert endorse(any_db, DAN, "tax law").held == {BOB: ["tax law"]}
+    endorse(any_db, ANN, "tax law")
+    endorse(any_db, DAN, "tax law")
+    assert the_endorsement(any_db, ANN, "tax law")[1] == the_endorsement(any_db, DAN, "tax law")[1] == HELD
     with any_db.read() as s:
         theirs = skills.profile(s, T1, BOB, viewer=CAROL)
         mine = skills.profile(s, T1, BOB, viewer=BOB)
@@ -129,8 +130,8 @@ def test_counts_name_only_what_the_endorsee_accepted(any_db: Database) -> None:
     assert [(w.label, w.endorsers) for w in mine.waiting] == [("tax law", [DAN])]
     # On his profile now: Carol's endorsement of it counts at once.
     with any_db.write() as s:
-        later = endorsements.endorse(s, T1, CAROL, [BOB], "tax law", T0, evidence=EVIDENCE)
-    assert later.stored == {BOB: ["tax law"]}
+        endorsements.endorse(s, T1, CAROL, [BOB], "tax law", T0, evidence=EVIDENCE)
+    assert the_endorsement(any_db, CAROL, "tax law")[1] == SHOWN
     assert who(any_db, "tax law") == [(BOB, [f"endorsed by 2 (<@{CAROL}>, <@{ANN}>)"])]
 
 
@@ -181,9 +182,8 @@ def test_a_hidden_endorsement_cannot_be_added_again_by_its_author(any_db: Databa
     with any_db.write() as s:
         skills.remove(s, T1, BOB, "kubernetes, tax fraud", T0, evidence=EVIDENCE)
     again = endorse(any_db, ANN, "k8s, tax fraud")
-    assert again.declined == {BOB: ["Kubernetes", "tax fraud"]}
+    assert again.already == {BOB: ["Kubernetes", "tax fraud"]}
     assert not again.stored
-    assert not again.held
     with any_db.read() as s:
         rows = s.scalars(select(Endorsement.status).where(Endorsement.team_id == T1)).all()
     assert sorted(rows) == [HIDDEN, HIDDEN]
@@ -191,5 +191,6 @@ def test_a_hidden_endorsement_cannot_be_added_again_by_its_author(any_db: Databa
     with any_db.write() as s:
         skills.add(s, T1, BOB, "kubernetes", T0 + timedelta(days=1), evidence=EVIDENCE)
     assert endorse(any_db, DAN, "kubernetes").stored == {BOB: ["Kubernetes"]}
-    assert endorse(any_db, ANN, "kubernetes").declined == {BOB: ["Kubernetes"]}
+    assert the_endorsement(any_db, DAN, "kubernetes")[1] == SHOWN
+    assert endorse(any_db, ANN, "kubernetes").already == {BOB: ["Kubernetes"]}
     assert who(any_db, "kubernetes") == [(BOB, [f"endorsed by 1 (<@{DAN}>)", "declared"])]

@@ -113,7 +113,7 @@ def digests_at(app: Served, at: datetime, user: str) -> list[str]:
 
 def test_an_endorsement_is_told_once_in_the_next_digest(app: Served) -> None:
     first = command(app, "/endorse", f"<@{BEN}|ben> k8s, terraform")
-    assert f"You endorsed <@{BEN}> for *Kubernetes*, *Terraform*." in first["text"]
+    assert f"Thanks — you endorsed <@{BEN}> for *Kubernetes*, *Terraform*." in first["text"]
     assert "next daily digest" in first["text"]
     again = command(app, "/endorse", f"<@{BEN}|ben> kubernetes")
     assert f"You had already endorsed <@{BEN}> for *Kubernetes*." in again["text"]
@@ -181,6 +181,7 @@ def test_whoknows_answers_with_five_then_shows_more(app: Served) -> None:
         is_ephemeral=True,
         response_url=url,
     )
+    payload["team"] = None  # as from an org-wide install: the workspace is the user's (`user.team_id`)
     assert app.http.interact(payload).status == 200
     (page,) = app.slack.wait_for_response()
     assert page["status"] == 200

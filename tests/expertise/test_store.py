@@ -425,7 +425,8 @@ def test_the_whoknows_queries_are_index_lookups(db: Database) -> None:
     assert looked_up, ties
     assert all("COVERING INDEX" in line for line in looked_up), ties
     assert not _table_scans(_plan(db, ranking._NAMED, {"team_id": T1, "member_ids": [1, 2]}))
-    assert not _table_scans(_plan(db, vocabulary_module._HELD, {"team_id": T1, "skill_ids": [skill_id]}))
+    with_evidence = _plan(db, vocabulary_module._WITH_EVIDENCE, {"team_id": T1, "skill_ids": [skill_id]})
+    assert not _table_scans(with_evidence)
 
 
 def _table_scans(plan: str) -> list[str]:
