@@ -64,8 +64,9 @@ YES, NO = "yes", "no"
 YEARLY = {ANNIVERSARY: "celebrate_anniversaries", BIRTHDAY: "celebrate_birthday"}
 # Yearly occasions are asked about this many days before their post, so there is time to answer.
 ASK_AHEAD_DAYS = 7
-# Title changes older than this are not news any more (the daily post and the question agree).
-PROMOTION_LOOKBACK = timedelta(days=7)
+# Title changes older than this are not news any more, for the question, the daily post and
+# colleagues' digests alike: a long weekend fits, and so does someone who works one day a week.
+PROMOTION_LOOKBACK = timedelta(days=8)
 # A question whose DM never reached the person does not count as asked.
 _UNSENT = (outbox.EXPIRED, outbox.FAILED, outbox.SKIPPED)
 
@@ -75,8 +76,14 @@ def dm_key(occasion_key: str) -> str:
 
 
 def public(team_id: str) -> list[Any]:
-    """Members who may be celebrated in public at all (and so may be asked)."""
+    """Members who may be celebrated in public at all (and so may be asked), as SQL conditions:
+    active (not deactivated, not a bot) and not opted out. `celebrated` is the same rule."""
     return [Member.team_id == team_id, Member.active, Member.celebrate_publicly.is_(True)]
+
+
+def celebrated(member: Member) -> bool:
+    """`public`, for a member already loaded: whether a post may show them (kudos too)."""
+    return member.active and member.celebrate_publicly
 
 
 # -- planning the questions --------------------------------------------------------------------

@@ -52,8 +52,6 @@ log = logging.getLogger(__name__)
 KIND = "celebration_post"
 # Planned this long before the hour, so the post goes out on time from a job that ticks.
 PLAN_AHEAD = timedelta(minutes=30)
-# Title changes older than this are not news when the next post comes (a long weekend fits).
-PROMOTION_LOOKBACK = consent.PROMOTION_LOOKBACK
 
 
 def post_key(team_id: str, day: date) -> str:
@@ -85,15 +83,6 @@ def slot(session: Session, team_id: str, now: datetime) -> Slot | None:
     return Slot(post_key(team_id, day), day, deliver_after, expires_at)
 
 
-def _celebrated(team_id: str) -> list[Any]:
-    """Members who may appear in a public post."""
-    return [
-        Member.team_id == team_id,
-        Member.active,
-        Member.celebrate_publicly.is_(True),
-    ]
-
-
 def attach(session: Session, team_id: str, key: str, day: date, now: datetime) -> int:
     """Give the occasions celebrated on `day`, and promotions not yet announced, to post `key`."""
     found = _occasion_rows(session, team_id, day) + _promotion_rows(session, team_id, day, now)
@@ -122,7 +111,7 @@ def _occasion_rows(session: Session, team_id: str, day: date) -> list[dict[str, 
     agreed = Member.celebrate_anniversaries.is_(True)
     found = session.execute(
         select(Member.id, Member.birthday_month, Member.birthday_day, Member.start_date, shown, agreed)
-        .where(*_celebrated(team_id), or_(and_(birthday_on(pairs), shown), and_(start_on(pairs), agreed)))
+        .where(*consent.public(team_id), or_(and_(birthday_on(pairs), shown), and_(start_on(pairs), agreed)))
         .order_by(Member.id)
     ).all()
     dates = [
@@ -145,7 +134,7 @@ def _promotion_rows(session: Session, team_id: str, day: date, now: datetime) ->
     if promotions_on is False:
         return []
     agreed = session.execute(
-        consent.agreed_promotions(team_id, now - PROMOTION_LOOKBACK).where(*_celebrated(team_id))
+        consent.agreed_promotions(team_id, now - consent.PROMOTION_LOOKBACK).where(*consent.public(team_id))
     ).all()
     return [
         {
@@ -173,7 +162,7 @@ def items(session: Session, team_id: str, key: str) -> list[Celebrated]:
             Member.title,
         )
         .join(Member, Member.id == CelebrationItem.member_id)
-        .where(*_celebrated(team_id), CelebrationItem.team_id == team_id, CelebrationItem.post_key == key)
+        .where(*consent.public(team_id), CelebrationItem.team_id == team_id, CelebrationItem.post_key == key)
         .order_by(CelebrationItem.id)
     ).all()
     promoted = consent.yes_to(session, team_id, {i.member_id for i, *_ in rows if i.kind == PROMOTION})

@@ -1,8 +1,10 @@
 """Block Kit for celebrations: the daily post, the consent DM, and the consent and admins' settings.
 
 Posts read like a person wrote them: a few intros, chosen from the post's date, so a retried
-send renders the very same text and consecutive posts vary. Titles are shown through
-`titles.shown_title` (capped, inert) in blocks whose text is `verbatim` (Slack links nothing).
+send renders the very same text and consecutive posts vary. A title is text anyone who edits
+profiles may have typed ("CEO - DM me your SSO code at https://sso.example <!channel>"): it is
+shown through `mrkdwn.inert` (capped at `TITLE_LIMIT`, pinging and linking nothing) in blocks
+whose text is `verbatim` (Slack links nothing there).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from typing import Any
 
 from bot.celebrations.ids import AUTOMATIC_ZONE, CONSENT_BLOCK, Action, Input, View
 from bot.celebrations.occasions import ANNIVERSARY, BIRTHDAY, CELEBRATION_HOURS, PROMOTION, years_phrase
-from bot.celebrations.titles import shown_title
 from bot.models import Member
 from bot.platform import days
 from bot.platform.blocks import (
@@ -29,8 +30,9 @@ from bot.platform.blocks import (
     option,
     sections,
 )
-from bot.platform.mrkdwn import mention
+from bot.platform.mrkdwn import inert, mention
 
+TITLE_LIMIT = 80  # characters of a title shown: a celebration, a question, a digest line
 # A post stays readable (and far inside Slack's 50 blocks): beyond this, "…and N more".
 MAX_LINES = 150
 
@@ -67,7 +69,7 @@ def _line(item: Celebrated, post_date: date) -> str:
     if item.kind == ANNIVERSARY and item.years:
         return f":tada: {who} — {years_phrase(item.years)}{when}. Thank you for all of it!"
     if item.kind == PROMOTION:
-        title = f", now *{shown_title(item.title)}*" if item.title else ""
+        title = f", now *{inert(item.title, TITLE_LIMIT)}*" if item.title else ""
         return f":rocket: Congratulations {who}{title}!"
     return ""
 
@@ -142,7 +144,7 @@ def _question(ask: Ask) -> tuple[str, str, str]:
             "If you say yes, I'll celebrate this one and the ones after it; "
             "`/rapport settings` changes that any time.",
         )
-    title = f", *{shown_title(ask.title)}*" if ask.title else ""
+    title = f", *{inert(ask.title, TITLE_LIMIT)}*" if ask.title else ""
     if ask.channel_id is None:
         return (
             "Congratulations on your new role! May I tell the colleagues you work with?",
@@ -182,7 +184,7 @@ def consent_answered(ask: Ask, yes: bool, *, upcoming: bool = True, still_news: 
     `upcoming`: the birthday or anniversary asked about is still to be posted; `still_news`: the
     promotion is recent enough for the next post.
     """
-    title = f", *{shown_title(ask.title)}*," if ask.title else ""
+    title = f", *{inert(ask.title, TITLE_LIMIT)}*," if ask.title else ""
     start = (
         f"starting {days.on_day(ask.occasion, ask.today)}"
         if upcoming and ask.occasion and ask.today

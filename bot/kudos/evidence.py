@@ -8,7 +8,6 @@ the composition root (`bot.bootstrap`) lists beside expertise's own.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -32,17 +31,17 @@ from bot.expertise.titles import title_skills
 from bot.expertise.vocabulary import ensure_skills, vocabulary
 from bot.kudos import reasons
 from bot.models.celebrations import Kudos, KudosSkill
+from bot.platform.mrkdwn import without_markup
 from bot.platform.storage import in_ids, insert_many_ignore
 
 SOURCE = "kudos"
 WEIGHT = 0.8  # a colleague's thanks for work on a skill: between a title and a declaration
-_LINKS = re.compile(r"<[^>]*>")
 _LONGEST = 4  # words in the longest skill name looked for
 
 
 def skill_keys(reason: str) -> list[str]:
     """Curated skill keys a reason names (mentions and links aside), in the order they appear."""
-    words = normalise(_LINKS.sub(" ", reason)).split()
+    words = normalise(without_markup(reason)).split()
     step = MAX_TOPIC_WORDS - _LONGEST  # overlapping windows, so a name across a boundary counts
     found: list[str] = []
     for start in range(0, max(1, len(words)), step):
@@ -55,7 +54,7 @@ def skill_keys(reason: str) -> list[str]:
 def team_skill_ids(session: Session, team_id: str, reason: str) -> list[int]:
     """The workspace's own skills (declared with names the curated table lacks) a reason names."""
     by_key = vocabulary(session, team_id).by_key
-    words = normalise(_LINKS.sub(" ", reason)).split()
+    words = normalise(without_markup(reason)).split()
     found: list[int] = []
     start = 0
     while start < len(words):

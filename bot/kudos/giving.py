@@ -4,10 +4,11 @@
 "for"; free text works too (`/kudos @bob thanks for covering my on-call!`). A kudos is refused,
 with a short explanation, when it names the giver, a bot, someone deactivated or unknown,
 someone who opted out of public celebrations, or gives no reason; a giver may post at most
-`HOURLY_LIMIT` an hour. Broadcasts (`<!channel>`, `<!here>`, `<!everyone>`, user groups) are
-removed before anything is stored, so no post can ping a crowd.
+`HOURLY_LIMIT` an hour.
 
-The reason is stored as typed, in Slack's markup (`mrkdwn.canonical`): the people it mentions
+The text is read once, as `mrkdwn.canonical` reads Slack's markup (broadcasts — `<!channel>`,
+`<!here>`, `<!everyone>`, user groups — gone, so no post can ping a crowd; mentions `<@U…>`;
+escaped once), and then taken apart. The reason is stored in that form: the people it mentions
 and the links it holds are checked each time it is shown (`bot.kudos.reasons`), so a kudos is
 never refused for what its reason mentions.
 """
@@ -23,13 +24,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from bot.celebrations.consent import celebrated
 from bot.directory.members import ensure_member, find_member, resolve
 from bot.expertise.evidence import Sources
 from bot.kudos import evidence as kudos_evidence
-from bot.kudos.reasons import celebrated
 from bot.models import Member, Workspace
 from bot.models.celebrations import Kudos, KudosReceiver
-from bot.platform.mrkdwn import canonical, mention, mentions, strip_mentions, without_broadcasts
+from bot.platform.mrkdwn import MENTION, canonical, mention, mentions, strip_mentions, unescape
 from bot.platform.refusals import Refusal
 from bot.platform.storage import insert_ignore, request_key
 from bot.relationships import cadences
@@ -42,8 +43,8 @@ MAX_RECEIVERS = 20
 MAX_REASON = 1000
 SLACKBOT = "USLACKBOT"
 
-# Mentions at the start, separated by spaces, commas, "and", "&" or "+".
-_LEADING_MENTION = re.compile(r"\s*(?:(?:,|&|\+|\band\b)\s*)?<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>", re.I)
+# Mentions at the start, separated by spaces, commas, "and", "&" (which Slack sends as `&amp;`) or "+".
+_LEADING_MENTION = re.compile(r"\s*(?:(?:,|&amp;|\+|\b(?i:and)\b)\s*)?" + MENTION.pattern)
 _FOR = re.compile(r"^(?:[:\-–—,]\s*)?for\b[:\s]*", re.I)
 _LEADING_JUNK = re.compile(r"^[\s:\-–—,]+")
 _WORDS = re.compile(r"\w+")
@@ -58,9 +59,8 @@ class Parsed:
 
 def parse(text: str) -> Parsed | Refusal:
     """Receivers and reason of a `/kudos` text, or why it cannot be read as kudos."""
-    text = without_broadcasts(text or "")
+    rest = canonical(text or "")
     receivers: list[str] = []
-    rest = text
     while match := _LEADING_MENTION.match(rest):
         receivers.append(match.group(1))
         rest = rest[match.end() :]
@@ -77,14 +77,14 @@ def parse(text: str) -> Parsed | Refusal:
     if not receivers:
         return Refusal("Who are the kudos for? Mention them with @.", usage=True)
     reason = " ".join(rest.split())
-    if not _WORDS.search(strip_mentions(reason)) and not mentions(reason):
+    if not _WORDS.search(unescape(strip_mentions(reason))) and not mentions(reason):
         names = people_list(receivers)
         return Refusal(f"What are the kudos for? Say why, like `/kudos {names} for shipping the release`.")
     if len(reason) > MAX_REASON:
         return Refusal(f"That's a lot to say! Keep the reason under {MAX_REASON} characters.")
     if len(receivers) > MAX_RECEIVERS:
         return Refusal(f"Kudos can thank up to {MAX_RECEIVERS} people at once.")
-    return Parsed(receivers, canonical(reason), quoted)
+    return Parsed(receivers, reason, quoted)
 
 
 def people_list(user_ids: list[str]) -> str:

@@ -5,7 +5,7 @@ outbox under the kudos' own key; right after `ack()` the post is sent. A retried
 the same kudos and the same outbox row, so nothing is posted twice; a failed send is retried
 by the scheduled sender. The message is built at send time from the database, so a receiver
 who opted out in between is left out, and someone the reason mentions who opted out in between
-is named without a ping (`bot.kudos.reasons`).
+is neither pinged nor named: they read "someone" (`bot.kudos.reasons`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.celebrations import channel as celebration_channel
+from bot.celebrations.consent import celebrated
 from bot.delivery import outbox
 from bot.delivery.outbox import Claimed
 from bot.delivery.sender import OutboxKind, Sender
@@ -206,12 +207,12 @@ def render(
     session: Session, team_id: str, claimed: list[Claimed], now: datetime
 ) -> dict[int, Payload | None]:
     """The kudos posts as they read at send time: receivers who left or opted out are left out,
-    and the people their reasons mention are pinged only as `reasons` allows now."""
+    and the people their reasons mention are pinged and named only as `reasons` allows now."""
     ids = {int((c.payload or {}).get("kudos_id") or 0): c.id for c in claimed}
     found = {
         k.id: k for k in session.scalars(select(Kudos).where(Kudos.team_id == team_id, Kudos.id.in_(ids)))
     }
-    mentioned = reasons.people(session, team_id, (k.reason for k in found.values()))
+    mentioned = reasons.people(session, team_id, (k.reason for k in found.values()), public=True)
     out: dict[int, Payload | None] = {}
     for kudos_id, message_id in ids.items():
         item = found.get(kudos_id)
@@ -219,7 +220,7 @@ def render(
             out[message_id] = None
             continue
         giver = session.get(Member, item.giver_id)
-        receivers = [m.user_id for m in giving.receivers_of(session, item) if reasons.celebrated(m)]
+        receivers = [m.user_id for m in giving.receivers_of(session, item) if celebrated(m)]
         if giver is None or not receivers:
             out[message_id] = None
             continue

@@ -5,9 +5,13 @@ A reason is stored as the giver typed it (in Slack's markup, `mrkdwn.canonical`)
 each time it is shown, against the directory as it is then, so someone who opts out later stops
 being pinged by posts rendered later. The rules are those of receivers:
 
-- A person mentioned in a reason is pinged only while they may be celebrated in public (active,
-  not a bot, `celebrate_publicly`); anyone else — opted out, deactivated, a bot, unknown — is
-  named without a ping (their name, or "someone" when the directory has none).
+- A person mentioned in a reason is pinged only while they may be celebrated in public
+  (`celebrations.consent.celebrated`: active, not a bot, `celebrate_publicly`); anyone else is
+  named without a ping: their name, or "someone" when the directory has none.
+- In public (a post in a channel) someone who opted out of public celebrations is not named
+  either: they read "someone", even after they left, since leaving takes back no choice. People
+  who left without opting out keep their names (Slack still shows them in its own history) and
+  so do bots (not people). A private place — the receiver's own digest — names everyone.
 - Beyond the giver and the receivers (whom the post pings anyway), a reason pings at most
   `MAX_MENTIONS` people; everyone mentioned after them is named without a ping. Nobody is pinged
   twice by one reason.
@@ -21,6 +25,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 from sqlalchemy.orm import Session
 
+from bot.celebrations.consent import celebrated
 from bot.directory.members import find_members
 from bot.models import Member
 from bot.platform.mrkdwn import Person, mentions, user_text
@@ -28,16 +33,18 @@ from bot.platform.mrkdwn import Person, mentions, user_text
 MAX_MENTIONS = 5  # people a reason may ping beyond the giver and the receivers
 
 
-def celebrated(member: Member) -> bool:
-    """Whether a member may be pinged by a kudos (as receiver, or in its reason) when it is shown."""
-    return member.active and member.celebrate_publicly
-
-
-def people(session: Session, team_id: str, reasons: Iterable[str]) -> dict[str, Person]:
-    """The people these reasons mention, as they may be shown now (one query for all of them)."""
+def people(session: Session, team_id: str, reasons: Iterable[str], *, public: bool) -> dict[str, Person]:
+    """The people these reasons mention, as they may be shown now (one query for all of them),
+    in public (a channel) or in private (the receiver's digest)."""
     ids = [uid for reason in reasons for uid in mentions(reason)]
     found = find_members(session, team_id, ids)
-    return {uid: Person(m.display_name or m.real_name or m.name, celebrated(m)) for uid, m in found.items()}
+    return {uid: Person(_name(m, public), celebrated(m)) for uid, m in found.items()}
+
+
+def _name(member: Member, public: bool) -> str:
+    if public and not member.celebrate_publicly:
+        return ""  # shown as "someone"
+    return member.display_name or member.real_name or member.name
 
 
 def shown(

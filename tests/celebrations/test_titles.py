@@ -1,55 +1,22 @@
-"""A title as celebrations show it: one line, at most 80 characters, and nothing in it pings or links."""
+"""A title wherever Rapport shows it — a celebration, the question before it, `/whoknows` — reads
+as typed, capped, and pings or links nothing (`mrkdwn.inert`, tested on its own in
+tests/platform/test_mrkdwn.py)."""
 
 from __future__ import annotations
 
-import pytest
+import json
+import re
+from datetime import date
 
 from bot.celebrations.occasions import PROMOTION
-from bot.celebrations.render import Ask, consent_dm
-from bot.celebrations.titles import TITLE_LIMIT, shown_title
+from bot.celebrations.render import TITLE_LIMIT, Ask, Celebrated, celebration_post, consent_dm
+from tests.support.factories import add_members, slack_user
 from tests.support.fakeslack import block_errors
+from tests.support.fixtures import Served
 
 ZWSP = "\u200b"
-
-
-def test_a_short_plain_title_reads_as_typed() -> None:
-    assert shown_title("Staff Engineer") == "Staff Engineer"
-    assert shown_title("R&amp;D Lead") == "R&amp;D Lead"  # Slack's escaping is not doubled
-    assert shown_title("R&D <Lead>") == "R&amp;D &lt;Lead&gt;"
-
-
-def test_a_long_title_is_cut_to_the_limit_with_an_ellipsis() -> None:
-    title = "Chief " + "Executive " * 20
-    shown = shown_title(title)
-    assert len(shown) == TITLE_LIMIT
-    assert shown == title[: TITLE_LIMIT - 1] + "…"
-    assert shown_title("x" * 200, limit=10) == "x" * 9 + "…"
-
-
-@pytest.mark.parametrize(
-    ("title", "never"),
-    [
-        ("CEO <!channel>", "<!channel>"),
-        ("CEO <!here|here>", "<!here"),
-        ("CEO <!subteam^S123|@leads>", "<!subteam"),
-        ("CEO <@U0BOSS>", "<@U0BOSS>"),
-        ("CEO <https://evil.example|the SSO portal>", "<https://"),
-        ("CEO, DM me at https://sso.evil.io/login", "https://"),
-        ("CEO, see sso.evil.io", "evil.io"),
-        ("CEO, mail boss@evil.io", "boss@evil"),
-        ("CEO @here @channel", "@here"),
-        ("CEO of #general", "#general"),
-    ],
-)
-def test_nothing_in_a_title_can_ping_or_link(title: str, never: str) -> None:
-    shown = shown_title(title)
-    assert never not in shown
-    assert shown.replace(ZWSP, "").replace("&lt;", "<").replace("&gt;", ">") == title  # still says it
-
-
-def test_a_title_is_one_line_without_hidden_characters() -> None:
-    assert shown_title("Staff\nEngineer\t\u2028 (acting)") == "Staff Engineer (acting)"
-    assert shown_title("Staff \u202eEngineer\u200d") == "Staff Engineer"  # no direction overrides
+HOSTILE = "Kubernetes lead <!here> <@UANN> R&D, see https://evil.example/login"
+PING = re.compile(r"<[@!#]([^>|]+)")
 
 
 def test_the_question_dm_is_valid_and_shows_the_capped_title() -> None:
@@ -73,3 +40,32 @@ def test_without_a_channel_a_promotion_is_asked_about_for_colleagues_digests_onl
         "May I tell the colleagues you work with, in their daily Rapport DM?"
     )
     assert "Nothing is posted in a channel." in str(payload["blocks"][1])
+
+
+def test_the_daily_post_shows_a_title_capped_and_inert() -> None:
+    day = date(2026, 11, 23)
+    payload = celebration_post(day, [Celebrated(PROMOTION, "UBOB", day, title=HOSTILE + " x" * 60)])
+    assert payload is not None
+    line = payload["blocks"][1]["text"]["text"]
+    assert PING.findall(line) == ["UBOB"]
+    title = line.split("now *")[1].split("*!")[0]
+    assert (
+        len(title.replace(ZWSP, "").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+        == TITLE_LIMIT
+    )
+    assert title.replace(ZWSP, "").startswith(
+        "Kubernetes lead &lt;!here&gt; &lt;@UANN&gt; R&amp;D, see https://"
+    )
+
+
+def test_whoknows_shows_a_title_as_typed_pinging_and_linking_nothing(rapport: Served) -> None:
+    add_members(rapport.core.db, "T0001", slack_user("UANN"), slack_user("UBOB", title=HOSTILE))
+    body = rapport.http.command("/whoknows", "kubernetes", user_id="UANN").json()
+    shown = json.dumps(body["blocks"], ensure_ascii=False)
+    assert set(PING.findall(shown)) == {"UBOB"}  # the answer, not Ann or @here
+    assert "&amp;amp;" not in shown
+    assert "https://" not in shown  # Slack would link it
+    assert "evil.example" not in shown
+    # The answer's line and the reason it gives both quote the title as typed.
+    typed = "Kubernetes lead &lt;!here&gt; &lt;@UANN&gt; R&amp;D, see https://evil.example/login"
+    assert shown.replace(ZWSP, "").count(typed) == 2

@@ -94,6 +94,12 @@ def test_receivers_come_first_and_the_reason_after_for() -> None:
     assert parsed.quoted is False
 
 
+def test_receivers_may_be_joined_with_an_ampersand_as_slack_sends_it() -> None:
+    parsed = parse("<@UBOB|bob> &amp; <@UCAROL|carol> + <@UDAN> for the launch")
+    assert parsed.receivers == ["UBOB", "UCAROL", "UDAN"]
+    assert parsed.reason == "the launch"
+
+
 def test_free_text_is_quoted_and_keeps_later_mentions_as_part_of_the_reason() -> None:
     parsed = parse("<@UBOB|bob> thanks for pairing with <@UCAROL|carol> on the outage!")
     assert parsed.receivers == ["UBOB"]

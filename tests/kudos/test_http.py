@@ -270,7 +270,9 @@ def test_a_reason_pings_only_people_who_may_be_celebrated_and_names_the_others(p
     slack.wait_for("chat.postMessage")
     (message,) = slack.messages_in(CHANNEL)
     assert set(pinged(message)) == {"UALICE", "UBOB", "UCAROL"}
-    assert "pairing with <@UCAROL>, Sam Shy, Person UGONE, Person UBOT and someone" in post_text(slack)
+    # Sam opted out of public celebrations: the channel does not learn his name either.
+    assert "pairing with <@UCAROL>, someone, Person UGONE, Person UBOT and someone" in post_text(slack)
+    assert "Sam" not in json.dumps(message)
     assert "ceo" not in json.dumps(message)  # a label is not a name
 
 
@@ -285,7 +287,7 @@ def test_someone_who_opts_out_before_the_post_goes_out_is_not_pinged_by_it(peopl
     JOBS["nudges"](core, core.clock())
     (message,) = slack.messages_in(CHANNEL)
     assert "UCAROL" not in pinged(message)
-    assert "pairing with Person UCAROL all week" in post_text(slack)
+    assert "pairing with someone all week" in post_text(slack)
 
 
 def test_a_reason_pings_at_most_five_people_beyond_giver_and_receivers(people: Served) -> None:
@@ -310,6 +312,18 @@ def test_a_reason_pings_at_most_five_people_beyond_giver_and_receivers(people: S
         ("<https://x.example|<!channel>>", "<https://x.example>"),
         ("<mailto:a@b.c|a@b.c>", "<mailto:a@b.c|a@b.c>"),
         ("<mailto:thief@evil.example|it@company.com>", "<mailto:thief@evil.example|thief@evil.example>"),
+        # a browser reads `\` as `/`: this goes to evil.example, whatever urlsplit says
+        (
+            "<https://evil.example\\@okta.company.com/|okta.company.com>",
+            "<https://evil.example\\@okta.company.com/|https://evil.example/…>",
+        ),
+        (
+            "<https://okta.company.com@evil.example>",
+            "<https://okta.company.com@evil.example|https://evil.example>",
+        ),
+        ("<https://evil.example/login|https://okta>", "<https://evil.example/login>"),
+        ("<https://evil.example/login|localhost:8080>", "<https://evil.example/login>"),
+        ("<https://evil.example/login|intranet/login>", "<https://evil.example/login>"),
     ],
 )
 def test_a_link_in_a_reason_shows_where_it_goes(team: Served, typed: str, posted: str) -> None:
@@ -328,19 +342,18 @@ def test_a_reason_is_escaped_once_and_checked_in_the_post_the_digest_and_whoknow
         "the R&amp;D k8s cluster &lt;3 &amp; a &gt; 99% uptime, with <@USHY|shy> "
         "(<https://evil.example/login|okta.company.com>)"
     )
-    shown = (
-        "the R&amp;D k8s cluster &lt;3 &amp; a &gt; 99% uptime, with Sam Shy (<https://evil.example/login>)"
-    )
+    shown = "the R&amp;D k8s cluster &lt;3 &amp; a &gt; 99% uptime, with {} (<https://evil.example/login>)"
     kudos(people, f"<@UBOB> for {reason}")
     slack.wait_for("chat.postMessage")
-    assert f"for {shown}" in post_text(slack)
+    assert f"for {shown.format('someone')}" in post_text(slack)  # Sam opted out: not named in public
     eventually(lambda: outbox_status(core.db) == ["sent"])
     # At 9:00 in New York, Bob's morning digest says what for, the same way.
     JOBS["nudges"](core, core.clock())  # (7:00 there: planned for 9:00)
     core.clock.set(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))  # type: ignore[attr-defined]
     JOBS["nudges"](core, core.clock())
     (digest,) = dms(slack, "UBOB")
-    assert f"<@UALICE> gave you kudos for {shown}" in json.dumps(digest["blocks"], ensure_ascii=False)
+    in_private = f"<@UALICE> gave you kudos for {shown.format('Sam Shy')}"  # Bob's own DM may name him
+    assert in_private in json.dumps(digest["blocks"], ensure_ascii=False)
     # /whoknows quotes it (pinging nobody).
     JOBS["celebrations"](core, core.clock())
     answer = people.http.command("/whoknows", "kubernetes", user_id="UCAROL", team_id=slack.team_id)
@@ -351,3 +364,32 @@ def test_a_reason_is_escaped_once_and_checked_in_the_post_the_digest_and_whoknow
         assert "&amp;amp;" not in surface
         assert "okta.company.com" not in surface
         assert "<@USHY" not in surface
+
+
+def test_someone_who_opted_out_is_someone_in_public_even_after_leaving(people: Served) -> None:
+    slack, core = people.slack, people.core
+    add_members(
+        core.db,
+        slack.team_id,
+        slack_user("UGONESHY", real_name="Left Shy", deleted=True),
+        slack_user("UDEPLOY", real_name="Deploy Bot", is_bot=True),
+    )
+    opt_out(core.db, slack.team_id, "UGONESHY")
+    kudos(people, "<@UBOB> for the release with <@USHY|sam>, <@UGONESHY|ls>, <@UGONE|g> and <@UDEPLOY|d>")
+    slack.wait_for("chat.postMessage")
+    (message,) = slack.messages_in(CHANNEL)
+    # Opting out stands after leaving; someone who left without opting out, and a bot, keep a name.
+    assert "the release with someone, someone, Person UGONE and Deploy Bot" in post_text(slack)
+    assert "Shy" not in json.dumps(message)
+    assert set(pinged(message)) == {"UALICE", "UBOB"}
+
+
+def test_receivers_joined_by_an_ampersand_are_all_thanked(team: Served) -> None:
+    # Slack sends "@bob & @carol" as "<@UBOB|bob> &amp; <@UCAROL|carol>".
+    answer = kudos(team, "<@UBOB|bob> &amp; <@UCAROL|carol> for the migration")
+    assert "Thank you for recognising <@UBOB> and <@UCAROL>" in answer
+    team.slack.wait_for("chat.postMessage")
+    post = post_text(team.slack)
+    assert "<@UBOB> and <@UCAROL>" in post
+    assert "for the migration" in post
+    assert "&amp;" not in post

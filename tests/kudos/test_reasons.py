@@ -11,12 +11,15 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 
+from bot.celebrations import consent
 from bot.core import Core
 from bot.directory import members
 from bot.expertise import ranking
 from bot.kudos import giving, posts, reasons, render
 from bot.kudos.render import KudosPost
+from bot.models import Member
 from bot.platform.db import Database
 from bot.platform.mrkdwn import Person
 from bot.platform.refusals import Refusal
@@ -40,28 +43,52 @@ def opt_out(db: Database, *user_ids: str) -> None:
             member.celebrate_publicly = False
 
 
-def test_people_are_read_from_the_directory_as_it_is_now(any_db: Database) -> None:
+@pytest.mark.parametrize("public", [True, False])
+def test_people_are_read_from_the_directory_as_it_is_now(any_db: Database, public: bool) -> None:
     add_members(
         any_db,
         TEAM,
         slack_user("UBOB", real_name="Bob Builder", display_name="bob"),
         slack_user("USHY", real_name="Sam Shy"),
         slack_user("UGONE", real_name="Gone Girl", deleted=True),
+        slack_user("ULEFT", real_name="Left Shy", deleted=True),
         slack_user("UBOT", real_name="Deploy Bot", is_bot=True),
     )
-    opt_out(any_db, "USHY")
+    opt_out(any_db, "USHY", "ULEFT")
     with any_db.write() as s:
         members.ensure_member(s, TEAM, "UBARE", MONDAY_3PM)  # seen, not synced yet: no name
-        found = reasons.people(s, TEAM, ["<@UBOB> <@USHY>", "<@UGONE> <@UBOT> <@UBARE> <@UNOBODY>"])
+        found = reasons.people(
+            s, TEAM, ["<@UBOB> <@USHY> <@ULEFT>", "<@UGONE> <@UBOT> <@UBARE> <@UNOBODY>"], public=public
+        )
+    # In a channel, nobody who opted out of public celebrations is named; in a DM they may be.
     assert found == {
         "UBOB": Person("bob", True),
-        "USHY": Person("Sam Shy", False),
+        "USHY": Person("" if public else "Sam Shy", False),
+        "ULEFT": Person("" if public else "Left Shy", False),
         "UGONE": Person("Gone Girl", False),
         "UBOT": Person("Deploy Bot", False),
         "UBARE": Person("", True),  # a colleague who just joined may be thanked and pinged
     }
-    text = reasons.shown("<@UBOB> <@USHY> <@UGONE> <@UBOT> <@UNOBODY> <@UBARE>", found)
-    assert text == "<@UBOB> Sam Shy Gone Girl Deploy Bot someone <@UBARE>"
+    text = reasons.shown("<@UBOB> <@USHY> <@ULEFT> <@UGONE> <@UBOT> <@UNOBODY> <@UBARE>", found)
+    shy = "someone someone" if public else "Sam Shy Left Shy"
+    assert text == f"<@UBOB> {shy} Gone Girl Deploy Bot someone <@UBARE>"
+
+
+def test_who_may_be_celebrated_is_one_rule_in_sql_and_in_python(any_db: Database) -> None:
+    """Posts, questions, kudos receivers and the pings in a reason read one rule
+    (`celebrations.consent`), as SQL conditions and for a member already loaded."""
+    users = [
+        slack_user(f"U{deleted:d}{bot:d}{shy:d}X", deleted=deleted, is_bot=bot)
+        for deleted in (False, True)
+        for bot in (False, True)
+        for shy in (False, True)
+    ]
+    add_members(any_db, TEAM, *users)
+    opt_out(any_db, *(u["id"] for u in users if u["id"][3] == "1"))
+    with any_db.read() as s:
+        everyone = s.scalars(select(Member).where(Member.team_id == TEAM)).all()
+        in_sql = set(s.scalars(select(Member.user_id).where(*consent.public(TEAM))))
+    assert in_sql == {m.user_id for m in everyone if consent.celebrated(m)} == {"U000X"}
 
 
 # -- the receiver's digest ----------------------------------------------------------------------

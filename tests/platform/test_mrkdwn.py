@@ -1,17 +1,29 @@
-"""Slack's markup in user text: escaped exactly once, no crowd pinged, nobody pinged without
-consent or beyond the cap, and no link whose label names somewhere else."""
+"""Slack's markup in user text: read one way, escaped exactly once, no crowd pinged, nobody pinged
+without consent or beyond the cap, and no link whose label names somewhere else than where a
+browser goes; and text that must show only what it says (`inert`)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.platform.mrkdwn import Person, canonical, escape_once, unescape, user_text
+from bot.platform.mrkdwn import (
+    Person,
+    canonical,
+    escape_once,
+    inert,
+    mentions,
+    strip_mentions,
+    unescape,
+    user_text,
+    without_broadcasts,
+    without_markup,
+)
 
 PEOPLE = {
     "UBOB": Person("Bob", True),
@@ -33,22 +45,49 @@ def shown(text: str, **kw: object) -> str:
 
 _MARKUP = re.compile(r"<([^<>]*)>")
 _HOST = re.compile(r"[^\W_][\w-]*(?:\.[\w-]+)*\.(?:[^\W\d_]{2,}|xn--[\w-]+)(?![\w-])")
+# A browser's reading of a URL (WHATWG): any run of `/` and `\` after the scheme, the authority
+# up to the next `/`, `\`, `?` or `#`, the host after the last `@`, percent-decoded.
+_BROWSER = re.compile(r"[a-z][a-z0-9+.-]*:[/\\]*([^/\\?#]*)", re.I)
+_URL_SHAPED = re.compile(r"[a-z][a-z0-9+.-]*:[/\\]{2,}[^/\\?#\s\x00-\x1f]*", re.I)
+_WORD_SLASH_WORD = re.compile(r"(?:^|(?<=\s))([a-z]+)/[a-z]", re.I)
+_HOST_COLON_PORT = re.compile(r"(?:^|(?<=\s))([a-z]+):[0-9]+\b", re.I)
+
+
+def _readable(text: str) -> str:
+    """Text as a reader sees it: invisible characters gone, look-alike dots and letters folded."""
+    text = unicodedata.normalize("NFKC", unescape(text)).replace("\u3002", ".")
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").casefold()
+
+
+def _key(host: str) -> str:
+    """A host as compared (Python's own IDNA 2003 codec: punycode for what is not ASCII)."""
+    host = host.casefold().strip(".").removeprefix("www.")
+    try:
+        return host.encode("idna").decode()
+    except UnicodeError:
+        return host
+
+
+def _browser_host(url: str) -> str:
+    authority = _BROWSER.match(url)
+    assert authority, url
+    hostport = authority[1].rpartition("@")[2]
+    return _key(unquote(hostport.partition(":")[0]))
 
 
 def _hosts_read_in(label: str) -> set[str]:
-    """Hosts a reader sees in a label (ignoring invisible characters and look-alike dots)."""
-    text = unicodedata.normalize("NFKC", unescape(label)).replace("\u3002", ".")
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf").casefold()
-    return {h.removeprefix("www.") for h in _HOST.findall(text)}
+    """Hosts a reader sees in a label: dotted names, URLs (`https://okta`), `host:port`, `word/path`."""
+    text = _readable(label)
+    hosts = {_key(h) for h in _HOST.findall(text)}
+    hosts |= {_browser_host(u) for u in _URL_SHAPED.findall(text)}
+    return hosts | set(_WORD_SLASH_WORD.findall(text)) | set(_HOST_COLON_PORT.findall(text))
 
 
 def _target_host(target: str) -> str:
     raw = unescape(target)
     if raw.lower().startswith("mailto:"):
-        return raw.split("@")[-1].split("?")[0].casefold()
-    host = urlsplit(raw).hostname
-    assert host, target
-    return host.removeprefix("www.")
+        return _key(unquote(raw).split("@")[-1].split("?")[0])
+    return _browser_host(raw)
 
 
 def slack_reads(text: str) -> dict[str, list[str]]:
@@ -75,7 +114,13 @@ def slack_reads(text: str) -> dict[str, list[str]]:
                 assert _hosts_read_in(label) <= {_target_host(target)}, f"disguised link {token}"
                 if target.lower().startswith("mailto:"):
                     emails = re.findall(r"[\w.+'-]+@[\w.-]+", unescape(label).casefold())
-                    assert all(e == unescape(target)[7:].casefold() for e in emails), token
+                    assert all(e == unquote(unescape(target))[7:].casefold() for e in emails), token
+            elif not target.lower().startswith("mailto:"):  # the reader sees the URL itself
+                authority = _BROWSER.match(unescape(target))
+                assert authority, token
+                assert "@" not in authority[1], f"userinfo hides the host in {token}"
+                assert "\\" not in target, f"a backslash hides the host in {token}"
+                assert _hosts_read_in(target) <= {_target_host(target)}, f"disguised link {token}"
             read["links"].append(token)
     return read
 
@@ -172,7 +217,7 @@ def test_a_date_keeps_its_fallback_text() -> None:
         ("<https://evil.example|10.0.0.1>", "<https://evil.example>"),
         ("<https://evil.example|support@okta.com>", "<https://evil.example>"),
         ("<https://okta.com.evil.example|okta.com>", "<https://okta.com.evil.example>"),
-        ("<https://evil.example@okta.com|evil.example>", "<https://evil.example@okta.com>"),
+        ("<https://evil.example@okta.com|evil.example>", "<https://evil.example@okta.com|https://okta.com>"),
         ("<mailto:thief@evil.example|it@company.com>", "<mailto:thief@evil.example|thief@evil.example>"),
         ("<mailto:thief@company.com|boss@company.com>", "<mailto:thief@company.com|thief@company.com>"),
         ("<mailto:a@b.c|company.com>", "<mailto:a@b.c|a@b.c>"),
@@ -185,6 +230,68 @@ def test_a_date_keeps_its_fallback_text() -> None:
         ("<mailto:help@it.example|the help desk>", "<mailto:help@it.example|the help desk>"),
         ("<https://x.example/?a=1&amp;b=2|R&amp;D wiki>", "<https://x.example/?a=1&amp;b=2|R&amp;D wiki>"),
         ("<https://example.com>", "<https://example.com>"),
+        # read as a browser reads it: `\` is `/`, the host follows the userinfo, is percent-decoded,
+        # IDNA-mapped (non-transitional) and, if numeric, IPv4; a URL that hides its host is said
+        # plainly, and one whose own text is honest is shown bare
+        (
+            "<https://evil.example\\@okta.company.com/|okta.company.com>",
+            "<https://evil.example\\@okta.company.com/|https://evil.example/…>",
+        ),
+        (
+            "<https://evil.example\\@okta.company.com/>",
+            "<https://evil.example\\@okta.company.com/|https://evil.example/…>",
+        ),
+        ("<https:///\\evil.example|okta.company.com>", "<https:///\\evil.example|https://evil.example>"),
+        (
+            "<https://okta.company.com@evil.example>",
+            "<https://okta.company.com@evil.example|https://evil.example>",
+        ),
+        (
+            "<https://okta.company.com%2F@evil.example|okta.company.com>",
+            "<https://okta.company.com%2F@evil.example|https://evil.example>",
+        ),
+        ("<https://evil%2Eexample/|okta.company.com>", "<https://evil%2Eexample/|https://evil.example>"),
+        (
+            "<https://okta%2Ecompany%2Ecom/x|okta.company.com>",
+            "<https://okta%2Ecompany%2Ecom/x|okta.company.com>",
+        ),
+        ("<https://OKTA.company.com./x|okta.company.com>", "<https://OKTA.company.com./x|okta.company.com>"),
+        ("<https://0x7f.1/|127.0.0.1>", "<https://0x7f.1/|127.0.0.1>"),
+        ("<https://2130706433/|10.0.0.1>", "<https://2130706433/>"),
+        (
+            "<https://evil.example/x?next=https://okta.com>",
+            "<https://evil.example/x?next=https://okta.com|https://evil.example/…>",
+        ),
+        ("<https://medium.com/@user/post>", "<https://medium.com/@user/post>"),
+        ("<https://xn--80ak6aa92e.com|okta.com>", "<https://xn--80ak6aa92e.com>"),
+        (
+            "<https://okta.c\u043empany.com|okta.company.com>",
+            "<https://okta.c\u043empany.com|https://okta.xn--cmpany-wqf.com>",
+        ),
+        (
+            "<https://okta.c\u043empany.com>",
+            "<https://okta.c\u043empany.com|https://okta.xn--cmpany-wqf.com>",
+        ),
+        ("<https://evil.example|okta.c\u043empany.com>", "<https://evil.example>"),
+        (
+            "<https://b\u00fccher.example|b\u00fccher.example>",
+            "<https://b\u00fccher.example|b\u00fccher.example>",
+        ),
+        ("<https://fa\u00df.de|fass.de>", "<https://fa\u00df.de>"),  # not fass.de to a browser
+        # labels that name a host without a dot: a URL, `host:port`, a path
+        ("<https://evil.example|https://okta>", "<https://evil.example>"),
+        ("<https://evil.example|ftp://okta>", "<https://evil.example>"),
+        ("<https://evil.example|localhost:8080>", "<https://evil.example>"),
+        ("<https://evil.example|intranet/login>", "<https://evil.example>"),
+        ("<https://evil.example|log in: intranet\\login>", "<https://evil.example>"),
+        ("<https://evil.example|the CI/CD docs>", "<https://evil.example>"),  # (on the safe side)
+        ("<https://okta|https://okta>", "<https://okta|https://okta>"),
+        ("<http://localhost:8080/x|localhost:8080>", "<http://localhost:8080/x|localhost:8080>"),
+        ("<https://intranet/login|intranet/login>", "<https://intranet/login|intranet/login>"),
+        (
+            "<https://evil.example|meet at 10:30, R&amp;D/ops>",
+            "<https://evil.example|meet at 10:30, R&amp;D/ops>",
+        ),
         # a label that is empty once cleaned, or nested markup, never makes an empty-label link
         ("<https://x|<!channel>>", "<https://x>"),
         ("<https://x| >", "<https://x>"),
@@ -194,6 +301,7 @@ def test_a_date_keeps_its_fallback_text() -> None:
         # not a link Slack makes: plain, inert text
         ("<javascript:alert(1)|okta.com>", "&lt;javascript:alert(1)|okta.com&gt;"),
         ("<https://|okta.com>", "&lt;https://|okta.com&gt;"),
+        ("<https://okta.com%2Fevil.example|okta.com>", "&lt;https://okta.com%2Fevil.example|okta.com&gt;"),
         ("<<https://evil.example|okta.com>|x>", "&lt;<https://evil.example>|x&gt;"),
     ],
 )
@@ -229,6 +337,8 @@ _FRAGMENTS = st.sampled_from(
         "okta.company.com", "https://evil.example/login", "a@b.c", "<@UBOB>", "<@UBOB|bob>", "<@USHY|shy>",
         "<@UGONE>", "<@UBOT>", "<@UNOBODY>", "<@W0ENT|erin>", "<@ubob>", "<!channel>", "<!here|here>",
         "<!everyone>", "<!subteam^S1|@eng>", "<#C0123|ops>", "<#C0123>", "<!date^1^{date}|today>",
+        "https://okta", "localhost:8080", " intranet/login", "\\", "@okta.company.com",
+        "okta.c\u043empany.com",
     ]
 )  # fmt: skip
 _MENTIONS = st.integers(0, 29).map(lambda i: f"<@UP{i:02d}>")
@@ -236,6 +346,9 @@ _TARGETS = st.sampled_from(
     [
         "https://evil.example/login", "https://okta.company.com", "http://www.github.com/x?a=1&amp;b",
         "mailto:a@b.c", "mailto:thief@evil.example", "https://x", "https://xn--bcher-kva.example",
+        # read otherwise by urlsplit than by a browser, or hiding their host
+        "https://evil.example\\@okta.company.com/", "https://okta.company.com@evil.example", "https://okta",
+        "https://evil%2Eexample/", "https:///\\evil.example", "http://localhost:8080/x", "https://intranet/login",
     ]
 )  # fmt: skip
 _LABEL = st.lists(st.one_of(_FRAGMENTS, st.text(max_size=8), _TARGETS), max_size=4).map("".join)
@@ -262,3 +375,101 @@ def test_any_text_at_all_is_well_formed_and_fits(text: str, limit: int) -> None:
     assert len(out) <= limit
     read = slack_reads(out)
     assert all(PEOPLE[u].pingable for u in read["pings"])
+
+
+_HOSTS = st.sampled_from(
+    [
+        "okta.company.com", "https://okta", "https://okta.company.com/login", "localhost:8080",
+        "intranet/login", "evil.example", "support@okta.com", "okta.c\u043empany.com", "10.0.0.1", "the docs",
+        "intranet", "okta", "http://localhost:8080", "evil%2Eexample", "x", "https://evil.example\\@okta.company.com",
+    ]
+)  # fmt: skip
+
+
+@given(_TARGETS, st.lists(st.one_of(_HOSTS, _FRAGMENTS, st.text(max_size=4)), max_size=4).map(" ".join))
+def test_no_link_shows_a_host_other_than_where_a_browser_goes(target: str, label: str) -> None:
+    for typed in (f"<{target}|{label}>", f"<{target}>", f"see <{target}|{label}> now"):
+        slack_reads(shown(typed))
+
+
+# -- one reading of Slack's markup ------------------------------------------------------------
+
+
+def test_every_view_of_a_text_reads_its_markup_as_canonical_does() -> None:
+    text = (
+        "thanks <@UBOB|bob> <!date^1^{date}|today> &amp; <https://x.example|<@UCAROL> <!here>> "
+        "<#C0123|ops> <javascript:x|<!channel>>"
+    )
+    assert canonical(text) == (
+        "thanks <@UBOB> today &amp; <https://x.example> <#C0123> &lt;javascript:x|&gt;"
+    )
+    assert mentions(text) == ["UBOB"]  # not Carol: a mention in a label is no mention
+    assert without_broadcasts(text) == (
+        "thanks <@UBOB> today &amp; <https://x.example> <#C0123|ops> &lt;javascript:x|&gt;"
+    )
+    assert strip_mentions(text) == "thanks today &amp; <https://x.example> <#C0123|ops> &lt;javascript:x|&gt;"
+    assert without_markup(text) == "thanks today &amp; &lt;javascript:x|&gt;"
+
+
+@given(_TEXTS)
+def test_the_views_of_any_text_agree_with_its_canonical_form(text: str) -> None:
+    kept = canonical(text)
+    assert mentions(text) == mentions(kept) == mentions(without_broadcasts(text))
+    assert mentions(strip_mentions(text)) == []
+    for view in (without_broadcasts(text), strip_mentions(text), without_markup(text), kept):
+        assert "<!" not in view
+    assert unescape(without_markup(text)) == unescape(without_markup(kept))
+
+
+# -- text that shows only what it says: inert ------------------------------------------------
+
+ZWSP = "\u200b"
+
+
+def test_short_plain_text_reads_as_typed() -> None:
+    assert inert("Staff Engineer", 80) == "Staff Engineer"
+    assert inert("R&amp;D Lead", 80) == "R&amp;D Lead"  # Slack's escaping is not doubled
+    assert inert("R&D <Lead>", 80) == "R&amp;D &lt;Lead&gt;"
+    assert inert(None, 80) == ""
+
+
+def test_long_text_is_cut_to_the_limit_with_an_ellipsis() -> None:
+    title = "Chief " + "Executive " * 20
+    assert inert(title, 80) == title[:79] + "…"
+    assert inert("x" * 200, 10) == "x" * 9 + "…"
+
+
+@pytest.mark.parametrize(
+    ("title", "never"),
+    [
+        ("CEO <!channel>", "<!channel>"),
+        ("CEO <!here|here>", "<!here"),
+        ("CEO <!subteam^S123|@leads>", "<!subteam"),
+        ("CEO <@U0BOSS>", "<@U0BOSS>"),
+        ("CEO <https://evil.example|the SSO portal>", "<https://"),
+        ("CEO, DM me at https://sso.evil.io/login", "https://"),
+        ("CEO, see sso.evil.io", "evil.io"),
+        ("CEO, mail boss@evil.io", "boss@evil"),
+        ("CEO @here @channel", "@here"),
+        ("CEO of #general", "#general"),
+    ],
+)
+def test_nothing_in_inert_text_can_ping_or_link(title: str, never: str) -> None:
+    out = inert(title, 80)
+    assert never not in out
+    assert out.replace(ZWSP, "").replace("&lt;", "<").replace("&gt;", ">") == title  # still says it
+    assert slack_reads(out) == {"pings": [], "channels": [], "links": []}
+
+
+def test_inert_text_is_one_line_without_hidden_characters() -> None:
+    assert inert("Staff\nEngineer\t\u2028 (acting)", 80) == "Staff Engineer (acting)"
+    assert inert("Staff \u202eEngineer\u200d", 80) == "Staff Engineer"  # no direction overrides
+
+
+@given(st.text(max_size=120), st.integers(1, 100))
+def test_any_text_made_inert_is_one_line_markup_free_and_fits(text: str, limit: int) -> None:
+    out = inert(text, limit)
+    assert slack_reads(out) == {"pings": [], "channels": [], "links": []}
+    assert len(out.replace(ZWSP, "").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")) <= limit
+    assert "\n" not in out
+    assert not re.search(r"[.@:/#][^\s\u200b]", out)  # nothing Slack could auto-link

@@ -60,7 +60,7 @@ def describe(
         .where(Kudos.team_id == team_id, Kudos.id.in_(ids))
     ).all()
     by_id = {k.id: (k, giver) for k, giver in found}
-    mentioned = reasons.people(session, team_id, (k.reason for k, _ in found))
+    mentioned = reasons.people(session, team_id, (k.reason for k, _ in found), public=False)  # a DM
     pinged: dict[int, list[str]] = {}  # the people a kudos thanks: pinged by its post anyway
     for kudos_id, user_id in session.execute(
         select(KudosReceiver.kudos_id, Member.user_id)

@@ -17,14 +17,14 @@ HR's CSV, say) is still a reminder, unless they keep it private.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, extract, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.celebrations import consent
-from bot.celebrations.titles import shown_title
+from bot.celebrations.render import TITLE_LIMIT
 from bot.models import Member
 from bot.models.celebrations import CelebrationConsent
 from bot.models.outbox import Nudge
@@ -32,11 +32,10 @@ from bot.nudges import kinds
 from bot.nudges.kinds import Kind
 from bot.nudges.planning import PlanContext, Source, key, nudgeable
 from bot.platform import days
+from bot.platform.mrkdwn import inert
 
 # Nudge kinds (stored in Nudge.kind); the celebration post has its own, in celebrations.occasions.
 BIRTHDAY, ANNIVERSARY, PROMOTION = "birthday", "anniversary", "promotion"
-# Title changes older than this are not news (covers a long weekend and a one-day work week).
-PROMOTION_LOOKBACK = timedelta(days=8)
 
 
 def _yearly(ctx: PlanContext, kind: str, s: Any, on_day: Any, allowed: list[Any]) -> Select[Any]:
@@ -80,7 +79,9 @@ def recent_promotions(
 ) -> dict[str, Any] | None:
     """The promotions of the last days whose owners agreed to have them celebrated (one read)."""
     agreed = session.scalars(
-        consent.agreed_promotions(team_id, now - PROMOTION_LOOKBACK).with_only_columns(CelebrationConsent.id)
+        consent.agreed_promotions(team_id, now - consent.PROMOTION_LOOKBACK).with_only_columns(
+            CelebrationConsent.id
+        )
     ).all()
     return {"promotions": list(agreed)} if agreed else None
 
@@ -180,9 +181,9 @@ def _describe_promotions(
         # Only the title its owner agreed to, and only while it is still theirs.
         if said_yes is None or said_yes.member_id != m.id or said_yes.title != m.title:
             return None
-        before = f"Previously {shown_title(said_yes.old_title)}. " if said_yes.old_title else ""
+        before = f"Previously {inert(said_yes.old_title, TITLE_LIMIT)}. " if said_yes.old_title else ""
         return kinds.Line(
-            f":star2: <@{m.user_id}> is now *{shown_title(said_yes.title)}*.",
+            f":star2: <@{m.user_id}> is now *{inert(said_yes.title, TITLE_LIMIT)}*.",
             f"{before}Congratulate them?",
             m.user_id,
         )
