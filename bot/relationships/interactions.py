@@ -17,7 +17,7 @@ from bot.directory.members import ensure_member, find_member, find_members, sort
 from bot.models import Member
 from bot.models.relationships import TOPICS_LENGTH, FollowUp, Interaction, InteractionParticipant
 from bot.platform.clock import local_zone
-from bot.platform.mrkdwn import escape, mention, mentions
+from bot.platform.mrkdwn import escape, escape_once, mention, mentions, unescape
 from bot.platform.refusals import Refusal
 from bot.platform.storage import insert_ignore_returning, request_key
 from bot.relationships import cadences, followups
@@ -134,7 +134,7 @@ def log_text(
             phrase = " ".join(clause.words[:DATE_WORDS])
             follow_up_refused = Refusal(
                 (
-                    f"I couldn't read a follow-up date in “{escape(phrase)}”."
+                    f"I couldn't read a follow-up date in “{escape_once(phrase)}”."
                     if phrase
                     else "You asked for a follow-up but didn't say when."
                 )
@@ -148,7 +148,8 @@ def log_text(
             draft.follow_up_on = None if problem else due
             draft.follow_up_about = next(iter(clause.about), None)
     names = {uid: m.label for uid, m in found.items()}
-    draft.note = note_with_names(note, names)
+    # Slack's text is escaped (`R&amp;D`); a note keeps what was typed, as the form's notes do.
+    draft.note = unescape(note_with_names(note, names))
     logged = record(session, team_id, author, draft, now, known=found, request_id=request_id)
     if logged.saved and follow_up_refused:
         logged.follow_up_refused = follow_up_refused

@@ -419,8 +419,19 @@ def test_any_log_text_gets_an_answer_never_a_500(team_any: Served, words: list[s
         assert block_errors(body.get("blocks") or []) == []
 
 
+def test_a_logged_note_reads_as_typed_not_as_slack_escaped_it(team: Served) -> None:
+    # Slack sends `R&D <b>` as `R&amp;D &lt;b&gt;`; the note keeps what was typed, shown once escaped.
+    body = answer(team, "/log", "<@UALICE> R&amp;D chat about &lt;b&gt; tags")
+    shown = dumps(body["blocks"])
+    assert ">R&amp;D chat about &lt;b&gt; tags" in shown
+    assert "&amp;amp;" not in shown
+    assert "&amp;lt;" not in shown
+    with team.core.db.read() as session:
+        assert session.scalars(select(Interaction.note)).one() == "R&D chat about <b> tags"
+
+
 def test_long_lists_and_long_notes_stay_within_slacks_limits(team: Served) -> None:
-    long_note = "<&> " * 740  # 2,960 characters that grow when escaped
+    long_note = "&lt;&amp;&gt; " * 740  # as Slack sends `<&> `: 2,960 characters typed, that grow when shown
     for n in range(30):
         body = answer(team, "/log", f"<@UALICE> {long_note if n == 0 else f'item {n}'} follow up today")
         assert "Logged privately" in body["text"]
