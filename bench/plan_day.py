@@ -32,9 +32,11 @@ from sqlalchemy import func, insert, select, update
 from bench.runner import prepared_database
 from bench.workspace import NOW, TEAM, workspace
 from bot.bootstrap import EVIDENCE, SEEDERS, build_registry, open_database
+from bot.celebrations import consent
 from bot.delivery.pacer import Pacer
 from bot.delivery.sender import Sender
 from bot.models import Member, TitleChange
+from bot.models.celebrations import CelebrationConsent
 from bot.models.outbox import Nudge
 from bot.models.relationships import Cadence, FollowUp, Interaction
 from bot.platform.clock import fixed_clock
@@ -104,14 +106,18 @@ def bench_delivery(folder: Path, dms: int, rate: float) -> bool:
         members = list(s.scalars(select(Member).where(Member.team_id == team)))
         for m in members:
             slack.add_user(m.user_id, team_id=slack.team_id)
+        promoted = members[:2]
+        for m in promoted:
+            m.title = "Staff Engineer"
         rows = [
             {
                 "dedupe_key": f"{team}:{m.id}:promotion:{i}",
                 "team_id": team,
                 "recipient_id": m.id,
                 "kind": "promotion",
-                "subject_id": members[(i + 1) % len(members)].id,
-                "ref_id": 1,
+                # Everyone hears of promoted[0]'s new title, and promoted[0] of promoted[1]'s.
+                "subject_id": promoted[1 if i == 0 else 0].id,
+                "ref_id": 2 if i == 0 else 1,
                 "local_date": day,
                 "deliver_after": NOW,
                 "expires_at": NOW + timedelta(hours=9),
@@ -126,15 +132,25 @@ def bench_delivery(folder: Path, dms: int, rate: float) -> bool:
             insert(TitleChange),
             [
                 {
-                    "id": 1,
+                    "id": n + 1,
                     "team_id": team,
-                    "member_id": members[0].id,
+                    "member_id": m.id,
                     "old_title": "Engineer",
                     "new_title": "Staff Engineer",
                     "changed_at": NOW,
                 }
+                for n, m in enumerate(promoted)
             ],
         )
+        # Colleagues hear of a promotion only with its owner's yes (`bot.celebrations.consent`).
+        consent.ask(s, team, NOW, channel_ok=False)
+        asked = s.execute(
+            select(CelebrationConsent.id, Member.user_id).join(
+                Member, Member.id == CelebrationConsent.member_id
+            )
+        ).all()
+        for consent_id, user_id in asked:
+            consent.answer(s, team, user_id, str(consent_id), True, NOW)
     count = len(members)
     slack.rate_limit("chat.postMessage", per_channel_per_second=1.0, per_team_per_minute=rate * 60)
     clock = fixed_clock(NOW + timedelta(minutes=1))  # paces in real time
@@ -159,12 +175,12 @@ def bench_delivery(folder: Path, dms: int, rate: float) -> bool:
     print(
         f"deliver {count} DMs at {rate:g}/s (fake Slack: 1/s per channel, {rate * 60:g}/min per workspace): "
         f"{seconds:.2f} s, minimum {minimum:.2f} s, ratio {ratio:.2f} (ceiling 1.20); "
-        f"{report.sent} sent, {len(posted)} distinct DMs, max per person {max(posted.values())}, "
+        f"{report.sent} sent, {len(posted)} distinct DMs, max per person {max(posted.values(), default=0)}, "
         f"{refused} refused (429)"
     )
     slack.stop()
     db.dispose()
-    return ratio <= 1.2 and report.sent == count == len(posted) and max(posted.values()) == 1
+    return ratio <= 1.2 and report.sent == count == len(posted) and max(posted.values(), default=0) == 1
 
 
 def main(argv: list[str] | None = None) -> int:

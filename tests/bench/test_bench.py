@@ -12,6 +12,7 @@ from slack_bolt import Ack, App, Respond
 
 from bench.__main__ import main
 from bench.bare import DEFAULT, PBR
+from bench.plan_day import bench_delivery
 from bench.report import RAPPORT, Report, Timings, percentile, problems, render
 from bench.runner import SIGNING_SECRET, Target, ask, carries_answer, prepared_database, run
 from bench.scenario import Scenario
@@ -169,3 +170,13 @@ def test_every_scenario_has_a_unique_name_and_gives_texts() -> None:
         assert s.command.startswith("/")
         assert isinstance(s.texts(rng), str)
         assert isinstance(s.user(rng), str)
+
+
+def test_the_delivery_bench_sends_one_dm_to_each_person(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Its nudges must still be ones Rapport sends (a promotion needs its owner's yes), or the
+    # bench would time an outbox that drops everything. (At 10,000/s its pacing waits are µs,
+    # and its ratio to that minimum means nothing.)
+    bench_delivery(tmp_path, 6, 10_000.0)
+    assert "6 sent, 6 distinct DMs, max per person 1" in capsys.readouterr().out
