@@ -13,7 +13,7 @@ from bot.core import Core
 from bot.nudges import acting
 from bot.platform.blocks import picked_date
 from bot.relationships import agenda, cadences, home, interactions
-from bot.relationships.ids import Action, View
+from bot.relationships.ids import Action, View, read_follow_up_block
 from bot.relationships.render import due as due_render
 from bot.relationships.render import home as home_render
 from bot.relationships.render import interactions as render
@@ -47,12 +47,15 @@ def open_log_form(
     client.views_open(trigger_id=trigger_id, view=view)
 
 
-def followups_reply(core: Core, team_id: str, user_id: str, *, note: str | None = None) -> dict[str, Any]:
-    """The /followups answer, also redrawn after a button changes it (with what it did)."""
+def followups_reply(
+    core: Core, team_id: str, user_id: str, *, note: str | None = None, offset: int = 0
+) -> dict[str, Any]:
+    """The /followups answer (a page from `offset`), also redrawn after a button changes it
+    (with what it did)."""
     with core.db.read() as session:
         todo = agenda.for_author(session, team_id, user_id, core.clock())
     tz = todo.author.tz if todo.author else "UTC"
-    return due_render.followups_message(todo.items, todo.today, tz, note=note)
+    return due_render.followups_message(todo.items, todo.today, tz, note=note, offset=offset)
 
 
 def message_link(body: dict[str, Any]) -> str | None:
@@ -178,15 +181,19 @@ def register(app: App, core: Core) -> None:
         interaction_id = _number(str(clicked(body).get("value") or ""))
         team_id, user_id = context.team_id or "", body["user"]["id"]
         with core.db.write() as session:
-            done = interaction_id is not None and interactions.undo(session, team_id, user_id, interaction_id)
-        _redraw(body, client, respond, None, render.UNDONE if done else render.NOT_UNDONE)
+            gone = (
+                None
+                if interaction_id is None
+                else interactions.undo(session, team_id, user_id, interaction_id)
+            )
+        _redraw(body, client, respond, None, render.NOT_UNDONE if gone is None else render.undone(gone))
         publish_home(core, client, team_id, user_id)
 
     app.action(Action.UNDO)(ack=ack_now, lazy=[undo])
 
     def follow_up_on(body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
         action = clicked(body)
-        interaction_id = _number(str(action.get("block_id") or "").rpartition(":")[2])
+        interaction_id, named = read_follow_up_block(str(action.get("block_id") or ""))
         team_id, user_id = context.team_id or "", body["user"]["id"]
         due = picked_date(action.get("selected_date"))
         if due is None:
@@ -195,7 +202,7 @@ def register(app: App, core: Core) -> None:
         if interaction_id is not None:
             with core.db.write() as session:
                 shown = interactions.follow_up_on(
-                    session, team_id, user_id, interaction_id, due, core.clock()
+                    session, team_id, user_id, interaction_id, due, core.clock(), named=named
                 )
         _redraw(body, client, respond, shown, render.NOT_UNDONE)
         publish_home(core, client, team_id, user_id)
@@ -217,6 +224,14 @@ def register(app: App, core: Core) -> None:
     @app.command("/followups")
     def followups(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         ack(**followups_reply(core, context.team_id or "", command["user_id"]))
+
+    # /followups past its first page (issue 12): "Show more" redraws the answer from where it says.
+    def followups_page(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        offset = due_render.page_of(str(clicked(body).get("value") or ""))
+        team_id, user_id = context.team_id or "", body["user"]["id"]
+        respond(replace_original=True, **followups_reply(core, team_id, user_id, offset=offset))
+
+    app.action(Action.FOLLOWUPS_PAGE)(ack=ack_now, lazy=[followups_page])
 
     def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") == "home":

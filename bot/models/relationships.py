@@ -96,10 +96,12 @@ class FollowUp(Base):
         ),
         Index("ix_follow_up_about", "about_id"),
         Index("ix_follow_up_interaction", "interaction_id"),
-        # One open follow-up per interaction: picking its date again moves it (migration 0013).
+        # One open follow-up per interaction and person: picking its date again moves it, and a
+        # log with several people has one each (migrations 0013, 0014).
         Index(
-            "uq_follow_up_interaction_open",
+            "uq_follow_up_interaction_about_open",
             "interaction_id",
+            "about_id",
             unique=True,
             sqlite_where=text("interaction_id IS NOT NULL AND done_at IS NULL"),
             postgresql_where=text("interaction_id IS NOT NULL AND done_at IS NULL"),

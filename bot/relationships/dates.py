@@ -11,6 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import dateparser
 
@@ -71,8 +72,10 @@ _SPAN = re.compile(
     r"(?:\s+(?:from\s+(now|today|tomorrow)|later|time))?$"
 )
 _BARE_SPAN = re.compile(rf"^in\s+(?:a\s+)?{_UNIT}$")  # "in a week", "in a fortnight"
+_WORKING_DAYS = re.compile(rf"^(?:in\s+)?(?:a\s+)?{_NUMBER}\s*(?:business|working|work|biz)\s*days?$")
 _WEEKDAY = re.compile(r"^(?:(next|this|coming)\s+)?(" + "|".join(WEEKDAYS) + r")$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+_NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
 _ORDINAL = re.compile(r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)$")
 _MONTH_PART = re.compile(r"^(in|early|mid|late|end\s+of)\s+(" + "|".join(MONTHS) + r")$")
 _MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -80,11 +83,27 @@ _MONTH_DAY = re.compile(rf"^({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+
 _DAY_MONTH = re.compile(
     rf"^(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\.?(?:,?\s+(\d{{4}}))?$"
 )
-_WEEK_PART = re.compile(r"^(early|end\s+of)\s+(?:the\s+)?(this|next)\s+week$")
+_START = r"(early|beginning\s+of|start\s+of|mid|middle\s+of|late|later|end\s+of)"
+_WEEK_PART = re.compile(rf"^{_START}\s+(?:the\s+)?(this|next)\s+(?:week|wk)$")
+_NEXT_MONTH_PART = re.compile(rf"^{_START}\s+(?:the\s+)?(this|next)\s+month$")
+# A time of day after a date ("tomorrow morning", "friday 3pm"): the date is what counts.
+_TIME_PART = re.compile(
+    r"\s+(?:(?:in\s+the\s+)?(?:morning|afternoon|evening|night|noon|midday|lunch|lunchtime|eod|cob)"
+    r"|(?:at\s+)?(?:\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm)|noon|lunch))$"
+)
+# dateparser is slow: a phrase goes to it only if it has something a date could be made of.
+_DATEISH = re.compile(
+    r"\d|\b(?:"
+    + "|".join(sorted({*WEEKDAYS, *MONTHS}, key=len, reverse=True))
+    + r"|today|tomorrow|tonight|yesterday|last|ago|hours?|weeks?|months?|years?|days?|next|noon|morning"
+    r"|evening|afternoon)\b"
+)
 _NOT_DATE_WORDS = frozenset(
     {"about", "re", "re:", "regarding", "with", "to", "and", "so", "because", "if", "once", "when", "for"}
 )
-_FILLER = re.compile(r"^(?:on|by|for|around|before|until|at)\s+")
+_FILLER = re.compile(r"^(?:on|by|for|around|before|until|at|sometime|some\s+time)\s+")
+_PART_DAYS = {"early": 1, "beginning of": 1, "start of": 1, "mid": 15, "middle of": 15, "late": 22}
+_PART_DAYS |= {"later": 22}
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,14 @@ class LocalNow:
     def of(cls, now: datetime, tz: str) -> LocalNow:
         local = now.astimezone(local_zone(tz))
         return cls(today=local.date(), naive=local.replace(tzinfo=None))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A date read from a phrase, and the rule it was read by when the phrase could mean more."""
+
+    day: date
+    rule: str | None = None
 
 
 def add_months(day: date, months: int) -> date:
@@ -119,11 +146,33 @@ def _after(day: date, n: int, unit: str) -> date:
     return add_months(day, n * MONTH_UNITS[unit])
 
 
+def _working_days(day: date, n: int) -> date:
+    """`n` working days after `day`, Saturdays and Sundays skipped (public holidays are not known)."""
+    if n > 5000:
+        raise OverflowError("too many working days")
+    while n > 0:
+        day += timedelta(days=1)
+        n -= day.weekday() < 5
+    return day
+
+
 def _next_weekday(today: date, weekday: int, *, include_today: bool) -> date:
     ahead = (weekday - today.weekday()) % 7
     if ahead == 0 and not include_today:
         ahead = 7
     return today + timedelta(days=ahead)
+
+
+def _monday(today: date, weeks: int = 0) -> date:
+    return today - timedelta(days=today.weekday()) + timedelta(days=7 * weeks)
+
+
+def _last_day(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _quarter_start(today: date, quarters: int = 0) -> date:
+    return add_months(date(today.year, (today.month - 1) // 3 * 3 + 1, 1), 3 * quarters)
 
 
 def _month_part(today: date, part: str, month: int) -> date:
@@ -138,52 +187,119 @@ def _month_part(today: date, part: str, month: int) -> date:
     raise AssertionError("a month part is always found within a year")
 
 
-def _grammar(phrase: str, today: date) -> date | None:
+def _week_part(today: date, part: str, which: str) -> Reading:
+    monday = _monday(today, 1 if which == "next" else 0)
+    if part == "later":  # "later this week": Thursday, and never before tomorrow
+        return Reading(
+            max(monday + timedelta(days=3), today + timedelta(days=1)), "Thursday, or tomorrow if later"
+        )
+    offset = {"mid": 2, "middle of": 2, "late": 3, "end of": 4}.get(part, 0)
+    name = calendar.day_name[offset]
+    return Reading(max(monday + timedelta(days=offset), today), f"{name} of {which} week")
+
+
+def _in_month_part(today: date, part: str, which: str) -> Reading:
+    first = add_months(today.replace(day=1), 1 if which == "next" else 0)
+    if part == "end of":
+        return Reading(max(_last_day(first), today), f"the last day of {which} month")
+    day = first.replace(day=_PART_DAYS[part])
+    return Reading(max(day, today), f"the {_ordinal(day.day)} of {which} month")
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _numeric(today: date, first: int, second: int, year: str | None) -> Reading | None:
+    """ "1/15" or "15/1": month/day (US order: Rapport knows no one's locale), day/month only when
+    the first number cannot be a month."""
+    if first > 12:
+        month, day, rule = second, first, f"day/month, since {first} can't be a month"
+    else:
+        month, day, rule = first, second, "month/day"
+    if not 1 <= month <= 12:
+        return None
+    full = None if year is None else int(year) + (2000 if len(year) == 2 else 0)
+    return Reading(_calendar_day(today, month, day, str(full) if full else None), rule)
+
+
+def _weekday(today: date, which: str | None, weekday: int) -> Reading:
+    name = calendar.day_name[weekday]
+    if which == "next":  # the one in next week (weeks start on Monday)
+        return Reading(_monday(today, 1) + timedelta(days=weekday), f"{name} of next week")
+    if which == "this":
+        return Reading(
+            _next_weekday(today, weekday, include_today=True), f"the coming {name}, today included"
+        )
+    return Reading(_next_weekday(today, weekday, include_today=False), f"the next {name} after today")
+
+
+def _grammar(phrase: str, today: date) -> Reading | None:
     """The common phrases, read exactly; None when the phrase is not one of them."""
-    p = _FILLER.sub("", phrase)
-    if p in ("today", "tonight", "eod", "end of day", "end of today"):
-        return today
-    if p in ("tomorrow", "tmrw", "tmr", "tomorow"):
-        return today + timedelta(days=1)
+    p = _TIME_PART.sub("", _FILLER.sub("", phrase))
+    if p in ("today", "tonight", "eod", "end of day", "end of today", "later today", "this afternoon"):
+        return Reading(today)
+    if p in ("this evening", "this morning", "cob", "close of business"):
+        return Reading(today)
+    if p in ("tomorrow", "tmrw", "tmr", "tomorow", "tmrrw", "2moro", "2morrow"):
+        return Reading(today + timedelta(days=1))
     if p in ("day after tomorrow", "the day after tomorrow"):
-        return today + timedelta(days=2)
-    if p in ("next week", "a week from now"):
-        return today + timedelta(days=7)
-    if p in ("eow", "end of week", "end of the week", "end of this week"):
-        return _next_weekday(today, 4, include_today=True)
+        return Reading(today + timedelta(days=2))
+    if p in ("next week", "next wk", "the next week", "the week after"):
+        return Reading(_monday(today, 1), "the Monday of next week")
+    if p in ("a week from now", "a week from today"):
+        return Reading(today + timedelta(days=7))
+    if p in ("this week", "eow", "end of week", "end of the week", "end of this week", "by eow"):
+        return Reading(_next_weekday(today, 4, include_today=True), "this week's Friday")
     if p in ("this weekend", "weekend", "the weekend"):
-        return _next_weekday(today, 5, include_today=True)
+        return Reading(_next_weekday(today, 5, include_today=True), "the coming Saturday")
     if p == "next weekend":
-        return _next_weekday(today, 5, include_today=True) + timedelta(days=7)
-    if p in ("eom", "end of month", "end of the month", "end of this month"):
-        return today.replace(day=calendar.monthrange(today.year, today.month)[1])
-    if p in ("end of year", "end of the year", "end of this year"):
-        return date(today.year, 12, 31)
-    if p == "next month":
-        return add_months(today, 1)
+        return Reading(
+            _next_weekday(today, 5, include_today=True) + timedelta(days=7), "Saturday a week later"
+        )
+    if p in ("eom", "end of month", "end of the month", "end of this month", "month end", "month-end"):
+        return Reading(_last_day(today), "the last day of this month")
+    if p in ("mid month", "mid-month", "middle of the month", "mid this month"):
+        mid = today.replace(day=15)
+        return Reading(mid if mid >= today else add_months(mid, 1), "the next 15th")
+    if p in ("end of year", "end of the year", "end of this year", "eoy"):
+        return Reading(date(today.year, 12, 31))
+    if p in ("next month", "a month from now", "a month from today"):
+        return Reading(add_months(today, 1), "a month from today")
+    if p in ("next quarter", "next qtr", "next q"):
+        return Reading(_quarter_start(today, 1), "the first day of next quarter")
+    if p in ("eoq", "end of quarter", "end of the quarter", "end of this quarter", "quarter end"):
+        return Reading(_quarter_start(today, 1) - timedelta(days=1), "the last day of this quarter")
     if p == "next year":
-        return add_months(today, 12)
+        return Reading(add_months(today, 12), "a year from today")
     if m := _SPAN.match(p):
         start = today + timedelta(days=1) if m.group(3) == "tomorrow" else today
-        return _after(start, _number(m.group(1)), m.group(2))
+        return Reading(_after(start, _number(m.group(1)), m.group(2)))
     if m := _BARE_SPAN.match(p):
-        return _after(today, 1, m.group(1))
+        return Reading(_after(today, 1, m.group(1)))
+    if m := _WORKING_DAYS.match(p):
+        return Reading(
+            _working_days(today, _number(m.group(1))), "working days: Saturdays and Sundays skipped"
+        )
     if m := _WEEKDAY.match(p):
-        return _next_weekday(today, WEEKDAYS[m.group(2)], include_today=m.group(1) == "this")
+        return _weekday(today, m.group(1), WEEKDAYS[m.group(2)])
     if m := _WEEK_PART.match(p):
-        monday = today - timedelta(days=today.weekday()) + timedelta(days=7 if m.group(2) == "next" else 0)
-        day = monday if m.group(1) == "early" else monday + timedelta(days=4)
-        return max(day, today)
+        return _week_part(today, " ".join(m.group(1).split()), m.group(2))
+    if m := _NEXT_MONTH_PART.match(p):
+        return _in_month_part(today, " ".join(m.group(1).split()), m.group(2))
     if m := _ISO.match(p):
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return Reading(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    if m := _NUMERIC.match(p):
+        return _numeric(today, int(m.group(1)), int(m.group(2)), m.group(3))
     if m := _MONTH_DAY.match(p):
-        return _calendar_day(today, MONTHS[m.group(1)], int(m.group(2)), m.group(3))
+        return Reading(_calendar_day(today, MONTHS[m.group(1)], int(m.group(2)), m.group(3)))
     if m := _DAY_MONTH.match(p):
-        return _calendar_day(today, MONTHS[m.group(2)], int(m.group(1)), m.group(3))
+        return Reading(_calendar_day(today, MONTHS[m.group(2)], int(m.group(1)), m.group(3)))
     if m := _ORDINAL.match(p):
-        return _next_month_day(today, int(m.group(1)))
+        found = _next_month_day(today, int(m.group(1)))
+        return Reading(found, f"the next {_ordinal(found.day)} of a month") if found else None
     if m := _MONTH_PART.match(p):
-        return _month_part(today, " ".join(m.group(1).split()), MONTHS[m.group(2)])
+        return Reading(_month_part(today, " ".join(m.group(1).split()), MONTHS[m.group(2)]))
     return None
 
 
@@ -212,7 +328,7 @@ def _next_month_day(today: date, day: int) -> date | None:
 
 
 def _dateparser(phrase: str, now: LocalNow) -> date | None:
-    if phrase in MONTHS or not re.search(r"[a-z0-9]", phrase):
+    if phrase in MONTHS or not _DATEISH.search(phrase):
         return None  # a bare "may"/"march" is more often a word than a date
     settings = {
         "RELATIVE_BASE": now.naive,
@@ -226,48 +342,87 @@ def _dateparser(phrase: str, now: LocalNow) -> date | None:
     return parsed.date() if parsed else None
 
 
-def _clean(phrase: str) -> str:
-    return " ".join(phrase.lower().strip(" \t.,;:!?").split())
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 
 
-def _by_grammar(p: str, today: date) -> date | None:
+def clean(phrase: str) -> str:
+    """A phrase as the grammar reads it: lower case, single spaces, no punctuation around it."""
+    p = " ".join(phrase.lower().strip(" \t.,;:!?()[]\"'“”‘’").split())
+    return _HYPHEN.sub(" ", p) if "-" in p else p  # "mid-december", "end-of-month"
+
+
+@lru_cache(maxsize=2048)  # a /log line tries overlapping spans of the same words
+def _by_grammar(p: str, today: date) -> Reading | None:
     try:
         return _grammar(p, today)
     except (ValueError, OverflowError):  # "2026-02-31", "in 9999 years"
         return None
 
 
-def read_date(phrase: str, now: LocalNow) -> date | None:
-    """The local calendar date `phrase` names, or None when it names none."""
-    p = _clean(phrase)
+def read_phrase(phrase: str, now: LocalNow, *, slow: bool = True) -> Reading | None:
+    """The local calendar date `phrase` names with its rule, or None; `slow`: ask dateparser too."""
+    p = clean(phrase)
     if not p or len(p) > MAX_PHRASE:
         return None
     found = _by_grammar(p, now.today)
-    if found is None and not _ISO.match(p):
-        found = _dateparser(p, now)
+    if found is None and slow and not _ISO.match(p) and not _NUMERIC.match(p):
+        day = _dateparser(p, now)
+        found = Reading(day) if day else None
     return found
 
 
-def leading_date(words: list[str], now: LocalNow, *, longest: int = 6) -> tuple[date | None, int]:
-    """The date named by the first words of `words`, and how many words it took.
+def read_date(phrase: str, now: LocalNow) -> date | None:
+    """The local calendar date `phrase` names, or None when it names none."""
+    found = read_phrase(phrase, now)
+    return found.day if found else None
 
-    The phrase ends at a word that never belongs to a date ("about", "with"…) or after a
-    comma or full stop; within it the longest reading wins, the exact grammar first.
-    """
+
+def _phrase(words: list[str], longest: int) -> list[str]:
     phrase: list[str] = []
     for word in words[:longest]:
         if phrase and word.lower() in _NOT_DATE_WORDS:
             break
         phrase.append(word)
-        if word.endswith((",", ".", ";", "!", "?")):
+        if word.endswith((",", ".", ";", "!", "?")) and not _ABBREVIATED.match(word):
             break
+    return phrase
+
+
+_ABBREVIATED = re.compile(r"^(?:[a-z]{3,4}\.|wk\.|mo\.)$", re.IGNORECASE)  # "Dec. 5", "next wk."
+
+
+def leading_reading(
+    words: list[str], now: LocalNow, *, longest: int = 6, slow: bool = True
+) -> tuple[Reading | None, int]:
+    """The date named by the first words of `words` with its rule, and how many words it took.
+
+    The phrase ends at a word that never belongs to a date ("about", "with"…) or after a
+    comma or full stop; within it the longest reading wins, the exact grammar first.
+    """
+    phrase = _phrase(words, longest)
     spans = range(len(phrase), 0, -1)
     for n in spans:
-        found = _by_grammar(_clean(" ".join(phrase[:n])), now.today)
+        found = _by_grammar(clean(" ".join(phrase[:n])), now.today)
         if found is not None:
             return found, n
-    for n in spans:
-        found = read_date(" ".join(phrase[:n]), now)
+    if slow:
+        for n in spans:
+            found = read_phrase(" ".join(phrase[:n]), now)
+            if found is not None:
+                return found, n
+    return None, 0
+
+
+def leading_date(words: list[str], now: LocalNow, *, longest: int = 6) -> tuple[date | None, int]:
+    """`leading_reading` without the rule."""
+    found, used = leading_reading(words, now, longest=longest)
+    return (found.day if found else None), used
+
+
+def trailing_reading(words: list[str], now: LocalNow, *, longest: int = 6) -> tuple[Reading | None, int]:
+    """The date named by the last words of `words` (grammar only), and how many words it took."""
+    for n in range(min(longest, len(words)), 0, -1):
+        found = _by_grammar(clean(" ".join(words[-n:])), now.today)
         if found is not None:
             return found, n
     return None, 0

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.models import Member
 from bot.models.relationships import FollowUp, Interaction
@@ -35,7 +35,80 @@ def create(
     session.connection().execute(_INSERT, {**values, "interaction_id": interaction_id, "created_at": now})
 
 
-# The partial unique index "one open follow-up per interaction" (models, migration 0013).
+def create_many(
+    session: Session,
+    team_id: str,
+    author_id: int,
+    about_ids: list[int],
+    due_on: date,
+    now: datetime,
+    *,
+    interaction_id: int | None = None,
+) -> None:
+    """One follow-up with each of `about_ids` on a local date (a log with several people)."""
+    if about_ids:
+        values = {"team_id": team_id, "author_id": author_id, "due_on": due_on, "created_at": now}
+        rows = [{**values, "about_id": a, "interaction_id": interaction_id} for a in about_ids]
+        session.connection().execute(_INSERT, rows)
+
+
+# Built once (the /log answer path): the author's open follow-ups with these people that are
+# due by a date, closed, and what they were.
+_CLOSE_DUE = (
+    update(FollowUp)
+    .where(
+        FollowUp.author_id == bindparam("author"),
+        FollowUp.team_id == bindparam("team"),
+        FollowUp.done_at.is_(None),
+        FollowUp.due_on <= bindparam("through"),
+        or_(FollowUp.snoozed_until.is_(None), FollowUp.snoozed_until <= bindparam("through")),
+        FollowUp.about_id.in_(bindparam("people", expanding=True)),
+    )
+    .values(done_at=bindparam("closed_at"))
+    .returning(FollowUp.about_id, FollowUp.due_on)
+)
+
+
+def close_due(
+    session: Session, team_id: str, author_id: int, about_ids: list[int], through: date, now: datetime
+) -> list[tuple[int, date]]:
+    """Close the author's follow-ups with these people that are due by `through` (a talk with
+    them answers those), as (about id, due date), oldest first."""
+    if not about_ids:
+        return []
+    params = {"author": author_id, "team": team_id, "through": through, "people": about_ids, "closed_at": now}
+    rows = session.connection().execute(_CLOSE_DUE, params).all()
+    return sorted(((int(a), d) for a, d in rows), key=lambda r: (r[1], r[0]))
+
+
+def reopen_closed_by(
+    session: Session,
+    team_id: str,
+    author_id: int,
+    about_ids: list[int],
+    closed_at: datetime,
+    interaction_id: int,
+) -> None:
+    """Undo what `close_due` did for a log that is being undone: the follow-ups it closed (at the
+    instant it was logged) are open again, unless one of the same log and person was opened since."""
+    if not about_ids:
+        return
+    sibling = aliased(FollowUp)
+    again = (
+        select(sibling.id)
+        .where(sibling.interaction_id == FollowUp.interaction_id, sibling.about_id == FollowUp.about_id)
+        .where(sibling.done_at.is_(None))
+    )
+    session.execute(
+        update(FollowUp)
+        .where(FollowUp.team_id == team_id, FollowUp.author_id == author_id, FollowUp.done_at == closed_at)
+        .where(FollowUp.about_id.in_(about_ids), FollowUp.interaction_id.is_distinct_from(interaction_id))
+        .where(~again.exists())
+        .values(done_at=None)
+    )
+
+
+# The partial unique index "one open follow-up per interaction and person" (models, migration 0014).
 _OPEN_OF_INTERACTION = FollowUp.interaction_id.isnot(None) & FollowUp.done_at.is_(None)
 
 
@@ -48,15 +121,17 @@ def set_for(
     due_on: date,
     now: datetime,
 ) -> None:
-    """The follow-up of an interaction, on `due_on`: moved if it has one open, made otherwise, so
-    picking a date twice (or the same click replayed, or racing itself) never makes two."""
+    """The follow-up of an interaction with one person, on `due_on`: moved if it is open, made
+    otherwise, so picking a date twice (or the same click replayed, or racing itself) never makes two."""
     values = {"team_id": team_id, "author_id": author_id, "about_id": about_id, "due_on": due_on}
     row = {**values, "interaction_id": interaction_id, "created_at": now}
-    if not insert_ignore(session, FollowUp, row, ["interaction_id"], where=_OPEN_OF_INTERACTION):
+    conflict = ["interaction_id", "about_id"]
+    if not insert_ignore(session, FollowUp, row, conflict, where=_OPEN_OF_INTERACTION):
         session.execute(
             update(FollowUp)
             .where(FollowUp.team_id == team_id, FollowUp.author_id == author_id)
-            .where(FollowUp.interaction_id == interaction_id, FollowUp.done_at.is_(None))
+            .where(FollowUp.interaction_id == interaction_id, FollowUp.about_id == about_id)
+            .where(FollowUp.done_at.is_(None))
             .values(due_on=due_on, snoozed_until=None)
         )
 

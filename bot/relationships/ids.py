@@ -20,6 +20,8 @@ class Action(StrEnum):
     # Under /rapport history.
     HISTORY_NEWER = "rapport_history_page_newer"
     HISTORY_OLDER = "rapport_history_page_older"
+    # Under /followups: the next page (its value: where that page starts).
+    FOLLOWUPS_PAGE = "rapport_followups_page"
 
 
 class View(StrEnum):
@@ -53,8 +55,21 @@ OFFERS = tuple(Offer)
 
 ITEM_BLOCK = "rapport_item:"  # + the item's ref
 LOG_BLOCK = "rapport_log:"  # + interaction id: the Undo button's block
-FOLLOW_UP_BLOCK = "rapport_follow_up:"  # + interaction id: "Pick a date" under a /log answer
+FOLLOW_UP_BLOCK = "rapport_follow_up:"  # + interaction id [+ ":" + named Slack ids]: the date picker
 HISTORY_BLOCK = "rapport_history"
+_NAMED_MAX = 8  # Slack ids a picker's block carries (a block id holds 255 characters)
+
+
+def follow_up_block(interaction_id: int, named: list[str] | None = None) -> str:
+    """The date picker's block under a /log answer: its log, and whom its follow-up named."""
+    ids = ",".join(named or []) if named and len(named) <= _NAMED_MAX else ""
+    return f"{FOLLOW_UP_BLOCK}{interaction_id}" + (f":{ids}" if ids else "")
+
+
+def read_follow_up_block(block_id: str) -> tuple[int | None, list[str]]:
+    """The log and the named Slack ids a date picker's block carries."""
+    number, _, named = block_id.removeprefix(FOLLOW_UP_BLOCK).partition(":")
+    return (int(number) if number.isdigit() else None), [u for u in named.split(",") if u.isalnum()]
 
 
 def ref_of(block_id: str) -> str:

@@ -16,19 +16,18 @@ from sqlalchemy.orm import Session
 from bot.directory.members import ensure_member, find_member, find_members, sort_mentioned
 from bot.models import Member
 from bot.models.relationships import TOPICS_LENGTH, FollowUp, Interaction, InteractionParticipant
-from bot.platform.clock import local_zone
+from bot.platform.clock import local_date, local_zone
 from bot.platform.mrkdwn import escape, escape_once, mention, mentions, unescape
 from bot.platform.refusals import Refusal
 from bot.platform.storage import insert_ignore_returning, request_key
 from bot.relationships import cadences, followups
-from bot.relationships.dates import LocalNow, future_date_problem, leading_date
+from bot.relationships.dates import LocalNow, future_date_problem
 from bot.relationships.ids import Field
-from bot.relationships.logtext import note_with_names, read_log
+from bot.relationships.logtext import note_with_names, read_follow_up, read_log
 
 NOTE_LIMIT = 3000  # what a Slack section (and the modal's note field) can hold
 TOPICS_LIMIT = 20
 MAX_PARTICIPANTS = 25
-DATE_WORDS = 6  # the longest date phrase looked for after "follow up"
 
 # /log's answer path runs these on every request: plain statements built once, since building
 # statements and the ORM's unit of work would cost more than running them (bench/scenarios/log.py).
@@ -47,7 +46,7 @@ class Draft:
     give_take: int | None = None
     occurred_on: date | None = None  # local date; None means now
     follow_up_on: date | None = None
-    follow_up_about: str | None = None  # Slack id; default: the first participant
+    follow_up_with: list[str] = field(default_factory=list)  # Slack ids; none named: everyone
     link: str | None = None
     closes: str | None = None  # a due item ("f:12", "c:3") this log answers
 
@@ -67,7 +66,11 @@ class Logged:
     give_take: int | None = None
     occurred_at: datetime | None = None
     follow_up_on: date | None = None
-    follow_up_about: Member | None = None
+    follow_up_with: list[Member] = field(default_factory=list)  # one follow-up each
+    follow_up_said: str = ""  # the words the date was read from ("next week")
+    follow_up_rule: str | None = None  # how they were read, when they could mean more
+    follow_up_named: list[str] = field(default_factory=list)  # whom a follow-up with no date named
+    closed: list[tuple[Member, date]] = field(default_factory=list)  # due follow-ups this talk closed
     follow_up_refused: Refusal | None = None  # the follow-up asked for and not set, and why
     refused: Refusal | None = None  # why nothing was recorded (its field: the form input it is about)
     remarks: list[str] = field(default_factory=list)
@@ -75,6 +78,11 @@ class Logged:
     @property
     def saved(self) -> bool:
         return self.interaction_id is not None
+
+    @property
+    def follow_up_about(self) -> Member | None:
+        """The first person followed up with (one follow-up each: `follow_up_with`)."""
+        return next(iter(self.follow_up_with), None)
 
 
 @dataclass(frozen=True)
@@ -125,37 +133,45 @@ def log_text(
     draft = Draft(user_ids=parsed.user_ids, topics=parsed.topics, give_take=parsed.give_take)
     note = parsed.note
     follow_up_refused = None
-    clause = parsed.follow_up
-    if clause is not None:
-        due, used = leading_date(clause.words, local, longest=DATE_WORDS)
-        if due is None:
-            # Not a date after all ("follow up on the proposal"): it stays part of the note.
-            note = parsed.whole_note
-            phrase = " ".join(clause.words[:DATE_WORDS])
-            follow_up_refused = Refusal(
-                (
-                    f"I couldn't read a follow-up date in “{escape_once(phrase)}”."
-                    if phrase
-                    else "You asked for a follow-up but didn't say when."
-                )
-                + " Pick a date here, or write it like `follow up in 2 weeks`, `on Friday`, `2026-12-01`."
-            )
-        else:
-            rest = " ".join(clause.words[used:])
-            note = f"{note} {rest}".strip()
-            problem = future_date_problem(due, local.today)
-            follow_up_refused = Refusal(problem) if problem else None
-            draft.follow_up_on = None if problem else due
-            draft.follow_up_about = next(iter(clause.about), None)
+    asked = read_follow_up(parsed, local)
     names = {uid: m.label for uid, m in found.items()}
+    named: list[str] = []
+    if asked is not None and asked.reading is None:
+        # An intent with no readable date ("ping him", "after the holidays"): asked, never dropped.
+        named = asked.about
+        follow_up_refused = Refusal(
+            (
+                f"I couldn't read a follow-up date in “{_quoted(asked.phrase, names)}”."
+                if asked.phrase
+                else f"You asked for a follow-up (“{_quoted(asked.said, names)}”) but didn't say when."
+            )
+            + " Pick a date here, or write it like `follow up in 2 weeks`, `on Friday`, `2026-12-01`."
+        )
+    elif asked is not None and asked.reading is not None:
+        problem = future_date_problem(asked.reading.day, local.today)
+        if problem:
+            named = asked.about
+            follow_up_refused = Refusal(problem + " Pick a date here to set it.")
+        else:
+            note = asked.note  # the words that carried the follow-up are said by the answer instead
+            draft.follow_up_on = asked.reading.day
+            draft.follow_up_with = asked.about
     # Slack's text is escaped (`R&amp;D`); a note keeps what was typed, as the form's notes do.
     draft.note = unescape(note_with_names(note, names))
     logged = record(session, team_id, author, draft, now, known=found, request_id=request_id)
     if logged.saved and follow_up_refused:
         logged.follow_up_refused = follow_up_refused
+        logged.follow_up_named = [uid for uid in named if uid in {m.user_id for m in logged.participants}]
+    if logged.follow_up_on is not None and asked is not None and asked.reading is not None:
+        logged.follow_up_said, logged.follow_up_rule = asked.phrase, asked.reading.rule
     if parsed.mixed_give_take:
         logged.remarks.append("You tagged both #gave and #got, so I didn't mark who helped whom.")
     return logged
+
+
+def _quoted(words: str, names: dict[str, str]) -> str:
+    """Words of the person's own line, quoted back: mentions as @names, Slack's escaping kept once."""
+    return escape_once(note_with_names(words, names))
 
 
 def log_form(
@@ -171,6 +187,8 @@ def log_form(
     author = ensure_member(session, team_id, author_user_id, now)
     draft.topics = [t for t in draft.topics if t]
     logged = record(session, team_id, author, draft, now, request_id=request_id)
+    if logged.refused and logged.refused.field == Field.PEOPLE and not (logged.unknown or logged.inactive):
+        logged.refused = Refusal("Who was it with? Pick at least one colleague.", field=Field.PEOPLE)
     if logged.saved and draft.closes and draft.closes.startswith(f"{followups.FOLLOW_UP}:"):
         number = draft.closes.partition(":")[2]
         if number.isdigit():
@@ -254,9 +272,10 @@ def record(
     }
     logged.note, logged.occurred_at = note, occurred_at
     if draft.follow_up_on is not None:
-        about = found.get(draft.follow_up_about or "")
+        # With each person it names ("ping @bob"), or with everyone it was with.
+        named = set(draft.follow_up_with)
         logged.follow_up_on = draft.follow_up_on
-        logged.follow_up_about = about if about in logged.participants else logged.participants[0]
+        logged.follow_up_with = [m for m in logged.participants if m.user_id in named] or logged.participants
     connection = session.connection()
     if request_id is None:
         interaction_id = connection.execute(_INSERT_INTERACTION, values).scalar_one()
@@ -282,10 +301,20 @@ def record(
             for mid in member_ids
         ],
     )
-    if logged.follow_up_on is not None and logged.follow_up_about is not None:
-        about_id = logged.follow_up_about.id
-        followups.create(
-            session, team_id, author.id, about_id, logged.follow_up_on, now, interaction_id=interaction_id
+    # Talking with someone answers the follow-ups with them that are due (not one set just now).
+    through = local_date(occurred_at, author.tz)
+    closed = followups.close_due(session, team_id, author.id, member_ids, through, now)
+    by_id = {m.id: m for m in logged.participants}
+    logged.closed = [(by_id[about_id], due) for about_id, due in closed if about_id in by_id]
+    if logged.follow_up_on is not None:
+        followups.create_many(
+            session,
+            team_id,
+            author.id,
+            [m.id for m in logged.follow_up_with],
+            logged.follow_up_on,
+            now,
+            interaction_id=interaction_id,
         )
     cadences.touch_many(session, team_id, author.id, member_ids, occurred_at)
     logged.interaction_id = interaction_id
@@ -302,12 +331,20 @@ def _occurred_at(day: date | None, now: datetime, tz: str, today: date) -> datet
 
 
 def follow_up_on(
-    session: Session, team_id: str, author_user_id: str, interaction_id: int, due: date, now: datetime
+    session: Session,
+    team_id: str,
+    author_user_id: str,
+    interaction_id: int,
+    due: date,
+    now: datetime,
+    *,
+    named: list[str] | None = None,
 ) -> Logged | None:
-    """Add the follow-up a /log asked for but couldn't set ("Pick a date" under its answer).
+    """Set or move the follow-up(s) of a log to a picked date (the picker under its answer).
 
-    Returns the log as its answer now shows it (with why not, if the date will not do); None when
-    the log is gone or someone else's.
+    With whom: those it already has open, else those the log named ("ping @bob"), else everyone
+    it was with. Returns the log as its answer now shows it (with why not, if the date will not
+    do); None when the log is gone or someone else's.
     """
     owned = _owned(session, team_id, author_user_id, interaction_id)
     if owned is None:
@@ -315,18 +352,29 @@ def follow_up_on(
     author, interaction = owned
     problem = future_date_problem(due, LocalNow.of(now, author.tz).today)
     if not problem:
-        about = session.scalar(
-            select(Member)
-            .join(InteractionParticipant, InteractionParticipant.member_id == Member.id)
-            .where(InteractionParticipant.interaction_id == interaction.id)
-            .order_by(Member.id)
-            .limit(1)
+        people = list(
+            session.execute(
+                select(Member.id, Member.user_id)
+                .join(InteractionParticipant, InteractionParticipant.member_id == Member.id)
+                .where(InteractionParticipant.interaction_id == interaction.id)
+                .order_by(Member.id)
+            )
         )
-        if about is not None:
-            followups.set_for(session, team_id, author.id, about.id, interaction.id, due, now)
+        open_ids = set(
+            session.scalars(
+                select(FollowUp.about_id).where(
+                    FollowUp.interaction_id == interaction.id, FollowUp.done_at.is_(None)
+                )
+            )
+        )
+        chosen = [mid for mid, _ in people if mid in open_ids]
+        chosen = chosen or [mid for mid, uid in people if uid in set(named or [])]
+        for about_id in chosen or [mid for mid, _ in people]:
+            followups.set_for(session, team_id, author.id, about_id, interaction.id, due, now)
     shown = load_logged(session, team_id, author_user_id, interaction_id, now)
     if shown is not None and problem:
         shown.follow_up_refused = Refusal(problem)
+        shown.follow_up_named = list(named or [])
     return shown
 
 
@@ -355,12 +403,17 @@ def load_logged(
         occurred_at=entry.occurred_at,
         today=LocalNow.of(now, author.tz).today,
     )
-    follow_up = session.scalar(
-        select(FollowUp).where(FollowUp.interaction_id == interaction.id, FollowUp.done_at.is_(None)).limit(1)
+    open_ones = list(
+        session.scalars(
+            select(FollowUp)
+            .where(FollowUp.interaction_id == interaction.id, FollowUp.done_at.is_(None))
+            .order_by(FollowUp.about_id)
+        )
     )
-    if follow_up is not None:
-        logged.follow_up_on = follow_up.remind_on
-        logged.follow_up_about = session.get(Member, follow_up.about_id)
+    if open_ones:
+        by_id = {m.id: m for m in entry.people}
+        logged.follow_up_on = open_ones[0].remind_on
+        logged.follow_up_with = [by_id[f.about_id] for f in open_ones if f.about_id in by_id]
     return logged
 
 
@@ -381,11 +434,12 @@ def _owned(
     return None if interaction is None else (author, interaction)
 
 
-def undo(session: Session, team_id: str, author_user_id: str, interaction_id: int) -> bool:
-    """Delete the author's interaction with everything it created; False when there is none."""
+def undo(session: Session, team_id: str, author_user_id: str, interaction_id: int) -> int | None:
+    """Delete the author's interaction with everything it created: how many follow-ups went with
+    it, or None when there is none."""
     owned = _owned(session, team_id, author_user_id, interaction_id)
     if owned is None:
-        return False
+        return None
     author, interaction = owned
     contact_ids = list(
         session.scalars(
@@ -394,14 +448,18 @@ def undo(session: Session, team_id: str, author_user_id: str, interaction_id: in
             )
         )
     )
+    # The due follow-ups this talk closed are open again: it did not happen after all.
+    followups.reopen_closed_by(
+        session, team_id, author.id, contact_ids, interaction.created_at, interaction.id
+    )
     # Deleted explicitly rather than by ON DELETE CASCADE alone: the rows must go on any backend.
-    session.execute(delete(FollowUp).where(FollowUp.interaction_id == interaction.id))
+    gone = session.execute(delete(FollowUp).where(FollowUp.interaction_id == interaction.id))
     session.execute(
         delete(InteractionParticipant).where(InteractionParticipant.interaction_id == interaction.id)
     )
     session.execute(delete(Interaction).where(Interaction.id == interaction.id))
     cadences.recount(session, team_id, author, contact_ids, interaction.occurred_at)
-    return True
+    return int(getattr(gone, "rowcount", 0) or 0)
 
 
 # --------------------------------------------------------------------------------------------

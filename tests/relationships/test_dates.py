@@ -41,7 +41,7 @@ TABLE: list[tuple[str, str, datetime, date | str | None]] = [
     ("on Friday", NY, MON, date(2026, 11, 27)),
     ("friday", NY, MON, date(2026, 11, 27)),
     ("Fri", NY, MON, date(2026, 11, 27)),
-    ("next friday", NY, MON, date(2026, 11, 27)),
+    ("next friday", NY, MON, date(2026, 12, 4)),  # Friday of next week (was: the coming one)
     ("this friday", NY, MON, date(2026, 11, 27)),
     ("on monday", NY, MON, date(2026, 11, 30)),  # said on a Monday: the next one
     ("this monday", NY, MON, date(2026, 11, 23)),
@@ -69,7 +69,7 @@ TABLE: list[tuple[str, str, datetime, date | str | None]] = [
     ("next weekend", NY, MON, date(2026, 12, 5)),
     ("tomorrow morning", NY, MON, date(2026, 11, 24)),
     ("monday morning", NY, MON, date(2026, 11, 30)),
-    ("next thursday afternoon", NY, MON, date(2026, 11, 26)),
+    ("next thursday afternoon", NY, MON, date(2026, 12, 3)),  # Thursday of next week
     ("friday 3pm", NY, MON, date(2026, 11, 27)),
     ("in 36 hours", NY, MON, date(2026, 11, 24)),  # 07:00 + 36 h = Tue 19:00
     ("2028-11-23", NY, MON, date(2028, 11, 23)),  # exactly two years: still fine
@@ -108,7 +108,12 @@ TABLE: list[tuple[str, str, datetime, date | str | None]] = [
     ("tomorrow", "Europe/Berlin", datetime(2026, 3, 29, 1, 30, tzinfo=UTC), date(2026, 3, 30)),
     ("in 1 week", "Europe/London", datetime(2026, 10, 25, 0, 30, tzinfo=UTC), date(2026, 11, 1)),
     ("tomorrow", "Australia/Sydney", datetime(2026, 10, 3, 15, 30, tzinfo=UTC), date(2026, 10, 5)),
-    ("next week", "Europe/London", datetime(2026, 3, 28, 23, 30, tzinfo=UTC), date(2026, 4, 4)),
+    (
+        "next week",
+        "Europe/London",
+        datetime(2026, 3, 28, 23, 30, tzinfo=UTC),
+        date(2026, 3, 30),
+    ),  # its Monday
 ]
 
 

@@ -272,8 +272,10 @@ def test_the_home_tab_is_published_after_a_log_and_on_open(team: Served) -> None
 def test_undo_really_deletes(team: Served) -> None:
     logged = answer(team, "/log", "<@UALICE> <@UBOB> secret reorg chat follow up friday")
     assert rows(team.core.db, Interaction) == 1
+    _, undo = find(logged["blocks"], Action.UNDO)
+    assert undo["confirm"]["text"]["text"] == "It will be gone for good, with its follow-ups."
     posted = click(team, Action.UNDO, logged["blocks"])
-    assert posted["text"] == render.UNDONE
+    assert posted["text"] == render.UNDONE_WITH_FOLLOW_UPS  # one with each of them
     assert posted["replace_original"] is True
     assert (rows(team.core.db, Interaction), rows(team.core.db, InteractionParticipant)) == (0, 0)
     assert rows(team.core.db, FollowUp) == 0
@@ -433,7 +435,8 @@ def test_a_logged_note_reads_as_typed_not_as_slack_escaped_it(team: Served) -> N
 def test_long_lists_and_long_notes_stay_within_slacks_limits(team: Served) -> None:
     long_note = "&lt;&amp;&gt; " * 740  # as Slack sends `<&> `: 2,960 characters typed, that grow when shown
     for n in range(30):
-        body = answer(team, "/log", f"<@UALICE> {long_note if n == 0 else f'item {n}'} follow up today")
+        # Tomorrow: a talk with someone closes the follow-ups with them that are due today.
+        body = answer(team, "/log", f"<@UALICE> {long_note if n == 0 else f'item {n}'} follow up tomorrow")
         assert "Logged privately" in body["text"]
     team.slack.wait_for("views.publish", count=30)
     listed = answer(team, "/followups")  # checked against Slack's limits by `answer`

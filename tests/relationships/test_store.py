@@ -258,9 +258,9 @@ def test_undo_really_deletes_and_puts_the_cadence_back(any_db: Database) -> None
     logged = log(any_db, "<@UALICE> <@UBOB> secret plans #gave follow up friday", at=T0 + timedelta(days=3))
     assert logged.interaction_id is not None
     with any_db.write() as s:
-        assert not interactions.undo(s, TEAM, "UBOB", logged.interaction_id)  # not Bob's to undo
-        assert interactions.undo(s, TEAM, "UAUTHOR", logged.interaction_id)
-        assert not interactions.undo(s, TEAM, "UAUTHOR", logged.interaction_id)
+        assert interactions.undo(s, TEAM, "UBOB", logged.interaction_id) is None  # not Bob's to undo
+        assert interactions.undo(s, TEAM, "UAUTHOR", logged.interaction_id) == 2  # a follow-up each
+        assert interactions.undo(s, TEAM, "UAUTHOR", logged.interaction_id) is None
     assert (count(any_db, Interaction), count(any_db, InteractionParticipant), count(any_db, FollowUp)) == (
         0,
         0,

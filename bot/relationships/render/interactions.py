@@ -26,18 +26,30 @@ from bot.platform.blocks import (
 )
 from bot.platform.clock import local_date
 from bot.platform.days import day, in_full
-from bot.platform.mrkdwn import escape, mention
-from bot.relationships.ids import FOLLOW_UP_BLOCK, HISTORY_BLOCK, LOG_BLOCK, Action, Field, View
+from bot.platform.mrkdwn import escape, escape_once, mention
+from bot.relationships.ids import HISTORY_BLOCK, LOG_BLOCK, Action, Field, View, follow_up_block
 from bot.relationships.interactions import NOTE_LIMIT, Draft, Entry, HistoryPage, HistoryReply, Logged
 from bot.relationships.logtext import topic_words
 from bot.relationships.render.due import PRIVATE, topics_words
 
-UNDONE = "Undone: that log is deleted, with its follow-up."
+UNDONE = "Undone: that log is deleted."
+UNDONE_WITH_FOLLOW_UP = "Undone: that log is deleted, with its follow-up."
+UNDONE_WITH_FOLLOW_UPS = "Undone: that log is deleted, with its follow-ups."
 NOT_UNDONE = "That log was already deleted."
 
 
 def people(members: list[Member]) -> str:
     return ", ".join(mention(m.user_id) for m in members)
+
+
+def undone(follow_ups: int) -> str:
+    """What Undo says it deleted."""
+    return {0: UNDONE, 1: UNDONE_WITH_FOLLOW_UP}.get(follow_ups, UNDONE_WITH_FOLLOW_UPS)
+
+
+def _and(members: list[Member]) -> str:
+    said = [mention(m.user_id) for m in members]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def give_take_words(value: int | None) -> str:
@@ -58,33 +70,55 @@ def _summary(logged: Logged) -> list[Block]:
         lines.append(f"Topics: {topics_words(logged.topics)}")
     if logged.give_take:
         lines.append(f"Give and take: {give_take_words(logged.give_take)}")
-    if logged.follow_up_on and logged.follow_up_about:
+    for person, due in logged.closed:
         lines.append(
-            f"Follow up with {mention(logged.follow_up_about.user_id)} "
-            f"on {in_full(logged.follow_up_on, today)}."
+            f"Closed your follow-up with {mention(person.user_id)} from {day(due, today)}: you talked."
         )
     out = [mrkdwn("\n".join(lines))]
+    if logged.follow_up_on and logged.follow_up_with:
+        out.append(_follow_up_set(logged))
     if logged.note:
         out.append(mrkdwn(">" + escape(logged.note).replace("\n", "\n>")))
     return out
 
 
-def _follow_up_picker(logged: Logged) -> Block:
-    block = mrkdwn(logged.follow_up_refused.text if logged.follow_up_refused else "Add a follow-up?")
-    block["block_id"] = f"{FOLLOW_UP_BLOCK}{logged.interaction_id}"
-    block["accessory"] = {
+def _picker_block(logged: Logged, text: str, initial: date | None) -> Block:
+    """A section with the follow-up date picker beside it: one click sets or moves the date."""
+    block = mrkdwn(text)
+    block["block_id"] = follow_up_block(logged.interaction_id or 0, logged.follow_up_named)
+    picker: dict[str, Any] = {
         "type": "datepicker",
         "action_id": Action.FOLLOW_UP_ON,
         "placeholder": plain("Follow up on…"),
     }
+    if initial is not None:
+        picker["initial_date"] = initial.isoformat()
+    block["accessory"] = picker
     return block
 
 
-def _undo(interaction_id: int) -> Block:
+def _follow_up_set(logged: Logged) -> Block:
+    assert logged.follow_up_on is not None
+    text = f"Follow up with {_and(logged.follow_up_with)} on {in_full(logged.follow_up_on, logged.today)}"
+    if logged.follow_up_said:
+        how = f": {escape(logged.follow_up_rule)}" if logged.follow_up_rule else ""
+        said = escape_once(logged.follow_up_said)  # Slack-escaped as typed: escaped once, not twice
+        text += f"\n_From “{said}”{how}. Not what you meant? Pick the date here._"
+    return _picker_block(logged, text, logged.follow_up_on)
+
+
+def _follow_up_picker(logged: Logged) -> Block:
+    return _picker_block(
+        logged, logged.follow_up_refused.text if logged.follow_up_refused else "Add a follow-up?", None
+    )
+
+
+def _undo(interaction_id: int, follow_ups: int) -> Block:
     undo = button(Action.UNDO, "Undo", str(interaction_id))
+    gone = {0: "", 1: ", with its follow-up"}.get(follow_ups, ", with its follow-ups")
     undo["confirm"] = {
         "title": plain("Delete this log?"),
-        "text": plain("It will be gone for good, with its follow-up."),
+        "text": plain(f"It will be gone for good{gone}."),
         "confirm": plain("Delete"),
         "deny": plain("Keep"),
         "style": "danger",
@@ -100,7 +134,8 @@ def logged_blocks(logged: Logged) -> list[Block]:
         blocks.append(_follow_up_picker(logged))
     notes = [n for n in (_skipped(logged), *map(escape, logged.remarks)) if n]
     blocks.append(context(" · ".join([*notes, PRIVATE])))
-    blocks.append(_undo(logged.interaction_id))
+    follow_ups = len(logged.follow_up_with) if logged.follow_up_on else 0
+    blocks.append(_undo(logged.interaction_id, follow_ups))
     return blocks
 
 
