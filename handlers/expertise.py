@@ -94,6 +94,7 @@ def register(app: App, core: Core) -> None:
                 core.clock(),
                 evidence=wired.evidence,
                 name=command.get("user_name") or "",
+                free=request.free,
             )
         ack(**render.endorsed(result))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.core import Core
+from bot.help.catalog import RAPPORT_ALIASES
 from bot.help.render import help_message, privacy_message, rapport_usage
 from handlers import directory, relationships
 
@@ -30,8 +32,21 @@ AFTERWARDS: dict[str, Afterwards] = {
 }
 
 
+# Longest first, so "keep in touch" is read before any one-word name; spaces match any spacing.
+_ALIAS = re.compile(
+    r"(?i)("
+    + "|".join(r"\s+".join(map(re.escape, a.split())) for a in sorted(RAPPORT_ALIASES, key=len, reverse=True))
+    + r")(?=\s|$)"
+)
+
+
 def _split(command: dict[str, Any]) -> tuple[str, str]:
-    word, _, rest = (command.get("text") or "").strip().partition(" ")
+    """The subcommand (as named in SUBCOMMANDS) and the rest of the text."""
+    text = (command.get("text") or "").strip()
+    alias = _ALIAS.match(text)
+    if alias:
+        return RAPPORT_ALIASES[" ".join(alias.group(1).lower().split())], text[alias.end() :].strip()
+    word, rest = [*text.split(None, 1), "", ""][:2]
     return word.lower(), rest.strip()
 
 

@@ -1,4 +1,4 @@
-"""`/rapport birthday MM-DD`: a person shares, changes or forgets their own birthday.
+"""`/rapport birthday Dec 9`: a person shares, changes or forgets their own birthday.
 
 Sharing it is their yes to celebrating it in the celebrations channel (unless they said no
 before: that stands until `/rapport settings` changes it); forgetting it takes the yes back
@@ -17,7 +17,8 @@ from bot.platform.clock import local_date
 from bot.platform.mrkdwn import escape
 from bot.platform.refusals import Refusal
 
-FORGET = frozenset({"forget", "remove", "clear", "delete", "none"})
+FORGET = frozenset({"forget", "remove", "clear", "delete", "off", "none", "reset", "unset"})
+_FORGET_TAIL = frozenset({"it", "my", "birthday", "please"})  # "forget my birthday", "remove it"
 SAVED, FORGOTTEN = "saved", "forgotten"
 
 
@@ -29,11 +30,14 @@ class Told:
     birthday: Birthday | None = None  # as Rapport has it now
     changed: str | None = None  # SAVED, FORGOTTEN, or None (just asked)
     celebrated: bool = False  # a saved birthday will be celebrated in public
+    # Typed as two numbers that could be read either way (09/12): the other reading, to mention.
+    other_reading: Birthday | None = None
     refused: Refusal | None = None
 
 
 def tell(session: Session, team_id: str, user_id: str, text: str, now: datetime) -> Told:
-    """Nothing: what Rapport knows; `forget`; or a birthday (`MM-DD`, `YYYY-MM-DD`) to keep."""
+    """Nothing: what Rapport knows; `forget` (or `off`, `remove`…); or a birthday to keep (`Dec 9`,
+    `12-09`, `the 9th of December`: `personal_dates.parse_birthday`)."""
     member = find_member(session, team_id, user_id)
     if member is None:
         return Told(known=False)
@@ -45,13 +49,24 @@ def tell(session: Session, team_id: str, user_id: str, text: str, now: datetime)
     text = text.strip()
     if not text:
         return Told(known=True, birthday=current)
-    if text.lower() in FORGET:
+    words = text.lower().split()
+    if words[0] in FORGET and _FORGET_TAIL.issuperset(words[1:]):
         set_birthday(member, None)
         return Told(known=True, changed=FORGOTTEN)
     try:
-        given = parse_birthday(text, local_date(now, member.tz))
+        given = parse_birthday(text, local_date(now, member.tz), typed=True)
     except ValueError as problem:
-        return Told(known=True, birthday=current, refused=Refusal(f"{escape(str(problem))}.", usage=True))
+        # Each reason says how to write it: a short answer, without /rapport's whole usage.
+        return Told(known=True, birthday=current, refused=Refusal(f"{escape(str(problem))}."))
     set_birthday(member, given, shared=True)
     celebrated = member.celebrate_publicly and member.show_birthday and member.celebrate_birthday is True
-    return Told(known=True, birthday=given, changed=SAVED, celebrated=celebrated)
+    other = _other_reading(text, given)
+    return Told(known=True, birthday=given, changed=SAVED, celebrated=celebrated, other_reading=other)
+
+
+def _other_reading(text: str, given: Birthday) -> Birthday | None:
+    """December 9 for a `09/12` read as September 12: numbers are month first, but with slashes
+    many people write the day first (MM-DD, Rapport's own form, goes unremarked)."""
+    if "/" not in text or not text[:1].isdigit() or given.day > 12 or given.day == given.month:
+        return None
+    return Birthday(given.day, given.month)

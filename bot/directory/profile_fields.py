@@ -42,7 +42,6 @@ PAUSE = 0.6
 START_DATE_LABELS = frozenset(
     {"start date", "start_date", "hire date", "date of hire", "joined", "joining date"}
 )
-_MONTH_DAY_FORMATS = ("%B %d", "%b %d", "%d %B", "%d %b")
 
 
 @dataclass(frozen=True)
@@ -85,13 +84,12 @@ def read_birthday(value: str, today: date) -> Birthday | None:
         return parse_birthday(value, today)
     except ValueError:
         pass
-    for fmt in _MONTH_DAY_FORMATS:
-        try:
-            parsed = datetime.strptime(f"2000 {value}", f"%Y {fmt}")  # 2000: 29 February exists
-        except ValueError:
-            continue
-        return Birthday(parsed.month, parsed.day)
-    return None
+    if not any(c.isalpha() for c in value):
+        return None  # `09/12` in a profile: nobody is there to say which way it was read
+    try:
+        return parse_birthday(value, today, typed=True)  # `March 14`, `14 Mar`, `the 14th of March`
+    except ValueError:
+        return None
 
 
 def read_start_date(value: str, today: date) -> date | None:

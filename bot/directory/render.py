@@ -27,12 +27,12 @@ def birthday_reply(told: Told) -> Payload:
     birthday = told.birthday
     if birthday is None:
         return ephemeral(
-            "Rapport doesn't know your birthday. Share it with `/rapport birthday MM-DD` "
+            "Rapport doesn't know your birthday. Share it with `/rapport birthday Dec 9` "
             "(the year is never shown)."
         )
     if told.changed != SAVED:
         return ephemeral(
-            f"Rapport has your birthday as {birthday.shown()}. Change it with `/rapport birthday MM-DD`, "
+            f"Rapport has your birthday as {birthday.shown()}. Change it with `/rapport birthday Dec 9`, "
             "or `/rapport birthday forget`."
         )
     after = (
@@ -41,7 +41,14 @@ def birthday_reply(told: Told) -> Payload:
         else "You opted out of birthday celebrations, so it isn't posted (`/rapport settings` changes that)."
     )
     kept = " I kept the year too, privately." if birthday.year else ""
-    return ephemeral(f"Thanks! Your birthday is {birthday.shown()}.{kept} {after}")
+    other = told.other_reading
+    month_first = (
+        f" (Numbers are month first; for {other.shown()}, write "
+        f"`/rapport birthday {other.shown()[:3]} {other.day}`.)"
+        if other
+        else ""
+    )
+    return ephemeral(f"Thanks! Your birthday is {birthday.shown()}.{month_first}{kept} {after}")
 
 
 def settings_modal(body: list[Block]) -> Payload:

@@ -25,8 +25,9 @@ from sqlalchemy import ColumnElement, func, literal, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.directory.members import resolve
+from bot.expertise.commands import named_in
 from bot.expertise.evidence import Sources, lock, refresh, score_at
-from bot.expertise.names import catalog, parse_skills
+from bot.expertise.names import Parsed, catalog, parse_skills
 from bot.expertise.skills import MAX_PER_COMMAND, member_for, wanted
 from bot.expertise.vocabulary import ensure_skills, vocabulary
 from bot.models import Member, UTCDateTime
@@ -50,6 +51,8 @@ class Endorsed:
     already: Labels = field(default_factory=dict)  # endorsed before
     refused: list[tuple[str, str]] = field(default_factory=list)  # (Slack id, why not)
     rejected: list[str] = field(default_factory=list)  # pieces that are not skill names
+    unfound: str = ""  # free text that names no skill Rapport knows ("for being nice")
+    endorsees: list[str] = field(default_factory=list)  # Slack ids, as asked
 
 
 def endorse(
@@ -62,14 +65,23 @@ def endorse(
     *,
     evidence: Sources,
     name: str = "",
+    free: bool = False,
 ) -> Endorsed:
     """Store one endorsement per endorser, person and skill; refuse oneself, bots and the departed.
 
     Well-known skills and skills on the endorsee's profile (declared, or endorsed with their OK)
-    count at once; others are held for the endorsee, and so are skills they took off."""
+    count at once; others are held for the endorsee, and so are skills they took off. `free` text
+    (`for his great python work`) endorses only the skills in the vocabulary it names."""
     vocab = vocabulary(session, team_id)
-    parsed = parse_skills(text, vocab, limit=MAX_PER_COMMAND)
-    result = Endorsed(skills=[n.label for n in parsed.named], rejected=parsed.rejected)
+    if free:
+        parsed = Parsed(named=named_in(text, vocab)[:MAX_PER_COMMAND])
+        if not parsed.named:
+            return Endorsed(unfound=text, endorsees=list(endorsees))
+    else:
+        parsed = parse_skills(text, vocab, limit=MAX_PER_COMMAND)
+    result = Endorsed(
+        skills=[n.label for n in parsed.named], rejected=parsed.rejected, endorsees=list(endorsees)
+    )
     endorser = member_for(session, team_id, endorser_user, now, name)
     found = resolve(session, team_id, list(endorsees)[:MAX_PEOPLE])
     result.refused += [(user_id, "unknown") for user_id in found.unknown]

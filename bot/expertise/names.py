@@ -12,7 +12,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -332,6 +332,16 @@ class Named:
     label: str
     typed: str  # as they wrote it (tidied), to say "k8s is stored as Kubernetes"
     existing: Skill | None = None  # the team's skill, when it already exists
+    also: tuple[str, ...] = ()  # other names in the same list for it ("jenkins, ci": CI/CD)
+
+    @property
+    def renamed(self) -> list[str]:
+        """Each way it was typed that is not its label, once (case aside), first spelling kept."""
+        found: dict[str, str] = {}
+        for name in (self.typed, *self.also):
+            if name.casefold() != self.label.casefold():
+                found.setdefault(name.casefold(), name)
+        return list(found.values())
 
 
 @dataclass
@@ -363,13 +373,16 @@ def canonical_name(typed: str, vocab: Vocabulary) -> Named | None:
 def parse_skills(text: str, vocab: Vocabulary, *, limit: int = 20) -> Parsed:
     """Skills in a list such as `k8s, Terraform; go` (or `python sql docker`), canonical and unique."""
     parsed = Parsed()
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # key → its place in parsed.named
     for piece in _pieces(text):
         named = canonical_name(piece, vocab)
         if named is None:
             parsed.rejected.append(label_of(piece) or piece.strip())
-        elif named.key not in seen:
-            seen.add(named.key)
+        elif named.key in seen:  # another name for one already listed: say both were merged
+            first = parsed.named[seen[named.key]]
+            parsed.named[seen[named.key]] = replace(first, also=(*first.also, named.typed))
+        else:
+            seen[named.key] = len(parsed.named)
             parsed.named.append(named)
         if len(parsed.named) >= limit:
             break

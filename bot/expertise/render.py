@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.expertise.endorsements import Decided, Endorsed
 from bot.expertise.ids import HELD_BLOCK, Action
+from bot.expertise.names import unescape
 from bot.expertise.ranking import Answer, Person
 from bot.expertise.skills import Changed, Profile
 from bot.help.render import usage
@@ -115,10 +116,18 @@ def _nobody(answer: Answer) -> Payload:
 
 
 def _stored_as(changed: Changed) -> str:
+    """Each skill, and how what was typed became it: "*Kubernetes* (you typed “k8s”)", "*CI/CD*
+    (“Jenkins” and “CI” are stored as CI/CD)"."""
     parts = []
     for n in changed.done:
-        typed = n.typed.casefold() != n.label.casefold()
-        parts.append(f"*{escape(n.label)}*" + (f" (you typed {_quote(n.typed, 40)})" if typed else ""))
+        names = n.renamed
+        if len(names) > 1:
+            typed = " and ".join(_quote(name, 40) for name in names[:5])
+            parts.append(f"*{escape(n.label)}* ({typed} are stored as {escape(n.label)})")
+        elif names:
+            parts.append(f"*{escape(n.label)}* (you typed {_quote(names[0], 40)})")
+        else:
+            parts.append(f"*{escape(n.label)}*")
     return ", ".join(parts)
 
 
@@ -242,6 +251,12 @@ _REFUSALS = {
 def endorsed(result: Endorsed) -> Payload:
     """The reply to `/endorse`: the same whether each endorsement shows, waits for its endorsee or
     was hidden by them, so that its author learns nothing of the endorsee's choices."""
+    if result.unfound:
+        who = mention(result.endorsees[0]) if result.endorsees else "@colleague"
+        return ephemeral(
+            f"I couldn't find a skill in {_quote(unescape(result.unfound))}. "
+            f"Name it, like `/endorse {who} python`."
+        )
     lines = [
         f"Thanks — you endorsed {mention(u)} for {_bold(labels)}." for u, labels in result.stored.items()
     ]
@@ -258,12 +273,6 @@ def endorsed(result: Endorsed) -> Payload:
     if not (result.stored or result.already or result.refused):
         return usage("/endorse", " ".join(lines) or "I found no skill names there.")
     return ephemeral("\n".join(lines))
-
-
-def endorsement_line(endorser_user_id: str, skills: list[str]) -> tuple[str, str]:
-    """How a digest tells someone a colleague vouched for them: the line and its context."""
-    text = f"{mention(endorser_user_id)} endorsed you for {_bold(skills)}. :raised_hands:"
-    return text, "See what colleagues vouch for with `/skills` · Return the favour with `/endorse`"
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ COMMANDS: tuple[Command, ...] = (
         (
             "`/endorse @alice kubernetes, terraform` — vouch for what a colleague knows "
             "(a skill Rapport doesn't know waits for their OK)",
+            "`/endorse @alice for her great python work` — in your own words: the skills Rapport knows in it",
         ),
     ),
     Command(
@@ -53,7 +58,7 @@ COMMANDS: tuple[Command, ...] = (
         "/followups",
         "Your open follow-ups and who is due",
         "",
-        ("`/followups` — your open follow-ups and who is due for a catch-up",),
+        ("`/followups` — your open follow-ups and who is due for a catch-up, 20 at a time",),
     ),
     Command(
         "/kudos",
@@ -71,8 +76,10 @@ COMMANDS: tuple[Command, ...] = (
         (
             "`/rapport help` — what Rapport can do",
             "`/rapport settings` — your nudge time, working days, pause and celebration choices",
-            "`/rapport birthday 03-14` — share your birthday (the year is never shown)",
-            "`/rapport keep-in-touch @alice every 6 weeks` — a reminder to stay in touch (`… stop` ends it)",
+            "`/rapport birthday Dec 9` (or `12-09`, month first) — share your birthday "
+            "(the year is never shown; `… forget` removes it)",
+            "`/rapport keep in touch with @alice every 6 weeks` (`monthly`, `every other week`…) — "
+            "a reminder to stay in touch (`… stop` ends it)",
             "`/rapport history @alice` — your own notes with someone",
             "`/rapport privacy` — what Rapport keeps and who can see it",
         ),
@@ -80,3 +87,29 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 BY_NAME = {c.name: c for c in COMMANDS}
+
+# `/rapport`'s subcommands, and other ways people type them (handlers/rapport.py routes them).
+RAPPORT_WORDS = ("help", "settings", "birthday", "keep-in-touch", "history", "privacy")
+RAPPORT_ALIASES = {
+    "keep in touch": "keep-in-touch",
+    "keep_in_touch": "keep-in-touch",
+    "keepintouch": "keep-in-touch",
+    "bday": "birthday",
+    "birth day": "birthday",
+    "?": "help",
+    "usage": "help",
+}
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The one choice `word` is plausibly a typo of (`hlep` → `help`), or None.
+
+    One edit (a swap counts as one) for short words, two from six letters on; a word of two or
+    three letters must also start like the choice, so `go` is never taken for `add`."""
+    word = word.casefold()
+    if not word or len(word) > 40:
+        return None
+    limit = 1 if len(word) < 6 else 2
+    found = process.extract(word, list(choices), scorer=OSA.distance, score_cutoff=limit, limit=5)
+    plausible = [(distance, name) for name, distance, _ in found if len(word) > 3 or name[:1] == word[:1]]
+    return min(plausible)[1] if plausible else None

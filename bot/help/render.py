@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.help.catalog import BY_NAME, COMMANDS
+from bot.help.catalog import BY_NAME, COMMANDS, RAPPORT_ALIASES, RAPPORT_WORDS, did_you_mean
 from bot.platform.blocks import Block, Payload, context, ephemeral, header, modal, mrkdwn
 from bot.platform.mrkdwn import escape
 from bot.platform.refusals import Refusal
@@ -25,8 +25,16 @@ def refused(refusal: Refusal | None, command: str) -> Payload:
 
 
 def rapport_usage(word: str) -> Payload:
-    """`/rapport` alone, or with a word it does not know: what it does, after what went wrong."""
-    return usage("/rapport", f"I don't know `/rapport {escape(word[:40])}`." if word else None)
+    """`/rapport` alone, or with a word it does not know: the word it was probably meant as
+    (`hlep` → `help`), else what `/rapport` does."""
+    if not word:
+        return usage("/rapport")
+    said = f"I don't know `{escape(word[:40])}`."
+    guess = did_you_mean(word, [*RAPPORT_WORDS, *RAPPORT_ALIASES])
+    guess = RAPPORT_ALIASES.get(guess or "", guess)
+    if guess is None:
+        return usage("/rapport", said)
+    return ephemeral(f"{said} Did you mean `/rapport {guess}`? (`/rapport help` lists everything.)")
 
 
 def not_synced() -> Payload:

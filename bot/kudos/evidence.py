@@ -1,9 +1,10 @@
 """Kudos reasons as evidence for `/whoknows`: the skills a reason names count for its receivers.
 
 A reason is matched against the curated skill names and aliases (as Slack titles are) and the
-workspace's own skill names, longest phrase first. Each receiver gets one piece of evidence per
-skill per kudos, decaying with age like every other kind. `KudosSource` is the evidence source
-the composition root (`bot.bootstrap`) lists beside expertise's own.
+workspace's own skill names, longest phrase first (`expertise.commands.skill_keys`: the one
+reading of skills in free text, `/endorse @bob for …` uses it too). Each receiver gets one piece
+of evidence per skill per kudos, decaying with age like every other kind. `KudosSource` is the
+evidence source the composition root (`bot.bootstrap`) lists beside expertise's own.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, literal, select
 from sqlalchemy.orm import Session
 
+from bot.expertise.commands import skill_keys, team_skills_in
 from bot.expertise.evidence import (
     Evidence,
     Ids,
@@ -26,48 +28,19 @@ from bot.expertise.evidence import (
     shown_columns,
     shown_skills,
 )
-from bot.expertise.names import MAX_TOPIC_WORDS, catalog, normalise
-from bot.expertise.titles import title_skills
+from bot.expertise.names import catalog
 from bot.expertise.vocabulary import ensure_skills, vocabulary
 from bot.kudos import reasons
 from bot.models.celebrations import Kudos, KudosSkill
-from bot.platform.mrkdwn import without_markup
 from bot.platform.storage import in_ids, insert_many_ignore
 
 SOURCE = "kudos"
 WEIGHT = 0.8  # a colleague's thanks for work on a skill: between a title and a declaration
-_LONGEST = 4  # words in the longest skill name looked for
-
-
-def skill_keys(reason: str) -> list[str]:
-    """Curated skill keys a reason names (mentions and links aside), in the order they appear."""
-    words = normalise(without_markup(reason)).split()
-    step = MAX_TOPIC_WORDS - _LONGEST  # overlapping windows, so a name across a boundary counts
-    found: list[str] = []
-    for start in range(0, max(1, len(words)), step):
-        for key in title_skills(" ".join(words[start : start + MAX_TOPIC_WORDS])):
-            if key not in found:
-                found.append(key)
-    return found
 
 
 def team_skill_ids(session: Session, team_id: str, reason: str) -> list[int]:
     """The workspace's own skills (declared with names the curated table lacks) a reason names."""
-    by_key = vocabulary(session, team_id).by_key
-    words = normalise(without_markup(reason)).split()
-    found: list[int] = []
-    start = 0
-    while start < len(words):
-        for end in range(min(len(words), start + _LONGEST), start, -1):
-            phrase = " ".join(words[start:end])
-            skill = by_key.get(phrase) if len(phrase) > 2 else None
-            if skill is not None:
-                found.append(skill.id)
-                start = end
-                break
-        else:
-            start += 1
-    return list(dict.fromkeys(found))
+    return [skill.id for skill in team_skills_in(reason, vocabulary(session, team_id))]
 
 
 def index(

@@ -35,10 +35,12 @@ _ACTIVE_WITH = select(Cadence.id, Cadence.every_days, Cadence.last_contact_at).w
 )
 
 _UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 91, "year": 365}
-_EVERY = re.compile(
-    r"^every\s+(?:(other)\s+|(\d{1,4}|" + "|".join(WORD_NUMBERS) + r")\s+)?"
-    r"(day|week|fortnight|month|quarter|year)s?$"
-)
+_NUMBER = r"(\d{1,4}|" + "|".join(WORD_NUMBERS) + r")"
+_UNITS = r"(day|week|fortnight|month|quarter|year)s?"
+# "every 6 weeks", "every other month", "each quarter", "once every two weeks".
+_EVERY = re.compile(rf"^(?:once\s+)?(?:every|each|per)\s+(?:(other)\s+|{_NUMBER}\s+)?{_UNITS}$")
+# "twice a month", "3 times a year", "once per quarter": the unit shared out.
+_TIMES = re.compile(rf"^(once|twice|{_NUMBER}\s+times)\s+(?:a|an|per|every|each)\s+{_UNITS}$")
 _ADVERBS = {
     "daily": 1,
     "weekly": 7,
@@ -50,19 +52,38 @@ _ADVERBS = {
     "yearly": 365,
     "annually": 365,
 }
+STOP = frozenset({"stop", "end", "off", "cancel", "remove", "delete", "forget", "never", "none", "no"})
+# Words people put around the people and the interval ("with @erin and @bob, every month").
+_AROUND = frozenset({"with", "and", "&", ",", "me", "to"})
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else WORD_NUMBERS[word]
 
 
 def read_every(text: str) -> int | None:
-    """Days in "every 6 weeks", "every other month", "monthly"; None when not understood."""
+    """Days in "every 6 weeks", "every other month", "monthly", "bi-weekly", "twice a month"
+    (a month shared out: every 15 days); None when not understood."""
     phrase = " ".join(text.lower().strip(" .!").split())
+    phrase = re.sub(r"^(bi|semi)[- ]", r"\1", phrase)  # bi-weekly, bi weekly
     if phrase in _ADVERBS:
         return _ADVERBS[phrase]
     m = _EVERY.match(phrase)
-    if not m:
-        return None
-    other, count, unit = m.groups()
-    n = 2 if other else (1 if count is None else int(count) if count.isdigit() else WORD_NUMBERS[count])
-    return n * _UNIT_DAYS[unit]
+    if m:
+        other, count, unit = m.groups()
+        return (2 if other else 1 if count is None else _count(count)) * _UNIT_DAYS[unit]
+    m = _TIMES.match(phrase)
+    if m:
+        times, count, unit = m.groups()
+        n = 1 if times == "once" else 2 if times == "twice" else _count(count)
+        return max(1, round(_UNIT_DAYS[unit] / n)) if n else None
+    return None
+
+
+def _interval_words(text: str) -> str:
+    """What is left of `/rapport keep-in-touch …` once the people and the words around them go."""
+    words = strip_mentions(text).lower().replace(",", " , ").split()
+    return " ".join(w for w in words if w not in _AROUND)
 
 
 @dataclass(frozen=True)
@@ -271,11 +292,12 @@ class KeepInTouch:
 
 
 def request(session: Session, team_id: str, user_id: str, text: str, now: datetime) -> KeepInTouch:
-    """`@alice [@bob] every 6 weeks`, `@alice stop`, or nothing (list mine)."""
+    """`[with] @alice [and @bob] every 6 weeks` (or `monthly`, `twice a month`…), `@alice stop`,
+    or nothing (list mine)."""
     author = ensure_member(session, team_id, user_id, now)
     result = KeepInTouch(author=author, today=local_date(now, author.tz))
     user_ids = [uid for uid in mentions(text) if uid != user_id]
-    rest = strip_mentions(text).strip().lower()
+    rest = _interval_words(text)
     if not user_ids:
         result.listing = contacts(session, team_id, author.id)
         if text.strip():
@@ -284,7 +306,7 @@ def request(session: Session, team_id: str, user_id: str, text: str, now: dateti
     found = resolve(session, team_id, user_ids)
     result.inactive, result.unknown = found.inactive, found.unknown
     result.people = {m.id: m for m in found.active}
-    if rest in ("stop", "end", "off", "cancel", "remove"):
+    if rest in STOP or rest.removesuffix(" it") in STOP:
         for member in found.active:
             target = result.stopped if stop(session, team_id, author.id, member.id) else result.not_found
             target.append(member)

@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import insert, select
 
 from bot.expertise import evidence
+from bot.expertise.commands import skill_keys
 from bot.expertise.names import catalog
 from bot.expertise.vocabulary import ensure_skills
-from bot.kudos import evidence as kudos_evidence
 from bot.kudos import giving
 from bot.models.celebrations import Kudos, KudosReceiver, KudosSkill
 from bot.seeding.members import Seeded
@@ -42,7 +42,7 @@ def seed_kudos(seeded: Seeded) -> str:
         given.append((giver, receivers, reason, at, f"seed:{team_id}:{n}"))
     table = catalog()
     with seeded.db.write() as s:
-        keys = {r: kudos_evidence.skill_keys(r) for r in REASONS}
+        keys = {r: skill_keys(r) for r in REASONS}
         skill_ids = ensure_skills(
             s, team_id, ((k, table.label(k) or k) for ks in keys.values() for k in ks), now
         )

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import SEEDERS
 from bot.directory import members
+from bot.expertise.commands import skill_keys
 from bot.kudos import giving
 from bot.kudos.giving import Parsed
 from bot.kudos.giving import parse as parse_or_refuse
@@ -254,8 +255,6 @@ def test_kudos_stay_in_their_workspace(team: Database) -> None:
 
 
 def test_skills_a_reason_names_are_found_by_curated_name_and_alias() -> None:
-    from bot.kudos.evidence import skill_keys
-
     assert skill_keys("moving the <@U1> billing jobs to k8s and writing the Terraform modules") == [
         "kubernetes",
         "terraform",

@@ -101,9 +101,12 @@ def due_item(item: DueItem, today: date, tz: str) -> list[Block]:
     return [mrkdwn(item_text(item, today, tz)), item_actions(item.ref)]
 
 
-def followups_message(items: list[DueItem], today: date, tz: str, *, note: str | None = None) -> Payload:
-    """/followups: open follow-ups (overdue first) and who is due for a catch-up; after a click,
-    what it did (`note`) comes first."""
+def followups_message(
+    items: list[DueItem], today: date, tz: str, *, note: str | None = None, offset: int = 0
+) -> Payload:
+    """/followups: open follow-ups (overdue first) and who is due for a catch-up, MESSAGE_ITEMS
+    at a time from `offset` (a page past the end shows the last); after a click, what it did
+    (`note`) comes first."""
     if not items:
         message = ephemeral(
             "Nothing to follow up on. Log a conversation with `/log @colleague what happened "
@@ -112,15 +115,32 @@ def followups_message(items: list[DueItem], today: date, tz: str, *, note: str |
         if note:
             message["blocks"] = [context(note), mrkdwn(message["text"])]
         return message
+    last_page = (len(items) - 1) // MESSAGE_ITEMS * MESSAGE_ITEMS
+    offset = min(max(0, offset) // MESSAGE_ITEMS * MESSAGE_ITEMS, last_page)
+    page = items[offset : offset + MESSAGE_ITEMS]
     overdue = sum(i.due_on < today for i in items)
     summary = f"{len(items)} open" + (f", {overdue} overdue" if overdue else "")
+    shown = f" · {offset + 1}–{offset + len(page)}" if len(items) > MESSAGE_ITEMS else ""
     blocks: list[Block] = [context(note)] if note else []
-    blocks.append(mrkdwn(f"*Your follow-ups* ({summary}) — only you can see these."))
-    for item in items[:MESSAGE_ITEMS]:
+    blocks.append(mrkdwn(f"*Your follow-ups* ({summary}{shown}) — only you can see these."))
+    for item in page:
         blocks += due_item(item, today, tz)
-    if len(items) > MESSAGE_ITEMS:
-        blocks.append(context(f"…and {len(items) - MESSAGE_ITEMS} more, due later."))
+    after = len(items) - offset - len(page)
+    if after:
+        blocks.append(context(f"…and {after} more, due later."))
+        blocks.append(_page_button(f"Show {min(after, MESSAGE_ITEMS)} more", offset + MESSAGE_ITEMS))
+    elif offset:
+        blocks.append(_page_button("Back to the first", 0))
     return ephemeral(f"Your follow-ups: {summary}", blocks)
+
+
+def _page_button(text: str, offset: int) -> Block:
+    return {"type": "actions", "elements": [button(Action.FOLLOWUPS_PAGE, text, str(offset))]}
+
+
+def page_of(value: str) -> int:
+    """Where the page a /followups page button asks for starts (0 for anything else)."""
+    return int(value) if value.isdigit() and len(value) < 6 else 0
 
 
 def settle(blocks: list[Block], block_id: str, text: str) -> list[Block]:
