@@ -1,10 +1,12 @@
 """Done, Snooze and Log it on any item: a follow-up or cadence ("f:12", "c:3"), wherever it is
 shown, or a digest's own item ("n:45"); and the digests that show it, redrawn.
 
-Only an item's own author (or recipient) may act on it. A snoozed digest item comes back once:
-it is planned again for the recipient's first working morning on or after the chosen day, under
-a key of its own, so snoozing twice to the same day plans it once. A follow-up or cadence comes
-back when it is due again, like any due item; the digests that showed it say how it ended.
+Only an item's own author (or recipient) may act on it. A click on a news line (several kudos
+from one person) acts on every item of its group; clicking again changes nothing. A snoozed
+digest item comes back once: it is planned again for the recipient's first working morning on or
+after the chosen day, under a key of its own, so snoozing twice to the same day plans it once.
+A follow-up or cadence comes back when it is due again, like any due item; the digests that
+showed it say how it ended.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bot.models.relationships import Cadence, FollowUp
 from bot.nudges.digest import message_views
 from bot.nudges.kinds import Kinds
 from bot.nudges.planning import plan_one
-from bot.nudges.render import NUDGE
+from bot.nudges.render import ACKNOWLEDGED, NUDGE
 from bot.nudges.sources.relationships import BY_REF
 from bot.nudges.statuses import DONE, SNOOZED
 from bot.platform.blocks import Payload
@@ -90,11 +92,38 @@ def redraw(
     return [Redraw(m.sent_channel, m.sent_ts, views.get(m.id)) for m in messages]
 
 
-def _settled(session: Session, kinds: Kinds, item: Nudge, status: str, note: str, now: datetime) -> Acted:
-    item.status, item.updated_at = status, now
+def _group(session: Session, kinds: Kinds, item: Nudge) -> list[Nudge]:
+    """The items a click on `item` acts on: itself, or its whole news group (`kinds.together`)."""
+    if not kinds.news(item.kind) or item.message_id is None:
+        return [item]
+    same_subject = (
+        Nudge.subject_id.is_(None) if item.subject_id is None else Nudge.subject_id == item.subject_id
+    )
+    return list(
+        session.scalars(
+            select(Nudge)
+            .where(
+                Nudge.team_id == item.team_id,
+                Nudge.message_id == item.message_id,
+                Nudge.recipient_id == item.recipient_id,
+                Nudge.kind == item.kind,
+                Nudge.status == item.status,
+                same_subject,
+            )
+            .order_by(Nudge.id)
+        )
+    )
+
+
+def _settled(
+    session: Session, kinds: Kinds, items: list[Nudge], status: str, note: str, now: datetime
+) -> Acted:
+    for item in items:
+        if item.status != status:  # a replayed click changes nothing
+            item.status, item.updated_at = status, now
     session.flush()
-    message_ids = [item.message_id] if item.message_id else []
-    return Acted(note, redrawn=redraw(session, kinds, item.team_id, message_ids, now))
+    message_ids = {item.message_id for item in items if item.message_id}
+    return Acted(note, redrawn=redraw(session, kinds, items[0].team_id, message_ids, now))
 
 
 def done(session: Session, kinds: Kinds, team_id: str, user_id: str, ref: str, now: datetime) -> Acted:
@@ -104,7 +133,8 @@ def done(session: Session, kinds: Kinds, team_id: str, user_id: str, ref: str, n
         found = _mine(session, team_id, user_id, nudge_id)
         if found is None:
             return Acted(refused=NOT_YOURS)
-        return _settled(session, kinds, found[0], DONE, "Done ✓", now)
+        note = ACKNOWLEDGED if kinds.news(found[0].kind) else "Done ✓"
+        return _settled(session, kinds, _group(session, kinds, found[0]), DONE, note, now)
     outcome = agenda.done(session, team_id, user_id, ref, now)
     if outcome.refused:
         return Acted(refused=outcome.refused, home=True)
@@ -142,20 +172,22 @@ def snooze(
     too_far = future_date_problem(day, today, what="A snooze")
     if too_far:
         return Acted(refused=Refusal(too_far))
-    plan_one(
-        session,
-        team_id,
-        member,
-        item.kind,
-        f"{item.dedupe_key.split(':', 2)[2]}:snoozed:{day.isoformat()}",
-        now,
-        on_or_after=day,
-        subject_id=item.subject_id,
-        ref_id=item.ref_id,
-        occasion=item.occasion,
-        payload=item.payload,
-    )
-    return _settled(session, kinds, item, SNOOZED, agenda.snoozed(day), now)
+    group = _group(session, kinds, item)
+    for each in group:
+        plan_one(
+            session,
+            team_id,
+            member,
+            each.kind,
+            f"{each.dedupe_key.split(':', 2)[2]}:snoozed:{day.isoformat()}",
+            now,
+            on_or_after=day,
+            subject_id=each.subject_id,
+            ref_id=each.ref_id,
+            occasion=each.occasion,
+            payload=each.payload,
+        )
+    return _settled(session, kinds, group, SNOOZED, agenda.snoozed(day), now)
 
 
 @dataclass(frozen=True)

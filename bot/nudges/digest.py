@@ -26,7 +26,8 @@ from bot.nudges.statuses import DROPPED
 from bot.platform.blocks import Payload
 
 DIGEST = "digest"
-# Two blocks an item, plus headers, within Slack's 50 blocks; the rest waits for tomorrow.
+# Two blocks a line (an item, or a news group), plus headers, within Slack's 50 blocks; the
+# rest waits for tomorrow.
 MAX_ITEMS = 20
 
 
@@ -146,13 +147,13 @@ def _bulk_update(session: Session, changes: list[dict[str, Any]]) -> None:
 
 
 def attach(session: Session, kinds: Kinds, team_id: str, claimed: Sequence[Claimed], now: datetime) -> None:
-    """Put the due nudges of each claimed digest into it (up to MAX_ITEMS)."""
+    """Put the due nudges of each claimed digest into it (up to MAX_ITEMS lines)."""
     digests = [c for c in claimed if c.kind == DIGEST]
     if not digests:
         return
     ids = [c.id for c in digests]
     rows = session.execute(
-        select(Nudge.id, Nudge.kind, Nudge.message_id, Outbox.id)
+        select(Nudge.id, Nudge.kind, Nudge.subject_id, Nudge.message_id, Outbox.id)
         .join(
             Outbox,
             and_(
@@ -167,17 +168,22 @@ def attach(session: Session, kinds: Kinds, team_id: str, claimed: Sequence[Claim
             (Nudge.message_id.is_(None) & (Nudge.deliver_after <= now)) | (Nudge.message_id == Outbox.id),
         )
     ).all()
-    per_message: dict[int, list[tuple[int, str, int | None]]] = defaultdict(list)
-    for item_id, kind, current, message_id in rows:
-        per_message[message_id].append((item_id, kind, current))
+    per_message: dict[int, list[tuple[int, str, int | None, int | None]]] = defaultdict(list)
+    for item_id, kind, subject_id, current, message_id in rows:
+        per_message[message_id].append((item_id, kind, subject_id, current))
     changes: list[dict[str, Any]] = []
     for message_id, items in per_message.items():
-        items.sort(key=lambda i: (i[2] is None, kinds.order(i[1]), i[0]))
-        changes.extend(
-            {"id": item_id, "message_id": message_id, "updated_at": now}
-            for item_id, _, current in items[:MAX_ITEMS]
-            if current is None
-        )
+        items.sort(key=lambda i: (i[3] is None, kinds.order(i[1]), i[0]))
+        # The cap counts lines: a news group (`kinds.together`: here all pending, in this
+        # digest) comes whole, however many items it has.
+        lines: set[tuple[Any, ...]] = set()
+        for item_id, kind, subject_id, current in items:
+            line = (kind, subject_id) if kinds.news(kind) else (item_id,)
+            if line not in lines and len(lines) >= MAX_ITEMS:
+                continue
+            lines.add(line)
+            if current is None:
+                changes.append({"id": item_id, "message_id": message_id, "updated_at": now})
     if changes:
         _bulk_update(session, changes)
 

@@ -122,7 +122,7 @@ def test_an_endorsement_is_told_once_in_the_next_digest(app: Served) -> None:
     assert digests_at(app, MONDAY_9_NY, BEN) == []
     (monday,) = digests_at(app, MONDAY_9_NY + timedelta(minutes=1), BEN)
     assert monday.count("endorsed you for") == 2  # the text and the one item
-    assert f"<@{ANA}> endorsed you for *Kubernetes*, *Terraform*." in monday
+    assert f"<@{ANA}> endorsed you for *Kubernetes* and *Terraform*." in monday
     command(app, "/endorse", f"<@{BEN}|ben> go")
     _, tuesday = digests_at(app, MONDAY_9_NY + timedelta(days=1), BEN)
     assert f"<@{ANA}> endorsed you for *Go*." in tuesday

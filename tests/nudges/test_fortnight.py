@@ -145,7 +145,7 @@ EXPECTED_RELATIONSHIPS = {
     ("UKTM", "keep_in_touch", "UKOL", date(2026, 4, 5)),
     ("USYD2", "keep_in_touch", "ULON", date(2026, 3, 24)),
     ("USYD2", "keep_in_touch", "ULON", date(2026, 4, 1)),  # a week after the talk that reset it
-    ("USYD2", "fresh_contact", "ULON", date(2026, 3, 27)),  # two days after a first talk
+    # (and no "while it is fresh" after that first talk: the cadence reminds USYD2 already)
     ("USCL", "fresh_contact", "UNYC", date(2026, 3, 30)),  # Saturday's: Monday
     ("USCL", "fresh_contact", "UNYC", date(2026, 3, 31)),  # snoozed a day: back once
     ("UTYO", "fresh_contact", "UKTM", date(2026, 4, 1)),  # after the pause, still fresh

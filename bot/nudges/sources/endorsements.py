@@ -3,7 +3,8 @@
 An endorsement is told once: planning claims the ones nobody was told about yet (sets their
 `notified_at`) for endorsees who have a delivery day, in the same transaction that plans their
 nudge, so a second planner running at once finds them claimed. One nudge tells everything one
-colleague endorsed since the last one ("Ana endorsed you for Kubernetes, Terraform").
+colleague endorsed since the last one, and their nudges in one digest read as one line ("Ana
+endorsed you for Kubernetes and Terraform"), acknowledged with one button.
 
 An endorsement waiting for the endorsee's OK (`bot.expertise.endorsements`) is its own item, one
 per endorsement, with Accept and Hide (`bot.expertise.render.held_item`; `handlers/expertise.py`
@@ -29,10 +30,14 @@ from bot.models.outbox import Nudge
 from bot.nudges import kinds
 from bot.nudges.kinds import Kind
 from bot.nudges.planning import PlanContext, Source, bind, key
+from bot.platform.mrkdwn import escape, mention
 from bot.platform.storage import computed_first
+from bot.platform.words import listed
 
 ENDORSED = "endorsed"
 HELD_ENDORSEMENT = "endorsement_held"
+SKILLS = 5  # an endorser's skills named in one line; the rest are "and N more"
+VOUCH = "See what colleagues vouch for with `/skills` · Return the favour with `/endorse`"
 
 
 def _endorsements(ctx: PlanContext, *, claimed: bool, status: str | None = None) -> Any:
@@ -113,18 +118,26 @@ def _describe(
         skills[(ref_id, endorsee_id)].append(label)
     people = kinds.members(session, team_id, (n.subject_id for n in items))
     out: dict[int, kinds.Line | None] = {}
-    for n in items:
-        endorser = people.get(n.subject_id or 0)
-        labels = skills.get((n.ref_id or 0, n.recipient_id))
-        if endorser is None or not endorser.active or not labels:
-            out[n.id] = None
-            continue
-        text, context = render.endorsement_line(endorser.user_id, labels)
-        out[n.id] = kinds.Line(text, context, endorser.user_id)
+    for group in kinds.gathered(items):  # one endorser's, told on different days: one line
+        endorser = people.get(group[0].subject_id or 0)
+        told = {n.id: skills.get((n.ref_id or 0, n.recipient_id), []) for n in group}
+        labels = list(dict.fromkeys(label for each in told.values() for label in each))
+        line = None
+        if endorser is not None and endorser.active and labels:
+            line = kinds.Line(_endorsed(endorser.user_id, labels), VOUCH, endorser.user_id)
+        out.update({item_id: line if each else None for item_id, each in told.items()})  # none left: dropped
     return out
 
 
-ENDORSEMENTS = Kind(ENDORSED, kinds.FOR_YOU, _describe)
+def _endorsed(endorser_user_id: str, labels: list[str]) -> str:
+    """How a digest says who vouched for the recipient: "<@ana> endorsed you for *Python*,
+    *Terraform* and *Go*." (a few skills, then how many more)."""
+    named = [f"*{escape(label)}*" for label in labels[:SKILLS]]
+    skills = listed(named, more=len(labels) - len(named))
+    return f"{mention(endorser_user_id)} endorsed you for {skills}. :raised_hands:"
+
+
+ENDORSEMENTS = Kind(ENDORSED, kinds.FOR_YOU, _describe, news=True)
 
 
 def held(ctx: PlanContext) -> Select[Any]:

@@ -1,14 +1,15 @@
 """Kudos in the daily DM: receivers see who thanked them and for what; givers' circles grow.
 
-A kudos is news for its receivers on their next digest (the "For you" section), and it puts the
-receiver in the giver's circle, so the giver hears of their birthdays and promotions too. Its
-reason reads as in the channel post (`bot.kudos.reasons`).
+A kudos is news for its receivers on their next digest (the "For you" section; one giver's
+kudos read as one line, acknowledged with one button), and it puts the receiver in the giver's
+circle, so the giver hears of their birthdays and promotions too. Its reason reads as in the
+channel post (`bot.kudos.reasons`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, select
@@ -21,10 +22,14 @@ from bot.models.outbox import Nudge
 from bot.nudges import kinds
 from bot.nudges.kinds import Kind
 from bot.nudges.planning import PlanContext, key
+from bot.platform import days, words
+from bot.platform.clock import local_date
 
 KUDOS = "kudos_received"
 # Kudos older than this are not news any more (a long weekend and a day off fit).
 LOOKBACK = timedelta(days=5)
+# One giver's kudos read as one line: a few reasons, then how many more (within a section's 3000).
+REASONS, REASON_LIMIT, GROUP_REASON_LIMIT = 3, 590, 200
 
 
 def received(ctx: PlanContext) -> Select[Any]:
@@ -52,7 +57,8 @@ def received(ctx: PlanContext) -> Select[Any]:
 def describe(
     session: Session, team_id: str, items: Sequence[Nudge], now: datetime
 ) -> dict[int, kinds.Line | None]:
-    """How each kudos reads in its receiver's digest (None: the kudos is gone)."""
+    """How each kudos reads in its receiver's digest: one line for one giver's kudos together
+    (`kinds.together`), a few of their reasons and how many more; None: the kudos is gone."""
     ids = {n.ref_id for n in items if n.ref_id is not None}
     found = session.execute(
         select(Kudos, Member.user_id)
@@ -68,18 +74,38 @@ def describe(
         .where(KudosReceiver.team_id == team_id, KudosReceiver.kudos_id.in_(ids))
     ):
         pinged.setdefault(kudos_id, []).append(user_id)
+    receivers = kinds.members(session, team_id, (n.recipient_id for n in items))
+
+    def why(item: Kudos, giver: str, limit: int) -> str:
+        said = reasons.shown(item.reason, mentioned, pinged=[giver, *pinged.get(item.id, [])], limit=limit)
+        return f"“{said}”" if item.quoted else f"for {said}"
+
     out: dict[int, kinds.Line | None] = {}
-    for n in items:
-        entry = by_id.get(n.ref_id or 0)
-        if entry is None:
-            out[n.id] = None
-            continue
-        item, giver = entry
-        reason = reasons.shown(item.reason, mentioned, pinged=[giver, *pinged.get(item.id, [])], limit=590)
-        why = f"“{reason}”" if item.quoted else f"for {reason}"
-        where = f"Posted in <#{item.posted_channel}>." if item.posted_channel else None
-        out[n.id] = kinds.Line(f":tada: <@{giver}> gave you kudos {why}", where, giver)
+    for group in kinds.gathered(items):
+        given = [by_id[n.ref_id] for n in group if n.ref_id is not None and n.ref_id in by_id]
+        receiver = receivers.get(group[0].recipient_id)
+        line = None
+        if given and receiver is not None:
+            limit = REASON_LIMIT if len(given) == 1 else GROUP_REASON_LIMIT
+            said = [why(item, giver, limit) for item, giver in given[:REASONS]]
+            line = _line(given, said, local_date(now, receiver.tz), receiver.tz)
+        out.update({n.id: line if n.ref_id in by_id else None for n in group})  # a gone one drops
     return out
+
+
+def _line(given: list[tuple[Kudos, str]], why: list[str], today: date, tz: str) -> kinds.Line:
+    """One giver's kudos as one line: "gave you kudos for …", or "gave you 3 kudos this week: …"."""
+    giver = given[0][1]
+    channels = list(dict.fromkeys(f"<#{k.posted_channel}>" for k, _ in given if k.posted_channel))
+    where = f"Posted in {words.listed(channels)}." if channels else None
+    if len(given) == 1:
+        return kinds.Line(f":tada: <@{giver}> gave you kudos {why[0]}", where, giver)
+    first = min(local_date(k.created_at, tz) for k, _ in given)
+    monday = today - timedelta(days=today.weekday())
+    when = "this week" if first >= monday else f"since {days.day(first, today)}"
+    count = words.plural(len(given), "kudos", "kudos")
+    said = words.listed(why, more=len(given) - len(why))
+    return kinds.Line(f":tada: <@{giver}> gave you {count} {when}: {said}", where, giver)
 
 
 def gave_kudos_to(team_id: str, subjects: Any) -> Select[Any]:
@@ -92,4 +118,4 @@ def gave_kudos_to(team_id: str, subjects: Any) -> Select[Any]:
     )
 
 
-KUDOS_RECEIVED = Kind(KUDOS, kinds.FOR_YOU, describe)
+KUDOS_RECEIVED = Kind(KUDOS, kinds.FOR_YOU, describe, news=True)

@@ -33,6 +33,7 @@ from bot.nudges.kinds import Kind
 from bot.nudges.planning import PlanContext, Source, key, nudgeable
 from bot.platform import days
 from bot.platform.mrkdwn import inert
+from bot.platform.words import plural
 
 # Nudge kinds (stored in Nudge.kind); the celebration post has its own, in celebrations.occasions.
 BIRTHDAY, ANNIVERSARY, PROMOTION = "birthday", "anniversary", "promotion"
@@ -149,8 +150,7 @@ def _describe_anniversaries(
     def line(n: Nudge, m: Member) -> kinds.Line | None:
         if m.start_date is None or n.occasion is None:
             return None
-        years = n.occasion.year - m.start_date.year
-        label = f"{years} year{'s' if years != 1 else ''}"
+        label = plural(n.occasion.year - m.start_date.year, "year")
         return kinds.Line(
             f":tada: <@{m.user_id}> celebrates {label} here {days.on_day(n.occasion, n.local_date)}.",
             f"Started {m.start_date:%B} {m.start_date.year}.",

@@ -7,7 +7,8 @@ redraws the digests that carry the item. A follow-up is nudged on its author's f
 morning on or after its date (a Saturday one on Monday); left alone, it comes back at most
 weekly and three times (`reminders_left`), then stays in `/followups` only. Two days after
 someone first logs a talk with a person new to them, they get "follow up while it is fresh",
-once, unless they set a follow-up with that person already.
+once, unless they set a follow-up with that person already or keep in touch with them (a live
+cadence reminds them anyway).
 """
 
 from __future__ import annotations
@@ -117,6 +118,9 @@ def fresh_contacts(ctx: PlanContext) -> Select[Any]:
     f = firsts.c
     newest, oldest = ctx.day(FRESH_AFTER - 1), ctx.day(FRESH_UNTIL)
     followed = select(FollowUp.id).where(FollowUp.about_id == f.member_id, FollowUp.author_id == f.author_id)
+    covered = select(Cadence.id).where(
+        *_keeping_in_touch(ctx.team_id), Cadence.author_id == f.author_id, Cadence.contact_id == f.member_id
+    )
     told = select(prior.id).where(
         prior.subject_id == f.member_id,
         prior.kind == FRESH,
@@ -138,9 +142,16 @@ def fresh_contacts(ctx: PlanContext) -> Select[Any]:
             person.id != r.member_id,
             *nudgeable(person, ctx.team_id),
             ~followed.exists(),
+            ~covered.exists(),
             ~told.exists(),
         )
     )
+
+
+def _keeping_in_touch(team_id: Any) -> list[Any]:
+    """Live cadences: whom an author keeps in touch with is on their mind already (a cadence
+    reminds them), so no "while it is fresh" (the unique (author, contact) index answers)."""
+    return [Cadence.team_id == team_id, ~Cadence.stopped]
 
 
 # -- how they read ---------------------------------------------------------------------------
@@ -209,7 +220,15 @@ def _describe_fresh(
             FollowUp.about_id.in_({n.subject_id for n in items}),
         )
     )
-    followed = {(author_id, about_id) for author_id, about_id in rows}
+    kept = session.execute(
+        select(Cadence.author_id, Cadence.contact_id).where(
+            *_keeping_in_touch(team_id),
+            Cadence.author_id.in_({n.recipient_id for n in items}),
+            Cadence.contact_id.in_({n.subject_id for n in items}),
+        )
+    )
+    # Moot once they set a follow-up with the person or started keeping in touch with them.
+    followed = {(author_id, about_id) for author_id, about_id in [*rows, *kept]}
     out: dict[int, kinds.Line | None] = {}
     for n in items:
         subject, recipient, talk = (

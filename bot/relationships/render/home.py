@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.help.render import help_blocks
 from bot.platform.blocks import Block, Payload, context, header, mrkdwn
 from bot.platform.mrkdwn import escape, mention
+from bot.platform.words import plural
 from bot.relationships.home import NETWORK_DAYS, Balance, Home
 from bot.relationships.render.due import due_item
 from bot.relationships.render.interactions import entry_block
@@ -31,7 +32,10 @@ def home_view(home: Home) -> Payload:
     else:
         blocks.append(mrkdwn("Nothing due. Nice."))
     if home.upcoming:
-        blocks.append(context(f"{home.upcoming} more follow-up(s) coming up — `/followups` shows them."))
+        coming = plural(home.upcoming, "more follow-up")
+        blocks.append(
+            context(f"{coming} coming up — `/followups` shows {'it' if home.upcoming == 1 else 'them'}.")
+        )
 
     blocks.append(header("Recently logged"))
     if logs.recent and author is not None:
@@ -46,9 +50,9 @@ def home_view(home: Home) -> Payload:
 
     blocks.append(header(f"Your network, last {NETWORK_DAYS} days"))
     if logs.network:
-        people = sum(n for _, n in logs.network)
+        people = plural(sum(n for _, n in logs.network), "person", "people")
         lines = [f"• {escape(title)}: {n}" for title, n in logs.network[:12]]
-        blocks.append(mrkdwn(f"You logged conversations with {people} people:\n" + "\n".join(lines)))
+        blocks.append(mrkdwn(f"You logged conversations with {people}:\n" + "\n".join(lines)))
     else:
         blocks.append(mrkdwn("No conversations logged in that time."))
     blocks.append(context("Only you can see this page's notes, follow-ups and balances."))
