@@ -135,6 +135,11 @@ _NOUN_BEFORE = frozenset(
     {"the", "a", "an", "this", "that", "these", "those", "my", "his", "its", "our", "their", "your", "no"}
 )
 _NOUN_AFTER = frozenset({"was", "is", "were", "are", "has", "had", "went", "took", "got", "'s", "of"})
+# Before a weak verb, these make it a request ("let's catch up after the holidays", "need to reach
+# out"), not the story ("we caught up", "she reached out").
+_INTENT_BEFORE = frozenset(
+    {"let's", "lets", "will", "i'll", "ill", "we'll", "should", "must", "to", "gonna", "wanna", "shall"}
+)
 _PRONOUNS = frozenset({"him", "her", "them", "me", "us", "everyone", "everybody", "all", "both", "y'all"})
 # Words between a verb and its date that say nothing of their own ("ping him again about it on …").
 _OBJECT = _PRONOUNS | {"with", "w/", "to", "again", "and", "&", "up", "it"}
@@ -156,6 +161,7 @@ _STORY_BEFORE = frozenset(
     | {"are", "be", "launch", "launches", "launching", "ends", "ending", "returns", "returning", "off"}
     | {"retiring", "retires", "born", "married", "vacation", "holiday", "expires", "expiring", "'s", "was"}
 )
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _SHORTCODE = re.compile(r":[a-z0-9_+\-']+:")
 _EDGES = re.compile(r"^[^\w/&']+|[^\w/&']+$")
 _TOKEN = re.compile(r"<[^<>]*>[^\s<]*|[^\s<]+|<")
@@ -192,7 +198,8 @@ def _tokens(body: str) -> list[_Token]:
     for m in _TOKEN.finditer(body):
         text = m.group(0)
         user = MENTION.match(text)
-        norm = _SHORTCODE.sub("", unescape(text).lower())
+        # Phones type curly apostrophes ("I’ll", "let’s"): read them as straight ones.
+        norm = _SHORTCODE.sub("", unescape(text).lower().translate(_APOSTROPHES))
         norm = _EDGES.sub("", norm).strip("'")
         found.append(_Token(text, m.start(), m.end(), "" if user else norm, user.group(1) if user else None))
     return found
@@ -231,7 +238,11 @@ def _marks(tokens: list[_Token]) -> list[tuple[int, int, bool]]:
             and not tokens[i + n - 1].text.endswith((",", ":"))
         )
         if not noun:
-            marks.append((i, i + n, strong))
+            said = before is not None and (
+                before.norm in _INTENT_BEFORE
+                or (before.norm == "us" and i > 1 and tokens[i - 2].norm == "let")
+            )
+            marks.append((i, i + n, strong or said))
         i += n
     return marks
 

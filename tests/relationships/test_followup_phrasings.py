@@ -251,6 +251,7 @@ STORIES = [
     "<@UBOB> pinging the team is his job",
     "<@UBOB> following the plan from 2026-12-01",
     "<@UBOB> his sync with legal is in 2 weeks",
+    "<@UBOB> she\u2019s leaving in 2 weeks",
 ]
 
 
@@ -269,6 +270,12 @@ QUESTIONS = [
     "<@UBOB> lunch, f/u soon",
     "<@UBOB> reach out again at some point",
     "<@UBOB> discussed the roadmap, follow up on the proposal",
+    # a weak verb ("catch up", "reach out") said as a request, not as the story
+    "<@UBOB> great chat, let's catch up after the holidays",
+    "<@UBOB> great chat, let us catch up when things calm down",
+    "<@UBOB> need to reach out about the offsite",
+    "<@UBOB> we should catch up sometime",
+    "<@UBOB> great chat, let\u2019s catch up after the holidays",  # a phone's curly apostrophe
 ]
 
 
@@ -518,6 +525,7 @@ def test_a_new_talk_closes_the_follow_ups_due_with_that_person_and_says_so(team:
         ("<@UBOB> ping him next month about the Berlin move", "about the Berlin move"),
         ("<@UBOB> I'll touch base in 2 weeks re: budget. He liked the plan", "re: budget. He liked the plan"),
         ("<@UBOB> follow up after the holidays", "follow up after the holidays"),  # no date: all kept
+        ("<@UBOB> coffee, I\u2019ll ping him next week", "coffee"),  # a phone's curly apostrophe
     ],
 )
 def test_the_stored_note_leaves_out_the_words_that_asked_for_the_follow_up(
