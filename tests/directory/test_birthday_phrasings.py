@@ -22,11 +22,7 @@ def ada(rapport: Served) -> str:
 
 
 def say(rapport: Served, user: str, text: str) -> str:
-    response = rapport.http.command("/rapport", text, user_id=user, team_id=rapport.slack.team_id)
-    assert response.status == 200
-    body = response.json()
-    assert body["response_type"] == "ephemeral"
-    return str(body["text"])
+    return rapport.http.answer("/rapport", text, user_id=user, team_id=rapport.slack.team_id)
 
 
 def stored(rapport: Served, user: str) -> tuple[int | None, int | None, int | None]:

@@ -29,11 +29,7 @@ def app(rapport: Served) -> Served:
 
 
 def say(app: Served, text: str, user: str = ANN, name: str = "/endorse") -> str:
-    response = app.http.command(name, text, user_id=user, team_id=TEAM)
-    assert response.status == 200, response.text
-    body = response.json()
-    assert body["response_type"] == "ephemeral"
-    return str(body["text"])
+    return app.http.answer(name, text, user_id=user, team_id=TEAM)
 
 
 def endorsements(app: Served) -> set[tuple[str, str, str]]:

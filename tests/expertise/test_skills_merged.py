@@ -23,11 +23,7 @@ def app(rapport: Served) -> Served:
 
 
 def say(app: Served, text: str) -> str:
-    response = app.http.command("/skills", text, user_id=ANN, team_id=TEAM)
-    assert response.status == 200, response.text
-    body = response.json()
-    assert body["response_type"] == "ephemeral"
-    return str(body["text"])
+    return app.http.answer("/skills", text, user_id=ANN, team_id=TEAM)
 
 
 def declared(app: Served) -> list[str]:

@@ -29,11 +29,7 @@ def team(rapport: Served) -> Served:
 
 
 def say(served: Served, text: str) -> str:
-    response = served.http.command("/rapport", text, user_id=ME, team_id=TEAM)
-    assert response.status == 200, response.text
-    body = response.json()
-    assert body["response_type"] == "ephemeral"
-    return str(body["text"])
+    return served.http.answer("/rapport", text, user_id=ME, team_id=TEAM)
 
 
 def cadences(served: Served) -> dict[str, tuple[int, bool]]:

@@ -600,6 +600,15 @@ class SlackClient:
         url = response_url or self.response_url or UNROUTED_RESPONSE_URL
         return self.post(*slash_command(command, text, response_url=url, **fields), **post)
 
+    def answer(self, command: str, text: str = "", **options: Any) -> str:
+        """The text of the ephemeral answer a slash command gets in its HTTP response (asserted
+        to be one: a 200 only its author sees)."""
+        response = self.command(command, text, **options)
+        assert response.status == 200, response.text
+        body = response.json()
+        assert body["response_type"] == "ephemeral"
+        return str(body["text"])
+
     def event(self, event: dict[str, Any], **options: Any) -> Response:
         """Post an ``event_callback``; `post` options as for ``command``, the rest to ``event_callback``."""
         post, fields = _split_post_options(options)
