@@ -1,4 +1,4 @@
-"""The `rapport` command: run the app, run a job once, migrate, import, seed."""
+"""The `rapport` command: run the app, run a job once, migrate, back up, check the config, import, seed."""
 
 from __future__ import annotations
 
@@ -9,16 +9,30 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from contextlib import closing
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import Core, open_core
 from bot.platform import logs
 from bot.platform.clock import fixed_clock
-from bot.platform.config import ConfigError, Settings, load_settings
+from bot.platform.config import LOG_FORMATS, ConfigError, Settings, load_settings
 
 log = logging.getLogger("rapport")
+
+
+MIGRATE_HELP = "on PostgreSQL, apply pending migrations first (one replica at a time, under a lock)"
+
+
+def version() -> str:
+    try:
+        return metadata.version("rapport")
+    except metadata.PackageNotFoundError:  # running from a checkout that was never installed
+        return "unknown"
 
 
 def _parse_now(text: str) -> datetime:
@@ -34,6 +48,12 @@ def _parse_now(text: str) -> datetime:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rapport", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        help="text (default) or json, one object a line (RAPPORT_LOG_FORMAT)",
+    )
+    parser.add_argument("--version", action="version", version=f"rapport {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="serve Slack (Socket Mode, or HTTP with --http)")
@@ -42,9 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     run.add_argument("--threads", type=int, default=8, help="HTTP worker threads (default 8)")
     run.add_argument("--no-scheduler", action="store_true", help="do not run the scheduled jobs here")
+    run.add_argument("--migrate", action="store_true", help=MIGRATE_HELP)
     run.set_defaults(func=cmd_run)
 
     sched = sub.add_parser("scheduler", help="run only the scheduled jobs (no Slack listener)")
+    sched.add_argument("--migrate", action="store_true", help=MIGRATE_HELP)
     sched.set_defaults(func=cmd_scheduler)
 
     jobs = sub.add_parser("jobs", help="run scheduled jobs by hand")
@@ -58,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    backup = db_sub.add_parser("backup", help="copy the SQLite database to FILE while it runs")
+    backup.add_argument("file", type=Path, help="where to write the copy (must not exist)")
+    backup.set_defaults(func=cmd_db_backup)
+
+    config = sub.add_parser("config", help="the effective settings")
+    config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    config_sub.add_parser(
+        "check", help="print the settings (secrets masked), check the database and the bot token"
+    ).set_defaults(func=cmd_config_check)
 
     imp = sub.add_parser("import-people", help="import birthdays and start dates from a CSV file")
     imp.add_argument("file", type=Path, help="CSV with slack_user_id or email, birthday, start_date")
@@ -170,6 +201,104 @@ def _upgrade_embedded(core: Core) -> None:
         upgrade(core.db)
 
 
+def _ready_to_serve(core: Core, *, migrate: bool) -> bool:
+    """Before serving: SQLite is migrated (as always); PostgreSQL with pending migrations is
+    migrated under an advisory lock with `--migrate`, or refused in one line."""
+    from bot.platform import migrate as migrations
+
+    try:
+        if core.db.is_sqlite:
+            migrations.upgrade(core.db)
+            return True
+        pending = migrations.pending(core.db)
+        if pending and migrate:
+            log.info("applying migrations %s", ", ".join(pending))
+            migrations.upgrade_locked(core.db)
+        elif pending:
+            print(
+                f"rapport: database migrations pending ({', '.join(pending)}): {migrations.UPGRADE_HINT}",
+                file=sys.stderr,
+            )
+            return False
+    except SQLAlchemyError as e:
+        print(f"rapport: cannot use the database ({_first_line(e)})", file=sys.stderr)
+        return False
+    return True
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(getattr(e, "orig", None) or e).strip().splitlines()
+    return f"{type(e).__name__}: {text[0][:160]}" if text else type(e).__name__
+
+
+def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """SQLite's online backup (safe while Rapport runs); for PostgreSQL, the pg_dump to run."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        shown = url.set(drivername="postgresql").render_as_string(hide_password=True)
+        print(
+            f"rapport: back up PostgreSQL with pg_dump: pg_dump --format=custom --file {args.file} '{shown}'",
+            file=sys.stderr,
+        )
+        return 2
+    source = Path(url.database or "")
+    if not url.database or url.database == ":memory:" or not source.is_file():
+        print(f"rapport: no SQLite database file at {url.database or '(memory)'}", file=sys.stderr)
+        return 2
+    if args.file.exists():
+        print(f"rapport: {args.file} exists; give a new file name", file=sys.stderr)
+        return 2
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(args.file)) as dst:
+        src.backup(dst)  # page by page, consistent even while Rapport writes
+    print(f"backed up {source} to {args.file}")
+    return 0
+
+
+def cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
+    """The effective settings (secrets masked), then the database and the bot token (auth.test)."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.platform import migrate as migrations
+    from bot.platform.config import effective
+    from bot.platform.db import Database
+    from bot.platform.slack import make_client
+
+    for name, value in effective(settings):
+        print(f"{name} = {value}")
+    ok = True
+    db = Database(settings.database_url)
+    try:
+        pending = migrations.pending(db)
+        print(
+            "database: " + (f"migrations pending: {', '.join(pending)}" if pending else "reachable, at head")
+        )
+        ok = ok and not pending
+    except SQLAlchemyError as e:
+        print(f"database: cannot be used ({_first_line(e)})")
+        ok = False
+    finally:
+        db.dispose()
+    if not settings.bot_token:
+        print("auth.test: skipped (no SLACK_BOT_TOKEN" + ("; OAuth installs" if settings.oauth else "") + ")")
+        return 0 if ok else 1
+    try:
+        answer = make_client(settings.bot_token, settings.api_url, wait_on_rate_limit=False).auth_test()
+        print(
+            f"auth.test: ok, team {answer.get('team_id')} ({answer.get('team')}), bot {answer.get('user_id')}"
+        )
+    except SlackApiError as e:
+        print(f"auth.test: failed ({e.response.get('error')})")
+        ok = False
+    except OSError as e:
+        print(f"auth.test: cannot reach {settings.api_url} ({type(e).__name__})")
+        ok = False
+    return 0 if ok else 1
+
+
 def cmd_scheduler(
     args: argparse.Namespace, settings: Settings, *, stop: threading.Event | None = None
 ) -> int:
@@ -178,7 +307,8 @@ def cmd_scheduler(
 
     settings.require_tokens()
     core = open_core(settings)
-    _upgrade_embedded(core)
+    if not _ready_to_serve(core, migrate=getattr(args, "migrate", False)):
+        return 1
     stop = stop or threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     scheduler = build_scheduler(core)
@@ -199,14 +329,21 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     settings.require_for_run(http=args.http)
     core = open_core(settings)
-    _upgrade_embedded(core)
+    if not _ready_to_serve(core, migrate=getattr(args, "migrate", False)):
+        return 1
     app = build_app(core)
     scheduler = None
     if not args.no_scheduler:
+        from apscheduler.schedulers.base import STATE_RUNNING
+
         from jobs.scheduler import build_scheduler
 
         scheduler = build_scheduler(core)
         scheduler.start()
+        running = scheduler
+        readiness = getattr(app, "readiness", None)
+        if readiness is not None:  # /readyz: a stopped timer is a replica not doing its job
+            readiness.scheduler = lambda: running.state == STATE_RUNNING
     try:
         if args.http:
             from bot.slackapp.server import RapportWSGI, make_server, stop_server
@@ -218,7 +355,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 args.threads,
             )
             signal.signal(signal.SIGTERM, lambda *_: stop_server(server))
-            log.info("Rapport serving HTTP on %s:%s (/slack/events, /healthz)", args.host, args.port)
+            log.info(
+                "Rapport serving HTTP on %s:%s (/slack/events, /healthz, /readyz, /metrics)",
+                args.host,
+                args.port,
+            )
             server.run()
         else:
             from bot.slackapp.server import socket_mode
@@ -236,13 +377,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logs.configure(verbose=args.verbose)
+    logs.configure(verbose=args.verbose, log_format=args.log_format or "text")
     try:
         settings = load_settings()
+        if args.log_format is None and settings.log_format != "text":
+            logs.configure(verbose=args.verbose, log_format=settings.log_format)
         result: Any = args.func(args, settings)
     except ConfigError as e:
         print(f"rapport: {e}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as e:  # a database that does not answer: one line, not a traceback
+        print(f"rapport: cannot use the database ({_first_line(e)})", file=sys.stderr)
+        return 1
     return int(result or 0)
 
 

@@ -23,11 +23,24 @@ INTERVALS: dict[str, timedelta] = {
 
 
 def run_job(core: Core, name: str) -> None:
-    """One tick of a job at the core's current time; failures are logged, never raised."""
+    """One tick of a job at the core's current time; failures are logged, never raised.
+
+    One log line per run (its outcome, how long it took, its summary: counts and team ids only)."""
+    metrics, started = core.db.metrics, core.clock.monotonic()
+    outcome = "ok"
     try:
-        log.info("%s: %s", name, JOBS[name](core, core.clock()))
+        summary = JOBS[name](core, core.clock())
     except Exception:
-        log.exception("job %s failed", name)
+        outcome = "error"
+        log.exception("job %s failed after %d ms", name, _ms(core, started))
+    else:
+        log.info("job %s ok in %d ms: %s", name, _ms(core, started), summary)
+    metrics.job_runs.labels(name, outcome).inc()
+    metrics.job_seconds.labels(name).observe(max(0.0, core.clock.monotonic() - started))
+
+
+def _ms(core: Core, started: float) -> int:
+    return round(max(0.0, core.clock.monotonic() - started) * 1000)
 
 
 def build_scheduler(core: Core) -> BackgroundScheduler:

@@ -223,6 +223,7 @@ class Sender:
                 now=clock(),
             )
         report.add("sent")
+        self.db.metrics.deliveries.labels(c.kind, "sent").inc()
 
     def _give_back(self, c: Claimed, now: datetime, delay: timedelta, why: str, report: Report) -> None:
         """Return a claimed row untried (its attempt not counted) for after `delay`."""
@@ -241,22 +242,27 @@ class Sender:
             with self.db.write() as s:
                 outbox.retry_later(s, c.id, now, delay=wait, error=error, counts=False)
             report.add("retried")
+            self.db.metrics.rate_limited.labels(c.kind).inc()
+            self.db.metrics.deliveries.labels(c.kind, "retried").inc()
         elif status >= 500 or error in TRANSIENT:
             self._retry(c, error, now, report)
         else:
             with self.db.write() as s:
                 outbox.finish(s, c.id, outbox.FAILED, now, error=error)
             report.add("failed")
+            self.db.metrics.deliveries.labels(c.kind, "failed").inc()
 
     def _retry(self, c: Claimed, error: str, now: datetime, report: Report) -> None:
         with self.db.write() as s:
             if c.attempts >= outbox.MAX_ATTEMPTS:
                 outbox.finish(s, c.id, outbox.FAILED, now, error=error)
                 report.add("failed")
+                self.db.metrics.deliveries.labels(c.kind, "failed").inc()
                 return
             delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (c.attempts - 1))
             outbox.retry_later(s, c.id, now, delay=delay, error=error)
         report.add("retried")
+        self.db.metrics.deliveries.labels(c.kind, "retried").inc()
 
 
 def _retry_after(e: SlackApiError) -> int:

@@ -79,12 +79,23 @@ def help_message() -> Payload:
     return ephemeral("Rapport help: " + ", ".join(c.name for c in COMMANDS), blocks)
 
 
-def apology() -> Payload:
+def apology(ref: str | None = None) -> Payload:
+    """The apology for a failure; `ref` is the short id its error log line carries too."""
+    said = f"Sorry, something went wrong (ref {ref})." if ref else "Sorry, something went wrong on our side."
     return ephemeral(
-        "Sorry, something went wrong on our side. "
-        "Please try again in a moment; if it keeps happening, tell your Slack admin."
+        f"{said} Please try again in a moment; if it keeps happening, tell your Slack admin"
+        + (f" and quote ref {ref}." if ref else ".")
     )
 
 
-def apology_modal() -> Payload:
-    return modal("Rapport", [mrkdwn(apology()["text"])])
+def apology_modal(ref: str | None = None) -> Payload:
+    return modal("Rapport", [mrkdwn(apology(ref)["text"])])
+
+
+def upgrading() -> Payload:
+    """While the database waits for its migrations (`rapport db upgrade`)."""
+    return ephemeral("Rapport is being upgraded, try again in a minute.")
+
+
+def upgrading_modal() -> Payload:
+    return modal("Rapport", [mrkdwn(upgrading()["text"])])

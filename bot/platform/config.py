@@ -8,9 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///rapport.db"
+# The PostgreSQL driver pyproject installs (the `postgres` extra): psycopg 3.
+POSTGRES_DRIVER = "postgresql+psycopg"
+LOG_FORMATS = ("text", "json")
 
 # Where each value comes from, for error messages a newcomer can act on.
 WHERE = {
@@ -36,6 +41,7 @@ class Settings:
     api_url: str = DEFAULT_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     celebrations_channel: str | None = None
+    log_format: str = "text"
 
     @property
     def oauth(self) -> bool:
@@ -119,6 +125,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | str
     if bool(client_id) != bool(client_secret):
         raise ConfigError("Set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth, or neither")
     channel = get("RAPPORT_CELEBRATIONS_CHANNEL")
+    log_format = (get("RAPPORT_LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"RAPPORT_LOG_FORMAT must be text or json, got {log_format[:20]!r}")
     return Settings(
         bot_token=bot_token,
         signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -126,6 +135,54 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | str
         client_id=client_id,
         client_secret=client_secret,
         api_url=api_url,
-        database_url=get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        database_url=database_url(get("DATABASE_URL")),
         celebrations_channel=channel.lstrip("#") if channel else None,
+        log_format=log_format,
     )
+
+
+def database_url(value: str | None) -> str:
+    """DATABASE_URL as SQLAlchemy needs it: `postgres://` and `postgresql://` (what hosting
+    providers hand out) use psycopg 3; anything but SQLite or PostgreSQL is refused in a line."""
+    if not value:
+        return DEFAULT_DATABASE_URL
+    scheme, sep, rest = value.partition("://")
+    if not sep:
+        raise ConfigError("DATABASE_URL must be a URL like sqlite:///rapport.db or postgresql://user@host/db")
+    if scheme in ("postgres", "postgresql"):
+        value = f"{POSTGRES_DRIVER}://{rest}"
+    try:
+        url = make_url(value)
+    except (ArgumentError, ValueError) as e:
+        raise ConfigError(f"DATABASE_URL cannot be read ({str(e).splitlines()[0][:80]})") from None
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(f"DATABASE_URL must name sqlite or postgresql, got {backend[:20]!r}")
+    if backend == "postgresql" and url.drivername != POSTGRES_DRIVER:
+        raise ConfigError(f"DATABASE_URL: use postgresql:// (Rapport's driver is psycopg 3), not {scheme}://")
+    return value
+
+
+def effective(settings: Settings) -> list[tuple[str, str]]:
+    """Every setting as `rapport config check` shows it: the variable, its value, secrets masked."""
+    rows = [
+        ("SLACK_BOT_TOKEN", settings.bot_token),
+        ("SLACK_SIGNING_SECRET", settings.signing_secret),
+        ("SLACK_APP_TOKEN", settings.app_token),
+        ("SLACK_CLIENT_ID", settings.client_id),
+        ("SLACK_CLIENT_SECRET", settings.client_secret),
+        ("SLACK_API_URL", settings.api_url),
+        ("DATABASE_URL", make_url(settings.database_url).render_as_string(hide_password=True)),
+        ("RAPPORT_CELEBRATIONS_CHANNEL", settings.celebrations_channel),
+        ("RAPPORT_LOG_FORMAT", settings.log_format),
+    ]
+    secret = {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_SECRET"}
+    return [(name, _mask(value) if name in secret else (value or "(unset)")) for name, value in rows]
+
+
+def _mask(value: str | None) -> str:
+    """A secret shown by its kind and length only (`xoxb-… (57 characters)`)."""
+    if not value:
+        return "(unset)"
+    kind = value.split("-", 1)[0] + "-…" if value.startswith(("xox", "xapp")) else "…"
+    return f"{kind} ({len(value)} characters)"

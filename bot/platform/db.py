@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.platform.metrics import Metrics
+
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # The stdlib driver's own transaction handling issues a deferred BEGIN lazily and
@@ -61,6 +63,8 @@ class Database:
             writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._reader = sessionmaker(self.engine, expire_on_commit=False, info={_READS_ONLY: True})
         self._writer = sessionmaker(writer, expire_on_commit=False)
+        # One registry per database, so per app (the outbox it counts is this database's).
+        self.metrics = Metrics(self.engine)
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -7,8 +7,10 @@ token (an exception's text, a URL) is masked as it is written.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Their DEBUG lines carry payloads: INFO at most, whatever the verbosity.
@@ -35,10 +37,27 @@ class MaskingFormatter(logging.Formatter):
         return masked(super().format(record))
 
 
-def configure(verbose: bool = False) -> None:
-    """Log to stderr: INFO, or DEBUG for Rapport's own loggers with `verbose`."""
+class JsonFormatter(MaskingFormatter):
+    """One JSON object a line for log shippers: time, level, logger, message (and a traceback),
+    tokens masked as in text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return masked(json.dumps(entry, ensure_ascii=False))
+
+
+def configure(verbose: bool = False, log_format: str = "text") -> None:
+    """Log to stderr: INFO, or DEBUG for Rapport's own loggers with `verbose`; `log_format`
+    "json" writes one JSON object a line."""
     handler = logging.StreamHandler()
-    handler.setFormatter(MaskingFormatter(FORMAT))
+    handler.setFormatter(JsonFormatter() if log_format == "json" else MaskingFormatter(FORMAT))
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True)
     for name in PAYLOAD_LOGGERS:
         logging.getLogger(name).setLevel(logging.INFO)

@@ -1,4 +1,5 @@
-"""Serving Bolt: HTTP behind waitress (a production WSGI server) with `/healthz`, or Socket Mode.
+"""Serving Bolt: HTTP behind waitress (a production WSGI server) with `/healthz`, `/readyz` and
+`/metrics`, or Socket Mode.
 
 Either way, a request's lazy listeners (`AfterAnswer`) start once its answer has been sent.
 """
@@ -26,7 +27,9 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from waitress.server import create_server
 
+from bot.platform.health import Readiness
 from bot.platform.inputs import cleaned
+from bot.platform.metrics import CONTENT_TYPE, Metrics
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -203,22 +206,29 @@ def _raw_body(environ: WSGIEnvironment) -> bytes | None:
 
 
 class RapportWSGI:
-    """`/slack/events` (and the OAuth paths) go to Bolt; `/healthz` answers load balancers."""
+    """`/slack/events` (and the OAuth paths) go to Bolt, signed; `/healthz` (liveness), `/readyz`
+    (database, migrations, scheduler) and `/metrics` (Prometheus) answer GETs, unsigned."""
 
-    def __init__(self, app: App, signing_secret: str | None, healthy: Health = lambda: True) -> None:
+    def __init__(
+        self,
+        app: App,
+        signing_secret: str | None,
+        healthy: Health = lambda: True,
+        *,
+        readiness: Readiness | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
         self._bolt = _Handler(app, signing_secret)
         self._healthy = healthy
+        # A RapportApp carries its own (`bot.slackapp.app.build_app`); a bare Bolt app has none.
+        self._readiness = readiness or getattr(app, "readiness", None)
+        self._metrics = metrics or getattr(app, "metrics", None)
         self._after = _after_answer(app)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz":
-            ok = self._healthy()
-            body = json.dumps({"ok": ok}).encode()
-            start_response(
-                "200 OK" if ok else "503 Service Unavailable",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-            )
-            return [body]
+        path = environ.get("PATH_INFO")
+        if path in _PLAIN:
+            return self._plain(path, environ, start_response)
         if self._after is None:
             return self._bolt(environ, start_response)
         with self._after.holding() as release:
@@ -228,6 +238,41 @@ class RapportWSGI:
                 release()
                 raise
         return _ThenRelease(answer, release)
+
+    def _plain(self, path: str, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+            return _reply(start_response, "405 Method Not Allowed", b"", "text/plain", [("Allow", "GET")])
+        if path == "/healthz":  # liveness: this process answers
+            return _json_reply(start_response, True, {"ok": True})
+        if path == "/readyz":
+            if self._readiness is None:
+                ok = self._healthy()
+                return _json_reply(start_response, ok, {"ok": ok})
+            ok, body = self._readiness.report()
+            return _json_reply(start_response, ok, body)
+        if self._metrics is None:
+            return _reply(start_response, "404 Not Found", b"", "text/plain")
+        return _reply(start_response, "200 OK", self._metrics.exposition(), CONTENT_TYPE)
+
+
+_PLAIN = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def _json_reply(start_response: StartResponse, ok: bool, body: dict[str, Any]) -> list[bytes]:
+    status = "200 OK" if ok else "503 Service Unavailable"
+    return _reply(start_response, status, json.dumps(body).encode(), "application/json")
+
+
+def _reply(
+    start_response: StartResponse,
+    status: str,
+    body: bytes,
+    content_type: str,
+    extra: list[tuple[str, str]] | None = None,
+) -> list[bytes]:
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), *(extra or [])]
+    start_response(status, headers)
+    return [body]
 
 
 class _SocketModeHandler(SocketModeHandler):

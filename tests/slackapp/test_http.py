@@ -106,7 +106,7 @@ def test_a_failure_is_logged_and_the_person_gets_an_apology(
     response = rapport.http.command("/rapport", "birthday 03-14")
     body = reply(response)
     assert body["response_type"] == "ephemeral"
-    assert body["text"].startswith("Sorry, something went wrong on our side")
+    assert body["text"].startswith("Sorry, something went wrong (ref ")
     assert "Traceback" not in response.text
     assert "handling slash_command /rapport failed" in caplog.text
     assert "no such table: member" in caplog.text
@@ -124,6 +124,6 @@ def test_a_failure_after_the_answer_is_apologised_for_too(
     )
     assert rapport.http.interact(click).status == 200  # acked at once; the work comes after
     apology = rapport.slack.wait_for_response_to(hook)
-    assert apology["text"].startswith("Sorry, something went wrong on our side")
+    assert apology["text"].startswith("Sorry, something went wrong (ref ")
     assert "after answering block_actions" in caplog.text
     assert "no such table: follow_up" in caplog.text
