@@ -60,6 +60,12 @@ class Metrics:
         self.job_seconds = Histogram(
             "rapport_job_duration_seconds", "Time a job run took", ["job"], buckets=_SLOW, registry=r
         )
+        self.planning_seconds = Histogram(
+            "rapport_planning_duration_seconds",
+            "Time planning one workspace's nudges took",
+            buckets=_SLOW,
+            registry=r,
+        )
         r.register(_Database(engine, self))
 
     def exposition(self) -> bytes:

@@ -181,6 +181,7 @@ def test_metrics_move_with_a_scenario_and_its_logs_hold_no_private_text(
     assert value(after, "rapport_deliveries_total", kind="kudos_post", outcome="sent") == 1
     assert value(after, "rapport_job_runs_total", job="nudges", outcome="ok") == 1
     assert value(after, "rapport_job_duration_seconds_count", job="nudges") == 1
+    assert value(after, "rapport_planning_duration_seconds_count") == 1  # one workspace planned
     assert value(after, "rapport_outbox_rows", status="sent") == 1
     assert value(after, "rapport_outbox_oldest_due_age_seconds") == 0
     assert value(after, "rapport_database_up") == 1
