@@ -44,3 +44,13 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache
+
+# The container image (Dockerfile) built with buildah, no Docker daemon needed: needs root,
+# buildah and debootstrap (apt-get install -y buildah debootstrap). docs/container.md.
+.PHONY: image image-test
+image:
+	scripts/image-build.sh
+
+# Build it, then run it against the PostgreSQL on 127.0.0.1:5432 until /readyz answers; PASS or FAIL.
+image-test:
+	scripts/image-test.sh
