@@ -1,5 +1,6 @@
-"""`/whoknows`, `/skills`, `/endorse`, "Show more" under a `/whoknows` answer, and Accept or
-Hide under an endorsement waiting for its endorsee (in their digest).
+"""`/whoknows` (and `/whoknows --unanswered`, for admins), `/skills`, `/endorse`, "Show more"
+under a `/whoknows` answer, and Accept or Hide under an endorsement waiting for its endorsee (in
+their digest).
 
 Each command is answered inside the ack, from indexed queries and the cached vocabulary; a
 click acks at once and answers through its response URL in a lazy listener.
@@ -13,7 +14,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.core import Core
-from bot.expertise import commands, endorsements, ranking, render, skills
+from bot.expertise import commands, endorsements, ranking, render, skills, unanswered
 from bot.expertise.ids import HELD_BLOCK, Action, endorsement_of
 from bot.help.render import refused
 from handlers.acks import ack_now, clicked
@@ -23,22 +24,26 @@ def register(app: App, core: Core) -> None:
     wired = core.registry
 
     def ask(team_id: str, user_id: str, topic: str, offset: int = 0) -> dict[str, Any]:
-        with core.db.read() as session:
-            answer = ranking.who_knows(
-                session,
-                team_id,
-                user_id,
-                topic,
-                core.clock(),
-                evidence=wired.evidence,
-                known=wired.known_people,
-                offset=offset,
-            )
+        answer = ranking.ask(
+            core.db,
+            team_id,
+            user_id,
+            topic,
+            core.clock(),
+            evidence=wired.evidence,
+            known=wired.known_people,
+            offset=offset,
+        )
         return render.whoknows(answer)
 
     @app.command("/whoknows")
     def whoknows(ack: Ack, command: dict[str, Any]) -> None:
         request = commands.parse_topic(command.get("text") or "")
+        if request.unanswered:
+            with core.db.read() as session:
+                found = unanswered.this_month(session, command["team_id"], command["user_id"], core.clock())
+            ack(**render.unanswered_list(found))
+            return
         if not request.topic:
             ack(**refused(request.refused, "/whoknows"))
             return

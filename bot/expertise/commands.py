@@ -6,7 +6,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.expertise.names import MAX_TOPIC_WORDS, Named, Skill, Vocabulary, catalog, normalise, unescape
+from bot.expertise.names import (
+    MAX_TOPIC_WORDS,
+    Named,
+    Skill,
+    Vocabulary,
+    catalog,
+    normalise,
+    question,
+    unescape,
+)
 from bot.expertise.titles import title_skills
 from bot.help.catalog import did_you_mean
 from bot.platform.mrkdwn import escape, mentions, strip_mentions, without_broadcasts, without_markup
@@ -42,7 +51,8 @@ def skill_keys(text: str) -> list[str]:
     step = MAX_TOPIC_WORDS - _LONGEST  # overlapping windows, so a name across a boundary counts
     found: list[str] = []
     for start in range(0, max(1, len(words)), step):
-        for key in title_skills(" ".join(words[start : start + MAX_TOPIC_WORDS])):
+        # Whole names only (plurals aside): a sentence's verbs are not skills by their stems.
+        for key in title_skills(" ".join(words[start : start + MAX_TOPIC_WORDS]), stems=False):
             if key not in found:
                 found.append(key)
     return found
@@ -155,12 +165,20 @@ def parse_endorse(text: str) -> EndorseRequest:
 class TopicRequest:
     topic: str = ""
     refused: Refusal | None = None  # None with no topic: nothing was asked
+    unanswered: bool = False  # `--unanswered`: the month's questions nobody could answer (admins)
+
+
+UNANSWERED = frozenset({"--unanswered", "\u2014unanswered", "\u2013unanswered", "-unanswered"})
 
 
 def parse_topic(text: str) -> TopicRequest:
+    """A question (`someone who knows react & typescript?`: `names.question` reads its skills
+    part), or `--unanswered`. A question with nothing but filler (`who knows?`) asks nothing."""
     clean = without_broadcasts(text or "")
+    if clean.strip().lower() in UNANSWERED:  # (Slack may turn `--` into a dash)
+        return TopicRequest(unanswered=True)
     topic = strip_mentions(clean)[:MAX_TOPIC].strip()
-    if normalise(topic):
+    if normalise(question(topic)):
         return TopicRequest(topic)
     if mentions(clean):
         return TopicRequest(

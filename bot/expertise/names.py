@@ -4,6 +4,10 @@ Pure functions and small in-memory indexes; no database. A skill's *key* is its 
 name (`"c++"`, `"machine learning"`, `"ci/cd"`); its *label* is how it is shown (`"C++"`).
 Matching goes exact → alias → stem → typo (only for names nobody knows), so a real skill name is
 never "corrected" into another one and short names are never fuzzy (`go` never finds Google Cloud).
+
+The table (version 2) is also a graph: each skill's `broader` skills (Kubernetes → Container
+orchestration) and `related` ones (TypeScript ↔ JavaScript, made symmetric); the catalog keeps
+what is under each key (two hops) precomputed, so widening a question costs no query.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -115,6 +121,16 @@ class Curated:
     key: str
     label: str
     area: str
+    description: str = ""
+
+
+UNDER_HOPS = 2  # how far down `broader` a concept finds narrower skills (Cloud → AWS → Lambda)
+
+
+def _listed(entry: dict[str, object], field_name: str) -> list[str]:
+    """An optional list field of a table entry (`broader`, `related`: absent before version 2)."""
+    value = entry.get(field_name)
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 @dataclass
@@ -125,18 +141,28 @@ class Catalog:
     aliases: dict[str, str] = field(default_factory=dict)  # any known name → canonical key
     compact: dict[str, str] = field(default_factory=dict)  # name without spaces → canonical key
     stems: dict[str, str] = field(default_factory=dict)  # stemmed name → canonical key
+    # Leading words of exactly one skill's names ("incident" → incident management), stemmed.
+    heads: dict[str, str] = field(default_factory=dict)
+    # The graph (version 2 of the table; absent fields are empty): key → keys.
+    broader: dict[str, tuple[str, ...]] = field(default_factory=dict)  # what a skill is a kind of
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # both ways
+    under: dict[str, tuple[str, ...]] = field(default_factory=dict)  # narrower, up to UNDER_HOPS
+    version: int = 1  # the table's `version`: part of every cached answer's key
 
     @classmethod
-    def from_entries(cls, entries: Iterable[dict[str, object]]) -> Catalog:
-        catalog = cls()
+    def from_entries(cls, entries: Iterable[dict[str, object]], version: int = 1) -> Catalog:
+        catalog = cls(version=version)
+        entries = list(entries)
         for entry in entries:
             label = str(entry["name"])
             key = normalise(label)
-            catalog.skills[key] = Curated(key, label, str(entry.get("area", "")))
+            description = str(entry.get("description") or "")
+            catalog.skills[key] = Curated(key, label, str(entry.get("area", "")), description)
             for name in [label, *entry.get("aliases", [])]:  # type: ignore[misc]
                 alias = normalise(str(name))
                 if catalog.aliases.setdefault(alias, key) != key:
                     raise ValueError(f"{name!r} is an alias of two skills")
+        catalog._graph(entries)
         for index, make in ((catalog.compact, lambda a: a.replace(" ", "")), (catalog.stems, stem_key)):
             ambiguous: set[str] = set()
             for alias, key in catalog.aliases.items():
@@ -145,13 +171,70 @@ class Catalog:
                     ambiguous.add(variant)
             for variant in ambiguous:  # a variant two skills share identifies neither
                 del index[variant]
+        catalog._heads()
         return catalog
 
-    def canonical(self, key: str) -> str | None:
-        """The canonical key for a known name (exactly, without spaces, or by stem)."""
-        return (
-            self.aliases.get(key) or self.compact.get(key.replace(" ", "")) or self.stems.get(stem_key(key))
-        )
+    def _graph(self, entries: list[dict[str, object]]) -> None:
+        """`broader` and `related` by key (names the table lacks are left out), `related` made
+        symmetric, and each key's narrower skills precomputed (nearest first)."""
+        related: dict[str, dict[str, None]] = {}
+        for entry in entries:
+            key = normalise(str(entry["name"]))
+            named = [self.aliases.get(normalise(str(n))) for n in _listed(entry, "broader")]
+            self.broader[key] = tuple(dict.fromkeys(k for k in named if k and k != key))
+            for name in _listed(entry, "related"):
+                other = self.aliases.get(normalise(str(name)))
+                if other and other != key:
+                    related.setdefault(key, {})[other] = None
+                    related.setdefault(other, {})[key] = None
+        self.related = {key: tuple(others) for key, others in related.items()}
+        below: dict[str, list[str]] = {}
+        for key, parents in self.broader.items():
+            for parent in parents:
+                below.setdefault(parent, []).append(key)
+        for key in below:
+            found: dict[str, None] = {}
+            level = [key]
+            for _ in range(UNDER_HOPS):
+                level = [k for parent in level for k in below.get(parent, ()) if k != key and k not in found]
+                found.update(dict.fromkeys(level))
+            self.under[key] = tuple(found)
+
+    def _heads(self) -> None:
+        """A skill's own name's first word stands for it when no other name starts with it."""
+        starts: dict[str, set[str]] = {}
+        for alias, key in self.aliases.items():
+            words = stem_key(alias).split()
+            if len(words) > 1:
+                starts.setdefault(words[0], set()).add(key)
+        for key in self.skills:
+            words = stem_key(key).split()
+            if len(words) > 1 and len(words[0]) >= 5 and words[0].isalpha() and starts[words[0]] == {key}:
+                self.heads[words[0]] = key
+        for name in set(self.stems) | set(self.aliases):
+            self.heads.pop(name, None)  # a whole name is never read as the start of another
+
+    def headed(self, key: str) -> str | None:
+        """The one skill whose names start with `key` (`incident` → incident management)."""
+        if len(key) < 4 or key in _STOPWORDS:
+            return None
+        return self.heads.get(stem_key(key))
+
+    def nearby(self, key: str) -> list[str]:
+        """Skills near `key` in the graph: related ones, what it is a kind of, their other kinds."""
+        near = [*self.related.get(key, ()), *self.under.get(key, ())]
+        for up in self.broader.get(key, ()):
+            near += [up, *self.under.get(up, ())]
+        return [k for k in dict.fromkeys(near) if k != key]
+
+    def canonical(self, key: str, *, stems: bool = True) -> str | None:
+        """The canonical key for a known name (exactly, without spaces, or by stem). Without
+        `stems`, a plural `s` is the only ending let go: in a sentence, "containing" is no
+        Containers and "message" no Messaging."""
+        found = self.aliases.get(key) or self.compact.get(key.replace(" ", ""))
+        if found or not stems:
+            return found or (self.aliases.get(key[:-1]) if key.endswith("s") and len(key) > 3 else None)
+        return self.stems.get(stem_key(key))
 
     def label(self, key: str) -> str | None:
         skill = self.skills.get(key)
@@ -159,10 +242,36 @@ class Catalog:
 
 
 @cache
+def shipped() -> dict[str, Any]:
+    """The curated table's JSON as shipped with the package (read once)."""
+    raw = resources.files("bot.expertise").joinpath("data/skills.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(raw)
+    return data
+
+
+@cache
+def _shipped_catalog() -> Catalog:
+    data = shipped()
+    return Catalog.from_entries(data["skills"], version=int(data.get("version") or 1))
+
+
+_instead: list[Catalog] = []  # a table in use instead of the shipped one (`using`)
+
+
 def catalog() -> Catalog:
     """The curated table shipped with the package (loaded once)."""
-    raw = resources.files("bot.expertise").joinpath("data/skills.json").read_text(encoding="utf-8")
-    return Catalog.from_entries(json.loads(raw)["skills"])
+    return _instead[-1] if _instead else _shipped_catalog()
+
+
+@contextmanager
+def using(table: Catalog) -> Iterator[Catalog]:
+    """Use `table` instead of the shipped one while inside (an evaluation's own graph, say); its
+    `version` keys every cached answer, so give it one the shipped table does not have."""
+    _instead.append(table)
+    try:
+        yield table
+    finally:
+        _instead.remove(table)
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,7 +306,7 @@ class Vocabulary:
         self.keys = list(self.by_key)
         # Names a typo may be meant as: the workspace's skills and every curated name.
         self.typo_choices = list(self.by_key.keys() | catalog().aliases.keys())
-        self.memo: dict[str, Understood] = {}
+        self.memo: dict[tuple[int, str], Understood] = {}
 
     def __len__(self) -> int:
         return len(self.by_key)
@@ -225,6 +334,30 @@ class Vocabulary:
         return list(dict.fromkeys(near))[:limit]
 
 
+@dataclass(frozen=True)
+class Related:
+    """A team skill that counts, at a discount, for a part of a question naming something else."""
+
+    skill: Skill
+    kind: str  # UNDER (a kind of what was asked) or RELATED (close to it)
+    of: str  # the label of what was asked
+
+
+UNDER = "under"
+RELATED = "related"
+MAX_RELATED = 10  # team skills one part of a question may be widened to
+
+
+@dataclass
+class Part:
+    """One thing a question asks about (`react and typescript` has two)."""
+
+    name: str  # its label, found or not
+    key: str = ""  # its canonical key
+    skills: list[Skill] = field(default_factory=list)  # team skills that match it directly
+    related: list[Related] = field(default_factory=list)  # team skills under it or related to it
+
+
 @dataclass
 class Understood:
     """What a topic was taken to mean."""
@@ -232,31 +365,58 @@ class Understood:
     skills: list[Skill] = field(default_factory=list)  # team skills to look for
     names: list[str] = field(default_factory=list)  # labels of what was understood, found or not
     corrected: bool = False  # a typo was corrected
+    parts: list[Part] = field(default_factory=list)  # each thing asked about, with its wider net
 
 
 def _name(key: str) -> str:
     return catalog().label(key) or key
 
 
+def _widened(key: str, direct: list[Skill], vocab: Vocabulary) -> list[Related]:
+    """The team's skills under a curated `key` (nearest first), then those related to it."""
+    table = catalog()
+    if key not in table.skills:
+        return []
+    label = _name(key)
+    seen = {s.id for s in direct}
+    found: list[Related] = []
+    for kind, keys in ((UNDER, table.under.get(key, ())), (RELATED, table.related.get(key, ()))):
+        for other in keys:
+            skill = vocab.by_key.get(other)
+            if skill is not None and skill.id not in seen:
+                seen.add(skill.id)
+                found.append(Related(skill, kind, label))
+    return found[:MAX_RELATED]
+
+
+def _one(key: str, found: list[Skill], name: str, vocab: Vocabulary, corrected: bool = False) -> Understood:
+    part = Part(name, key, found, _widened(key, found, vocab))
+    return Understood(found, [name], corrected, [part])
+
+
 def understand_phrase(key: str, vocab: Vocabulary, *, typos: bool = True) -> Understood | None:
-    """One skill name: exact, alias, stem, then (for names nobody knows) a typo correction."""
+    """One skill name: exact, alias, stem, a skill's own first word (`incident`), then (for names
+    nobody knows) a typo correction; with the team's skills under it or related to it."""
     if not key or len(key) > MAX_KEY:
         return None
     table = catalog()
     canonical = table.canonical(key) or key
     found = vocab.find(canonical) or vocab.find(key)
     if found:
-        return Understood(found, [found[0].label])
+        return _one(canonical, found, found[0].label, vocab)
     if canonical in table.skills:
-        return Understood([], [_name(canonical)])
+        return _one(canonical, [], _name(canonical), vocab)
     if not typos:
         return None
+    headed = table.headed(key)
+    if headed is not None:
+        return _one(headed, vocab.find(headed), _name(headed), vocab)
     fixed = typo_of(key, vocab.typo_choices)
     if fixed is None:
         return None
     canonical = table.canonical(fixed) or fixed
     found = vocab.find(canonical)
-    return Understood(found, [found[0].label if found else _name(canonical)], corrected=True)
+    return _one(canonical, found, found[0].label if found else _name(canonical), vocab, corrected=True)
 
 
 def _merge(parts: Iterable[Understood]) -> Understood:
@@ -265,30 +425,65 @@ def _merge(parts: Iterable[Understood]) -> Understood:
         merged.skills += [s for s in part.skills if s not in merged.skills]
         merged.names += [n for n in part.names if n not in merged.names]
         merged.corrected |= part.corrected
+        merged.parts += [p for p in part.parts if p.name not in {q.name for q in merged.parts}]
     return merged
 
 
 def understand(topic: str, vocab: Vocabulary) -> Understood:
     """The skills a `/whoknows` topic asks about (several when it names several); don't mutate it."""
-    memo = vocab.memo.get(topic)
+    key = (catalog().version, topic)  # (a new skill graph reads topics anew)
+    memo = vocab.memo.get(key)
     if memo is None:
         memo = _understand(topic, vocab)
         if len(vocab.memo) >= vocab.MEMO:
             vocab.memo.clear()
-        vocab.memo[topic] = memo
+        vocab.memo[key] = memo
     return memo
 
 
+# What people say around the skills they ask about, longest first ("who can help with our …").
+_ASKING = (
+    "is there anyone who knows|is there someone who knows|does anyone know|does anybody know|"
+    "do we have anyone who knows|do we have someone who knows|do we have an expert in|"
+    "who can help me with|who can help us with|who can help with|can anyone help with|"
+    "can someone help with|could someone help with|anyone who can help with|someone who can help with|"
+    "anyone who knows|anybody who knows|someone who knows|somebody who knows|people who know|"
+    "anyone good at|anyone good with|someone good at|somebody good at|who is good at|who's good at|"
+    "who is an expert in|who is an expert on|who's an expert in|who is an expert|"
+    "who knows about|who knows|who has experience with|who has experience in|who has used|"
+    "anyone with experience in|anyone with experience with|someone with experience in|"
+    "someone with experience with|experience with|experience in|need help with|help with|"
+    "an expert in|an expert on|an expert|expert in|expert on|experts in|good at|knows about|"
+    "know about|looking for|i need|we need|anyone|anybody|someone|somebody|please|pls"
+)
+_APART = r"[\w&/.+#-]"  # what joins a word to a name (a/b, c++, .net, r&d): not a word apart
+_ASKED = re.compile(rf"(?i)(?<!{_APART})(?:{_ASKING})(?!{_APART})")
+_LITTLE = re.compile(rf"(?i)(?<!{_APART})(?:our|the|my|me|us|some|any|a|an|here|stuff|things?)(?!{_APART})")
+_ENDING = re.compile(r"[?!.\s]+$")
+
+
+def question(topic: str) -> str:
+    """The skills part of a question: `someone who knows react & typescript?` → `react & typescript`."""
+    text = _ENDING.sub("", unescape(topic).replace("?", " "))
+    text = _ASKED.sub(" ", text)
+    text = _LITTLE.sub(" ", text)
+    return " ".join(text.split()).strip(" ,;:")
+
+
 def _understand(topic: str, vocab: Vocabulary) -> Understood:
-    key = normalise(topic)
+    text = question(topic) or unescape(topic)
+    key = normalise(text)
     whole = understand_phrase(key, vocab)
     if whole is not None:
         return whole
-    pieces = [normalise(p) for p in _SEPARATORS.split(unescape(topic)) if normalise(p)]
+    pieces = [normalise(p) for p in _SEPARATORS.split(text) if normalise(p)]
     if len(pieces) > 1:
-        parts = [understand_phrase(p, vocab) for p in pieces[:MAX_TOPIC_WORDS]]
-        if any(parts):
-            return _merge(p for p in parts if p)
+        parts = [
+            understand_phrase(p, vocab) or _merge(_segments(_unslashed(p.split(), vocab), vocab))
+            for p in pieces[:MAX_TOPIC_WORDS]
+        ]
+        if any(p.names for p in parts):
+            return _merge(parts)
     return _merge(_segments(_unslashed(key.split(), vocab)[:MAX_TOPIC_WORDS], vocab))
 
 

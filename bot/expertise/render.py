@@ -11,11 +11,13 @@ from bot.expertise.ids import HELD_BLOCK, Action
 from bot.expertise.names import unescape
 from bot.expertise.ranking import Answer, Person
 from bot.expertise.skills import Changed, Profile
+from bot.expertise.unanswered import Unanswered
 from bot.help.render import usage
 from bot.models.expertise import SHOWN
 from bot.platform.blocks import Block, Payload, button, clip, context, ephemeral, mrkdwn, sections
 from bot.platform.mrkdwn import escape, inert, mention
 from bot.platform.refusals import Refusal
+from bot.platform.words import plural
 from bot.relationships.render.due import settle
 
 MAX_LISTED = 40  # skills listed in one /skills answer
@@ -46,7 +48,8 @@ def whoknows(answer: Answer) -> Payload:
     if answer.understood.corrected:
         body.append(context(f"Showing results for {what}; you typed {_quote(answer.topic)}."))
     body.append(mrkdwn(intro))
-    body += [_person(first + i, person) for i, person in enumerate(answer.people)]
+    parts = answer.parts
+    body += [_person(first + i, person, parts) for i, person in enumerate(answer.people)]
     if answer.more:
         body.append(_show_more(answer))
     body.append(context("Know it too? `/skills add …` · Vouch for someone: `/endorse @colleague skill`"))
@@ -54,9 +57,19 @@ def whoknows(answer: Answer) -> Payload:
     return ephemeral(f"People who know {escape(answer.topic[:100])}: {names}", body)
 
 
-def _person(rank: int, person: Person) -> Block:
+def covering(covers: list[str], parts: int) -> str:
+    """Which parts of a several-part question someone matches: "covers both", "covers *React*"."""
+    if len(covers) == parts:
+        return "covers both" if parts == 2 else f"covers all {parts}"
+    return f"covers {_bold(covers)}"
+
+
+def _person(rank: int, person: Person, parts: int = 1) -> Block:
     title = f" · _{inert(person.title, 100)}_" if person.title else ""
-    lines = [f"*{rank}.* {mention(person.user_id)}{title}", " · ".join(person.reasons)]
+    why = [*person.related, *person.reasons]
+    if person.covers and parts > 1:
+        why.insert(0, covering(person.covers, parts))
+    lines = [f"*{rank}.* {mention(person.user_id)}{title}", " · ".join(why)]
     if person.known:
         lines.append(":handshake: You already know them.")
     elif person.introducer:
@@ -107,7 +120,37 @@ def _nobody(answer: Answer) -> Payload:
             f"People do know: {_bold(answer.suggestions)}. Try `/whoknows {escape(answer.suggestions[0])}`."
         )
     lines.append("If you know it, say so with `/skills add …`; it helps the next person who asks.")
-    return ephemeral(" ".join(lines))
+    text = " ".join(lines)
+    draft = ask_draft(answer)
+    return ephemeral(
+        text,
+        [
+            mrkdwn(text),
+            mrkdwn(f"*Ask in a channel* — copy this into the channel where it belongs:\n>{draft}"),
+        ],
+    )
+
+
+def ask_draft(answer: Answer) -> str:
+    """A question the asker can post in a channel themselves (Rapport can't post as them)."""
+    what = _bold(answer.understood.names[:3]) if answer.understood.names else _quote(answer.topic, 100)
+    return f"Does anyone here know about {what}? I'm looking for someone who could help me with it."
+
+
+def unanswered_list(found: Unanswered) -> Payload:
+    """`/whoknows --unanswered`: the month's questions nobody could answer, for admins."""
+    if not found.allowed:
+        return ephemeral("Only workspace admins can see the questions nobody could answer.")
+    month = found.month.strftime("%B %Y")
+    if not found.topics:
+        return ephemeral(f"Every `/whoknows` question found someone in {month}.")
+    lines = [f"*Questions nobody could answer in {month}* (topics only; who asked is not kept)"]
+    lines += [
+        f"• *{escape(topic)}* — asked {'once' if count == 1 else plural(count, 'time')}"
+        for topic, count in found.topics
+    ]
+    text = f"Questions nobody could answer in {month}: " + ", ".join(escape(t) for t, _ in found.topics[:10])
+    return ephemeral(clip(text, 3000), sections(lines))
 
 
 # --------------------------------------------------------------------------------------------

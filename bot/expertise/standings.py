@@ -26,19 +26,40 @@ from bot.models import Member
 from bot.models.expertise import SkillScore
 from bot.platform.caches import PerDatabase
 from bot.platform.db import reads_only
+from bot.platform.storage import in_ids
 
 Versions = tuple[int, int]  # the workspace's (vocabulary, evidence) versions
 Reasons = tuple[str, ...]  # one phrase per kind of evidence, the strongest first
+# One part of a question: the ids of the skills that match it directly, of those under it (what
+# it is a kind of: Kubernetes for container orchestration), and of those related to it.
+Part = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+UNDER_WEIGHT = 0.5  # a narrower skill's evidence counts this much, and only in its own tier
+# A related skill never finds anyone by itself (Rust is not C++); for someone a part matched,
+# it adds this much of its evidence, within their tier.
+RELATED_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
 class Standing:
-    """One person's place for some skills."""
+    """One person's place for some skills.
+
+    The tier comes first: how many parts of the question they match directly, then how many
+    they match at all (directly or through a related skill); within a tier, the score."""
 
     member_id: int
     user_id: str
     title: str
     score: float
+    direct: int = 1  # parts matched by a skill of that name
+    covered: int = 1  # parts matched at all (directly, or by a skill under it)
+    covers: tuple[int, ...] = (0,)  # which parts (indexes)
+    via: tuple[int, ...] = ()  # skills under a part that matched it for them (no direct match)
+    also: tuple[int, ...] = ()  # related skills that added to their score
+    counted: frozenset[int] | None = None  # skill ids whose evidence counts (None: every one asked)
+
+    @property
+    def tier(self) -> tuple[int, int]:
+        return (self.direct, self.covered)
 
 
 class Standings:
@@ -70,7 +91,8 @@ class Standings:
             known = {m: self._reasons[m] for m in member_ids if m in self._reasons}
         missing = [m for m in member_ids if m not in known]
         if missing:
-            reasons, names = _explain(session, self.sources, team_id, self.skills, missing)
+            counted = {p.member_id: p.counted for p in self.people if p.counted is not None}
+            reasons, names = _explain(session, self.sources, team_id, self.skills, missing, counted)
             known.update(reasons)
             if reads_only(session):  # (as for the standings themselves: see `standings`)
                 with self._lock:
@@ -108,6 +130,37 @@ TOP_SEVERAL = (
 )
 
 
+EACH = 16  # skills read in one statement
+
+
+@lru_cache(maxsize=EACH)
+def top_each(n: int) -> Any:
+    """Each of `n` skills' strongest holders (`TOP_ONE` for each, in index order), in one
+    statement: built once per `n`, like the statements built at import."""
+    parts = [
+        select(
+            _TOP.with_only_columns(
+                SkillScore.skill_id, SkillScore.member_id, SkillScore.score, Member.user_id, Member.title
+            )
+            .where(SkillScore.skill_id == bindparam(f"skill_{i}"))
+            .order_by(SkillScore.score.desc(), SkillScore.member_id.desc())
+            .limit(bindparam("limit"))
+            .subquery(f"top_{i}")
+        )
+        for i in range(n)
+    ]
+    return union_all(*parts)
+
+
+# The scores the people found hold of all of a question's skills (off the unique index), so that
+# a person's coverage and related evidence do not depend on which skills' top rows they made.
+_HELD = select(SkillScore.member_id, SkillScore.skill_id, SkillScore.score).where(
+    SkillScore.team_id == bindparam("team_id"),
+    in_ids(SkillScore.member_id, "member_ids"),
+    in_ids(SkillScore.skill_id, "skill_ids"),
+)
+
+
 @lru_cache(maxsize=8)
 def shown_by(sources: tuple[EvidenceSource, ...]) -> Select[Any]:
     """Every source's evidence of the people shown, with the Slack id of whoever vouched."""
@@ -116,7 +169,7 @@ def shown_by(sources: tuple[EvidenceSource, ...]) -> Select[Any]:
     return select(parts, voucher.user_id.label("by_user_id")).outerjoin(voucher, voucher.id == parts.c.by)
 
 
-_cache: PerDatabase[Standings] = PerDatabase(size=500)  # skill sets asked about, per database
+_cache: PerDatabase[Standings] = PerDatabase(size=500)  # questions asked, per database
 
 
 def standings(
@@ -127,41 +180,125 @@ def standings(
     versions: Versions,
     *,
     sources: Sources,
+    parts: Sequence[Part] | None = None,
+    graph: int = 0,
 ) -> Standings:
-    """The `depth` strongest active people for `skills`, from the cache when it is current."""
-    key = (team_id, tuple(s.id for s in skills), sources)
+    """The `depth` strongest active people for `skills`, from the cache when it is current.
+
+    With `parts` (each part of the question and its related skills; `skills` holds them all),
+    people are ranked by tier (`Standing.tier`) first. `graph` is the skill graph's version:
+    a new graph is a new key, so no answer cached under the old one is reused."""
+    parts = tuple(parts) if parts is not None else ((tuple(s.id for s in skills), (), ()),)
+    key = (team_id, parts, graph, sources)
     cached = _cache.get(session, key)
     if cached is not None and cached.versions == versions and cached.cover(depth):
         return cached
-    fresh = compute(session, sources, team_id, skills, depth, versions)
+    fresh = compute(session, sources, team_id, skills, depth, versions, parts)
     if reads_only(session):  # a write may roll back, and its version come back with other data
         _cache.put(session, key, fresh)
     return fresh
 
 
 def compute(
-    session: Session, sources: Sources, team_id: str, skills: Sequence[Skill], depth: int, versions: Versions
+    session: Session,
+    sources: Sources,
+    team_id: str,
+    skills: Sequence[Skill],
+    depth: int,
+    versions: Versions,
+    parts: Sequence[Part] = (),
 ) -> Standings:
     conn = session.connection()
     params = {"team_id": team_id, "limit": depth}
-    if len(skills) == 1:
+    plain = len(parts) <= 1 and not any(under or related for _, under, related in parts)
+    if plain and len(skills) == 1:
         top = conn.execute(TOP_ONE, {**params, "skill_id": skills[0].id})
-    else:
+    elif plain:
         top = conn.execute(TOP_SEVERAL, {**params, "skill_ids": [s.id for s in skills]})
+    else:
+        return Standings(sources, skills, versions, depth, _graded(conn, params, parts, depth))
     people = [Standing(member_id, user_id, title, score) for member_id, score, user_id, title in top]
     return Standings(sources, skills, versions, depth, people)
 
 
+def _graded(conn: Any, params: dict[str, Any], parts: Sequence[Part], depth: int) -> list[Standing]:
+    """Each skill's strongest holders (one indexed statement per skill, in index order), then
+    each person's tier and score for the whole question, in memory."""
+    ids = list(dict.fromkeys(i for part in parts for kind in part for i in kind))
+    scores: dict[int, dict[int, float]] = {}
+    who: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(ids), EACH):
+        chunk = ids[start : start + EACH]
+        bound = {**params, **{f"skill_{i}": skill_id for i, skill_id in enumerate(chunk)}}
+        for skill_id, member_id, score, user_id, title in conn.execute(top_each(len(chunk)), bound):
+            scores.setdefault(member_id, {})[skill_id] = score
+            who[member_id] = (user_id, title)
+    if len(ids) > 1 and scores:  # everything else these people hold of the question, at once
+        asked = {"team_id": params["team_id"], "skill_ids": ids, "member_ids": list(scores)}
+        for member_id, skill_id, score in conn.execute(_HELD, asked):
+            scores[member_id][skill_id] = score
+    people = [_standing(member_id, who[member_id], held, parts) for member_id, held in scores.items()]
+    found = [p for p in people if p.covered]
+    found.sort(key=lambda p: (-p.direct, -p.covered, -p.score, -p.member_id))
+    return found[:depth]
+
+
+def _standing(
+    member_id: int, who: tuple[str, str], held: dict[int, float], parts: Sequence[Part]
+) -> Standing:
+    """One person's tier and score: per part, their direct evidence, else their best skill under
+    it at a discount; and their best related skill, at a deeper one, for a part so matched."""
+    direct = covered = 0
+    total = 0.0
+    covers: list[int] = []
+    via: list[int] = []
+    also: list[int] = []
+    for index, (direct_ids, under_ids, related_ids) in enumerate(parts):
+        mine = [i for i in direct_ids if i in held]
+        below = [i for i in under_ids if i in held]
+        if mine:
+            direct += 1
+            total += sum(held[i] for i in mine)
+        elif below:
+            best = max(below, key=lambda i: held[i])
+            total += UNDER_WEIGHT * held[best]
+            via.append(best)
+        else:
+            continue
+        covered += 1
+        covers.append(index)
+        near = [i for i in related_ids if i in held]
+        if near:
+            best = max(near, key=lambda i: held[i])
+            total += RELATED_WEIGHT * held[best]
+            also.append(best)
+    matched = [i for part_index in covers for i in parts[part_index][0] if i in held]
+    counted = frozenset([*matched, *via, *also])
+    user_id, title = who
+    return Standing(
+        member_id, user_id, title, total, direct, covered, tuple(covers), tuple(via), tuple(also), counted
+    )
+
+
 def _explain(
-    session: Session, sources: Sources, team_id: str, skills: Sequence[Skill], member_ids: Sequence[int]
+    session: Session,
+    sources: Sources,
+    team_id: str,
+    skills: Sequence[Skill],
+    member_ids: Sequence[int],
+    counted: dict[int, frozenset[int]] | None = None,
 ) -> tuple[dict[int, Reasons], dict[int, str]]:
-    """These people's reasons, and the Slack ids of whoever vouched for them."""
+    """These people's reasons (only of the skills that counted for each), and the Slack ids of
+    whoever vouched for them."""
+    counted = counted or {}
     params = {"team_id": team_id, "skill_ids": [s.id for s in skills], "member_ids": list(member_ids)}
     found: dict[int, list[Evidence]] = {m: [] for m in member_ids}
     names: dict[int, str] = {}
     for source, member_id, skill_id, score, at, by, note, by_user_id in session.connection().execute(
         shown_by(sources), params
     ):
+        if member_id in counted and skill_id not in counted[member_id]:
+            continue
         found[member_id].append(Evidence(member_id, skill_id, source, score, at, by, note))
         if by is not None and by_user_id is not None:
             names[by] = by_user_id

@@ -23,15 +23,16 @@ from bot.platform.storage import insert_many_ignore
 CHUNK = 500
 
 
-def title_skills(title: str) -> list[str]:
-    """Canonical keys of the curated skills a title names, longest names first, left to right."""
+def title_skills(title: str, *, stems: bool = True) -> list[str]:
+    """Canonical keys of the curated skills a title names, longest names first, left to right
+    (`stems`: as `Catalog.canonical` reads them)."""
     table = catalog()
     words = normalise(title).split()[:MAX_TOPIC_WORDS]
     found: list[str] = []
     start = 0
     while start < len(words):
         for end in range(min(len(words), start + 4), start, -1):
-            key = table.canonical(" ".join(words[start:end]))
+            key = table.canonical(" ".join(words[start:end]), stems=stems)
             if key:
                 if key not in found:
                     found.append(key)

@@ -22,7 +22,10 @@ COMMANDS: tuple[Command, ...] = (
         "/whoknows",
         "Find colleagues who know a topic",
         "kubernetes",
-        ("`/whoknows kubernetes` — who knows a topic, best first, and why",),
+        (
+            "`/whoknows kubernetes` — who knows a topic, best first, and why",
+            "`/whoknows container orchestration`, `/whoknows react and typescript` — in your own words",
+        ),
     ),
     Command(
         "/skills",

@@ -130,3 +130,17 @@ class SkillScore(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
     skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"))
     score: Mapped[float] = mapped_column(Float)
+
+
+class UnansweredTopic(Base):
+    """A `/whoknows` topic nobody could answer, counted per workspace and month: the topic as it
+    was understood, never who asked (admins see what the workspace lacks, not who lacks it)."""
+
+    __tablename__ = "unanswered_topic"
+    __table_args__ = (UniqueConstraint("team_id", "month", "topic"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspace.team_id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7))  # "2026-12", in UTC
+    topic: Mapped[str] = mapped_column(String(80))
+    count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -260,6 +260,9 @@ def test_skills_a_reason_names_are_found_by_curated_name_and_alias() -> None:
         "terraform",
     ]
     assert skill_keys("the great demo!") == []
+    # A sentence's words are not skills by their stems; plurals are.
+    assert skill_keys("containing the incident and the message to customers") == []
+    assert skill_keys("the kubernetes migrations and the terraform modules") == ["kubernetes", "terraform"]
     long = " ".join(["word"] * 30) + " kubernetes " + " ".join(["word"] * 30) + " terraform"
     assert skill_keys(long) == ["kubernetes", "terraform"]
 
