@@ -14,25 +14,6 @@ from bot.relationships import interactions
 from tests.support.factories import T0, add_members, slack_user
 from tests.support.fakeslack import FakeSlack
 
-SLACK_VARS = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_CLIENT_ID",
-    "SLACK_CLIENT_SECRET",
-    "SLACK_API_URL",
-    "DATABASE_URL",
-)
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty working directory and an environment with no Slack settings."""
-    monkeypatch.chdir(tmp_path)
-    for name in SLACK_VARS:
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
-
 
 def test_run_without_credentials_names_what_is_missing(
     workdir: Path, capsys: pytest.CaptureFixture[str]

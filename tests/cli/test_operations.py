@@ -27,26 +27,6 @@ from tests.support.factories import add_members, slack_user
 from tests.support.fakeslack import FakeSlack
 from tests.support.fixtures import SIGNING_SECRET, make_settings
 
-VARIABLES = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_CLIENT_ID",
-    "SLACK_CLIENT_SECRET",
-    "SLACK_API_URL",
-    "DATABASE_URL",
-    "RAPPORT_CELEBRATIONS_CHANNEL",
-    "RAPPORT_LOG_FORMAT",
-)
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for name in VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
-
 
 @pytest.fixture
 def pg() -> Iterator[PostgresSchema]:

@@ -20,7 +20,17 @@ from bot.expertise.names import Catalog
 from bot.models import Member
 from bot.platform.db import Database
 from tests.expertise.graph import the_graph
-from tests.expertise.test_ranking import ASKER, ENDORSED, PEOPLE, QUERIES, TEAM, UNKNOWN, YEAR
+from tests.expertise.test_ranking import (
+    ASKER,
+    ENDORSED,
+    PEOPLE,
+    QUERIES,
+    TEAM,
+    UNKNOWN,
+    YEAR,
+    evaluate,
+    ranked,
+)
 from tests.support.databases import sqlite_copy
 from tests.support.factories import T0, add_members, slack_user
 from tests.support.wiring import EVIDENCE, KNOWN
@@ -126,32 +136,6 @@ def plain(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
                 endorsements.endorse(s, TEAM, endorser, [endorsed], what, T0 - YEAR / 6, evidence=EVIDENCE)
         yield db
         db.dispose()
-
-
-def ranked(db: Database, topic: str) -> list[str]:
-    with db.read() as s:
-        answer = ranking.who_knows(s, TEAM, ASKER, topic, T0, page=100, evidence=EVIDENCE, known=KNOWN)
-    return [p.user_id for p in answer.people]
-
-
-def evaluate(db: Database, queries: list[tuple[str, dict[str, int]]]) -> tuple[float, list[str]]:
-    """The mean reciprocal rank, and what went wrong (misses, irrelevant above relevant, order)."""
-    reciprocal = []
-    problems = []
-    for topic, grades in queries:
-        found = ranked(db, topic)
-        first = next((i for i, uid in enumerate(found, start=1) if uid in grades), None)
-        reciprocal.append(1 / first if first else 0.0)
-        irrelevant = [i for i, uid in enumerate(found) if uid not in grades]
-        relevant = [i for i, uid in enumerate(found) if uid in grades]
-        if irrelevant and relevant and min(irrelevant) < max(relevant):
-            problems.append(f"{topic!r}: irrelevant above relevant in {found}")
-        if set(grades) - set(found):
-            problems.append(f"{topic!r}: missed {sorted(set(grades) - set(found))} in {found}")
-        by_grade = [grades[uid] for uid in found if uid in grades]
-        if by_grade != sorted(by_grade, reverse=True):
-            problems.append(f"{topic!r}: a lesser expert above a greater one in {found}")
-    return sum(reciprocal) / len(reciprocal), problems
 
 
 def test_plain_language_questions_find_the_right_people(plain: Database) -> None:

@@ -158,13 +158,12 @@ def ranked(db: Database, topic: str, asker: str = ASKER) -> list[str]:
     return [p.user_id for p in answer.people]
 
 
-def test_mean_reciprocal_rank_and_no_irrelevant_person_above_a_relevant_one(evaluation: Database) -> None:
-    assert len(PEOPLE) >= 20
-    assert len(QUERIES) >= 30
+def evaluate(db: Database, queries: list[tuple[str, dict[str, int]]]) -> tuple[float, list[str]]:
+    """The mean reciprocal rank, and what went wrong (misses, irrelevant above relevant, order)."""
     reciprocal = []
     problems = []
-    for topic, grades in QUERIES:
-        found = ranked(evaluation, topic)
+    for topic, grades in queries:
+        found = ranked(db, topic)
         first = next((i for i, uid in enumerate(found, start=1) if uid in grades), None)
         reciprocal.append(1 / first if first else 0.0)
         irrelevant = [i for i, uid in enumerate(found) if uid not in grades]
@@ -176,7 +175,13 @@ def test_mean_reciprocal_rank_and_no_irrelevant_person_above_a_relevant_one(eval
         by_grade = [grades[uid] for uid in found if uid in grades]
         if by_grade != sorted(by_grade, reverse=True):
             problems.append(f"{topic!r}: a lesser expert above a greater one in {found}")
-    mrr = sum(reciprocal) / len(reciprocal)
+    return sum(reciprocal) / len(reciprocal), problems
+
+
+def test_mean_reciprocal_rank_and_no_irrelevant_person_above_a_relevant_one(evaluation: Database) -> None:
+    assert len(PEOPLE) >= 20
+    assert len(QUERIES) >= 30
+    mrr, problems = evaluate(evaluation, QUERIES)
     print(f"\nexisting tier: MRR {mrr:.3f} over {len(QUERIES)} questions")  # (shown by `pytest -rA`)
     assert not problems, "\n".join(problems)
     assert mrr >= 0.95
