@@ -127,8 +127,13 @@ def _nobody(answer: Answer) -> Payload:
         [
             mrkdwn(text),
             mrkdwn(f"*Ask in a channel* — copy this into the channel where it belongs:\n>{draft}"),
+            *([context(_COUNTED)] if answer.unanswered else []),
         ],
     )
+
+
+# The asker is told what is kept of their question, and who sees it (`unanswered.record`).
+_COUNTED = "Admins see which topics nobody could answer this month, never who asked."
 
 
 def ask_draft(answer: Answer) -> str:

@@ -68,6 +68,8 @@ def test_nobody_found_suggests_what_people_have_and_drafts_a_question(app: Serve
     assert "People do know: *C++*" in text  # related to Rust in the skill graph
     assert "*Ask in a channel*" in text
     assert "Does anyone here know about *Rust*?" in text
+    # The asker is told what is kept of the question, and who sees it.
+    assert "Admins see which topics nobody could answer this month, never who asked." in text
 
 
 def test_admins_see_the_months_unanswered_topics_and_nobody_else_does(app: Served) -> None:
