@@ -52,7 +52,10 @@ class Metrics:
             registry=r,
         )
         self.rate_limited = Counter(
-            "rapport_slack_rate_limited", "429s (ratelimited) met while delivering", ["kind"], registry=r
+            "rapport_slack_rate_limited",
+            "429s (ratelimited) met: by outbox kind while delivering, web_api for other background calls",
+            ["kind"],
+            registry=r,
         )
         self.job_runs = Counter(
             "rapport_job_runs", "Job runs by job and outcome", ["job", "outcome"], registry=r

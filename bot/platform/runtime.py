@@ -29,4 +29,5 @@ class Runtime:
             self.tokens = Installations(self.db.engine, client_id, secret, s.api_url)
         else:
             self.tokens = SingleWorkspace(s.bot_token or "", s.api_url)
-        self.clients = Clients(self.tokens, s.api_url, self.clock)
+        web_api_429s = self.db.metrics.rate_limited.labels("web_api")
+        self.clients = Clients(self.tokens, s.api_url, self.clock, on_429=web_api_429s.inc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -32,15 +33,18 @@ class _ConnectionRetries(_WaitsOnClock, ConnectionErrorRetryHandler):
 
 
 class _RateLimitRetries(_WaitsOnClock, RateLimitErrorRetryHandler):
-    def __init__(self, clock: Clock, max_retry_count: int) -> None:
+    def __init__(self, clock: Clock, max_retry_count: int, on_429: Callable[[], None] | None) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.clock = clock
+        self.on_429 = on_429
 
     def prepare_for_next_attempt(
         self, *, state: Any, response: Any = None, error: Any = None, **kw: Any
     ) -> None:
         if response is None:
             raise error
+        if self.on_429 is not None:
+            self.on_429()
         state.next_attempt_requested = True
         after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
         try:
@@ -52,14 +56,20 @@ class _RateLimitRetries(_WaitsOnClock, RateLimitErrorRetryHandler):
 
 
 def make_client(
-    token: str | None, base_url: str, *, wait_on_rate_limit: bool = True, clock: Clock = system_clock
+    token: str | None,
+    base_url: str,
+    *,
+    wait_on_rate_limit: bool = True,
+    clock: Clock = system_clock,
+    on_429: Callable[[], None] | None = None,
 ) -> WebClient:
     """A WebClient for one token.
 
     `wait_on_rate_limit` waits out Slack's `Retry-After` (on `clock`) in the calling thread, so
-    only background work (jobs, code after `ack()`) should use a client that has it.
+    only background work (jobs, code after `ack()`) should use a client that has it; `on_429` is
+    told of each 429 it waits out (the metrics count them).
     """
     handlers: list[RetryHandler] = [_ConnectionRetries(clock, max_retry_count=2)]
     if wait_on_rate_limit:
-        handlers.append(_RateLimitRetries(clock, max_retry_count=3))
+        handlers.append(_RateLimitRetries(clock, max_retry_count=3, on_429=on_429))
     return WebClient(token=token, base_url=base_url, retry_handlers=handlers, timeout=10)

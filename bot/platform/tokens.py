@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -104,10 +105,13 @@ def forget_expired_states(engine: Engine, now: datetime) -> int:
 class Clients:
     """Web API clients for the workspaces Rapport serves, on one API base URL and one clock."""
 
-    def __init__(self, tokens: TokenSource, api_url: str, clock: Clock) -> None:
+    def __init__(
+        self, tokens: TokenSource, api_url: str, clock: Clock, on_429: Callable[[], None] | None = None
+    ) -> None:
         self.tokens = tokens
         self.api_url = api_url
         self.clock = clock
+        self.on_429 = on_429
 
     def team_ids(self) -> list[str]:
         return self.tokens.team_ids()
@@ -120,4 +124,6 @@ class Clients:
         token = self.tokens.bot_token(team_id)
         if not token:
             return None
-        return make_client(token, self.api_url, wait_on_rate_limit=wait_on_rate_limit, clock=self.clock)
+        return make_client(
+            token, self.api_url, wait_on_rate_limit=wait_on_rate_limit, clock=self.clock, on_429=self.on_429
+        )

@@ -19,6 +19,9 @@ def test_sync_waits_out_a_429_and_finishes(core: Core, slack: FakeSlack) -> None
     assert statuses == [429, 200]
     with core.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Member)) == 3
+    # The 429 it waited out is counted, as a background Web API call's.
+    scraped = core.db.metrics.exposition().decode()
+    assert 'rapport_slack_rate_limited_total{kind="web_api"} 1.0' in scraped
 
 
 def test_base_url_comes_from_settings(core: Core, slack: FakeSlack) -> None:
