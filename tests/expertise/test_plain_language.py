@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from bot.expertise import endorsements, names, ranking, skills, unanswered
+from bot.expertise import names, ranking, skills, unanswered
 from bot.expertise.names import Catalog
 from bot.models import Member
 from bot.platform.db import Database
@@ -28,6 +28,7 @@ from tests.expertise.test_ranking import (
     TEAM,
     UNKNOWN,
     YEAR,
+    build_team,
     evaluate,
     ranked,
 )
@@ -123,17 +124,7 @@ def plain(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     with the_graph():
         db = sqlite_copy(_sqlite_template, tmp_path_factory.mktemp("plain"))
         everyone = {**PEOPLE, **{uid: (t, d, YEAR * f) for uid, (t, d, f) in MORE_PEOPLE.items()}}
-        users = [
-            slack_user(uid, title=title, deleted=uid == "U0VIC", is_bot=uid == "U0BOT")
-            for uid, (title, _, _) in everyone.items()
-        ]
-        add_members(db, TEAM, *users)
-        with db.write() as s:
-            for uid, (_, declared, age) in everyone.items():
-                if declared:
-                    skills.add(s, TEAM, uid, declared, T0 - age, evidence=EVIDENCE)
-            for endorser, endorsed, what in [*ENDORSED, *MORE_ENDORSED]:
-                endorsements.endorse(s, TEAM, endorser, [endorsed], what, T0 - YEAR / 6, evidence=EVIDENCE)
+        build_team(db, everyone, [*ENDORSED, *MORE_ENDORSED])
         yield db
         db.dispose()
 

@@ -132,21 +132,28 @@ QUERIES: list[tuple[str, dict[str, int]]] = [
 UNKNOWN = ["underwater basket weaving", "rust", "scala", "🎉", "'; DROP TABLE member; --"]
 
 
-@pytest.fixture(scope="module")
-def evaluation(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """The synthetic team, built once for the module through the same core functions the app uses."""
-    db = sqlite_copy(_sqlite_template, tmp_path_factory.mktemp("evaluation"))
+def build_team(
+    db: Database, people: dict[str, tuple[str, str, timedelta]], endorsed: list[tuple[str, str, str]]
+) -> None:
+    """A synthetic team, through the same core functions the app uses."""
     users = [
         slack_user(uid, title=title, deleted=uid == "U0VIC", is_bot=uid == "U0BOT")
-        for uid, (title, _, _) in PEOPLE.items()
+        for uid, (title, _, _) in people.items()
     ]
     add_members(db, TEAM, *users)
     with db.write() as s:
-        for uid, (_, declared, age) in PEOPLE.items():
+        for uid, (_, declared, age) in people.items():
             if declared:
                 skills.add(s, TEAM, uid, declared, T0 - age, evidence=EVIDENCE)
-        for endorser, endorsed, what in ENDORSED:
-            endorsements.endorse(s, TEAM, endorser, [endorsed], what, T0 - YEAR / 6, evidence=EVIDENCE)
+        for endorser, endorsee, what in endorsed:
+            endorsements.endorse(s, TEAM, endorser, [endorsee], what, T0 - YEAR / 6, evidence=EVIDENCE)
+
+
+@pytest.fixture(scope="module")
+def evaluation(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The synthetic team, built once for the module."""
+    db = sqlite_copy(_sqlite_template, tmp_path_factory.mktemp("evaluation"))
+    build_team(db, PEOPLE, ENDORSED)
     yield db
     db.dispose()
 
