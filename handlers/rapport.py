@@ -59,9 +59,12 @@ def register(app: App, core: Core) -> None:
             return
         ack(**sub(core, command, rest, client))
 
-    def afterwards(command: dict[str, Any], client: WebClient) -> None:
-        then = AFTERWARDS.get(_split(command)[0])
-        if then is not None:
-            then(core, command, client)
+    def leaves_work(command: dict[str, Any]) -> bool:
+        return _split(command)[0] in AFTERWARDS
 
-    app.command("/rapport")(ack=rapport, lazy=[afterwards])
+    def afterwards(command: dict[str, Any], client: WebClient) -> None:
+        AFTERWARDS[_split(command)[0]](core, command, client)
+
+    # Only subcommands that leave work get a lazy listener: Bolt copies the whole request for one.
+    app.command("/rapport", matchers=[leaves_work])(ack=rapport, lazy=[afterwards])
+    app.command("/rapport")(rapport)

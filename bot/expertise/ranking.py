@@ -42,7 +42,7 @@ from bot.expertise.vocabulary import EVIDENCE_VERSION, VERSION, vocabulary, with
 from bot.models import Member
 from bot.platform.db import Database
 from bot.platform.mrkdwn import escape
-from bot.platform.storage import in_ids
+from bot.platform.storage import in_ids, rows
 from bot.relationships.acquaintances import KnownPeople
 
 PAGE = 5
@@ -132,7 +132,7 @@ def who_knows(
 
     `now` does not change the order: stored scores compare alike on any day (see `evidence`).
     """
-    state = session.connection().execute(_STATE, {"team_id": team_id, "user_id": asker}).one()
+    (state,) = rows(session, _STATE, {"team_id": team_id, "user_id": asker})
     vocabulary_version, evidence_version, asker_id = state
     vocab = vocabulary(session, team_id, vocabulary_version)
     understood = understand(topic, vocab)

@@ -460,7 +460,9 @@ def inert(text: str | None, limit: int) -> str:
     each `.` `@` `:` `/` `#` breaks every URL, domain, address, channel name and @-word apart.
     """
     raw = unescape(text or "")
-    line = " ".join("".join(_spaced(c) for c in raw if unicodedata.category(c) != "Cf").split())
+    if not (raw.isascii() and raw.isprintable()):  # (most titles are: skip reading each character)
+        raw = "".join(_spaced(c) for c in raw if unicodedata.category(c) != "Cf")
+    line = " ".join(raw.split())
     if len(line) > limit:
         line = line[: limit - 1].rstrip() + "…"
     return _LINKABLE.sub(lambda m: m[1] + _ZWSP, escape(line))

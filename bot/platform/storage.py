@@ -11,9 +11,10 @@ from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, Integer, String, Table, bindparam, select, text, true
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import CompoundSelect, Select
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import NullType, TypeDecorator, TypeEngine
 
@@ -166,3 +167,61 @@ def in_ids(column: Any, name: str) -> ColumnElement[bool]:
     which adds up on /whoknows; one array parameter keeps the statement compiled once.
     """
     return _InIds(column, bindparam(name, type_=IdList()))
+
+
+Query = Select[Any] | CompoundSelect
+
+
+class _Ready:
+    """A statement compiled once for one dialect, with what binding its parameters needs."""
+
+    def __init__(self, statement: Query, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.compiled = compiled
+        self.sql = str(compiled)
+        self.order = tuple(compiled.positiontup or ()) if compiled.positional else None
+        self.processors = {
+            name: processor
+            for name, bind in compiled.binds.items()
+            if (processor := bind.type._cached_bind_processor(dialect)) is not None
+        }
+
+    def parameters(self, values: dict[str, Any]) -> Any:
+        bound = self.compiled.construct_params(values)
+        for name, processor in self.processors.items():
+            if name in bound:
+                bound[name] = processor(bound[name])
+        return bound if self.order is None else tuple(bound[name] for name in self.order)
+
+
+_READY: dict[tuple[int, str], tuple[Query, _Ready]] = {}
+
+
+def rows(session: Session, statement: Query, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of one read-only statement built once (a module constant) whose columns need no
+    conversion (ids, numbers, strings), for answer paths: run on the driver directly, as its own
+    snapshot, when `session` has not begun a transaction yet.
+
+    A session's first statement costs a BEGIN, SQLAlchemy's execution bookkeeping and a ROLLBACK,
+    about ten times the indexed lookup itself (ARCHITECTURE.md, *Rules*); a session that already
+    holds a transaction runs it there, so what it reads stays one snapshot.
+    """
+    if session.in_transaction():
+        return [tuple(row) for row in session.connection().execute(statement, values)]
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    key = (id(statement), engine.dialect.name)
+    found = _READY.get(key)
+    if found is None or found[0] is not statement:
+        found = _READY[key] = (statement, _Ready(statement, engine.dialect))
+    ready = found[1]
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(ready.sql, ready.parameters(values))
+            return [tuple(row) for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+    finally:
+        connection.close()

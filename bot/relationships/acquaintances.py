@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from bot.models import Member
 from bot.models.expertise import SHOWN, Endorsement
 from bot.models.relationships import InteractionParticipant
-from bot.platform.storage import in_ids
+from bot.platform.storage import in_ids, rows
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def acquaintances(
     params = {"team_id": team_id, "author_id": asker_id, "candidate_ids": ids}
     known: set[int] = set()
     introducers: dict[int, int] = {}
-    for introducer, candidate in session.connection().execute(_ACQUAINTANCES, params):
+    for introducer, candidate in rows(session, _ACQUAINTANCES, params):
         if introducer is None:
             known.add(candidate)
         elif introducer not in (asker_id, candidate):
