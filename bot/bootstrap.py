@@ -13,14 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
+
+from sqlalchemy.orm import Session
 
 from bot.celebrations import consent, daily
 from bot.celebrations.settings import CONSENT_SECTION
 from bot.delivery.sender import OutboxKinds
 from bot.directory.members import MembersStored
 from bot.directory.settings import NUDGES, Sections
+from bot.expertise import settings as expertise_settings
+from bot.expertise.channel_evidence import ChannelSource, consent_listener
 from bot.expertise.evidence import EndorsementSource, MemberSkillSource, Sources, members_changed
+from bot.expertise.profile_skills import ProfileSkillSource, index_profile_skills
 from bot.expertise.titles import index_titles
 from bot.kudos import posts
 from bot.kudos.evidence import KudosSource
@@ -43,7 +49,13 @@ EVIDENCE: Sources = (
     EndorsementSource(weight=1.5),  # per distinct colleague: stronger than one's own word
     MemberSkillSource(TITLE, weight=0.6),
     KudosSource(weight=0.8),  # a colleague's thanks for work on a skill: between a title and a declaration
+    ProfileSkillSource(weight=0.9),  # their profile's skills field (or HR's CSV) lists it
+    ChannelSource(weight=1.0),  # what they answered and shared in public channels (saturating)
 )
+
+# Told, in this order, of the members the directory stored (each with `evidence` bound): a
+# member's title and the skills their profile lists are evidence of their skills.
+MEMBERS_STORED = (index_titles, index_profile_skills)
 
 # The kinds of nudge; within a digest section, items appear in this order.
 NUDGE_KINDS: tuple[Kind, ...] = (
@@ -80,7 +92,7 @@ CIRCLE: tuple[CirclePart, ...] = (
 )
 
 # `/rapport settings`, top to bottom.
-SETTINGS: Sections = (NUDGES, CONSENT_SECTION)
+SETTINGS: Sections = (NUDGES, CONSENT_SECTION, expertise_settings.SECTION)
 
 # Outbox kinds posted in the celebrations channel (an admin's new channel moves them too).
 CELEBRATION_POSTS = (daily.KIND, posts.KIND)
@@ -116,8 +128,7 @@ def build_registry(
     return Registry(
         evidence=evidence,
         known_people=acquaintances,
-        # A member's title is evidence of their skills.
-        on_members_stored=partial(index_titles, evidence=evidence),
+        on_members_stored=each_told([partial(listener, evidence=evidence) for listener in MEMBERS_STORED]),
         settings=SETTINGS,
         nudge_kinds=kinds,
         planner=Planner(nudge_sources, circle_parts),
@@ -132,9 +143,22 @@ def build_registry(
     )
 
 
+def each_told(listeners: Sequence[MembersStored]) -> MembersStored:
+    """One `MembersStored` listener that tells each of `listeners`, in order."""
+    told = tuple(listeners)
+
+    def tell(session: Session, team_id: str, members: Sequence[tuple[int, str]], now: datetime) -> None:
+        for listener in told:
+            listener(session, team_id, members, now)
+
+    return tell
+
+
 def open_database(url: str) -> Database:
     """The database, with the session listeners Rapport relies on."""
     db = Database(url)
     # A member's new title, deactivation or bot flag changes `/whoknows` answers: say so.
     db.listen("before_flush", members_changed)
+    # Someone who turns off learning from channels, or is deactivated, loses what channels showed.
+    db.listen("before_flush", consent_listener(EVIDENCE))
     return db

@@ -120,6 +120,8 @@ def cmd_import_people(args: argparse.Namespace, settings: Settings) -> int:
                 read_rows(stream),
                 datetime.now(UTC).date(),
                 progress=lambda n: print(f"… {n:,} rows read", file=sys.stderr, flush=True),
+                stored=core.registry.on_members_stored,
+                now=datetime.now(UTC),
             )
     except (CsvShapeError, UnicodeDecodeError, csv.Error) as e:
         print(f"rapport: {args.file} cannot be imported: {e}", file=sys.stderr)

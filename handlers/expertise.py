@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot.core import Core
-from bot.expertise import commands, endorsements, ranking, render, skills, unanswered
+from bot.expertise import backfill, channels, commands, endorsements, ranking, render, skills, unanswered
 from bot.expertise.ids import HELD_BLOCK, Action, endorsement_of
 from bot.help.render import refused
 from handlers.acks import ack_now, clicked
@@ -122,5 +123,49 @@ def register(app: App, core: Core) -> None:
 
         return after
 
+    def hide_inferred(
+        body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+    ) -> None:
+        team_id, user_id = context.team_id or "", body["user"]["id"]
+        with core.db.write() as session:
+            skills.hide_inferred(
+                session, team_id, user_id, str(action.get("value") or ""), evidence=wired.evidence
+            )
+            found = skills.profile(session, team_id, user_id, viewer=user_id)
+        respond(replace_original=True, **render.profile(found, user_id, mine=True))
+
+    app.action(Action.HIDE_INFERRED)(ack=ack_now, lazy=[hide_inferred])
     app.action(Action.ACCEPT)(ack=ack_now, lazy=[decide(True)])
     app.action(Action.HIDE)(ack=ack_now, lazy=[decide(False)])
+
+    # -- public channels (issue 14): Rapport learns who knows what from where it was invited --
+
+    def on_message(body: dict[str, Any], event: dict[str, Any]) -> None:
+        with core.db.write() as session:
+            channels.apply_event(
+                session, body["team_id"], body.get("event_id"), event, core.clock(), evidence=wired.evidence
+            )
+
+    def on_joined(
+        body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        if event.get("user") != context.bot_user_id:
+            return
+        team_id, channel_id = body["team_id"], str(event.get("channel") or "")
+        if event.get("channel_type") != "C":  # a private channel: never read, and say so
+            client.chat_postMessage(channel=channel_id, **render.private_channel())
+            return
+        with core.db.write() as session:
+            channels.joined(session, team_id, channel_id, core.clock())
+        backfill.run(core.db, core.clients.client, core.clock(), evidence=wired.evidence, team_id=team_id)
+
+    def on_left(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        if event.get("type") == "member_left_channel" and event.get("user") != context.bot_user_id:
+            return
+        with core.db.write() as session:
+            channels.left(session, body["team_id"], str(event.get("channel") or ""))
+
+    app.event("message")(ack=ack_now, lazy=[on_message])
+    app.event("member_joined_channel")(ack=ack_now, lazy=[on_joined])
+    app.event("member_left_channel")(ack=ack_now, lazy=[on_left])
+    app.event("channel_left")(ack=ack_now, lazy=[on_left])

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.core import Core
-from jobs import celebrations, directory, nudges
+from jobs import celebrations, directory, expertise, nudges
 
 # A job runs once "as of" the instant it is given and returns a one-line summary.
 Job = Callable[[Core, datetime], str]
@@ -15,4 +15,6 @@ JOBS: dict[str, Job] = {
     "sync-directory": directory.sync_directory,
     "nudges": nudges.run_nudges,
     "celebrations": celebrations.run_celebrations,
+    "learn-relations": expertise.learn_relations,
+    "backfill-channels": expertise.backfill_channels,
 }

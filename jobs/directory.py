@@ -18,7 +18,9 @@ def sync_directory(core: Core, now: datetime) -> str:
             continue
         count = sync_team(core.db, client, team_id, now, stored=core.registry.on_members_stored)
         # Custom profile fields send no event: read some of them each run.
-        profiles = profile_fields.sync_profiles(core.db, client, team_id, now, sleep=core.clock.sleep)
+        profiles = profile_fields.sync_profiles(
+            core.db, client, team_id, now, sleep=core.clock.sleep, stored=core.registry.on_members_stored
+        )
         results.append(f"{team_id}: {count} members" + (f", {profiles}" if profiles.read else ""))
     forget_expired_states(core.db.engine, now)
     return "synced " + (", ".join(results) or "no workspaces")

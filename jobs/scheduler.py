@@ -19,6 +19,10 @@ INTERVALS: dict[str, timedelta] = {
     "nudges": timedelta(minutes=2),
     # Plans the daily post up to half an hour ahead; the nudges job's sender posts it on time.
     "celebrations": timedelta(minutes=5),
+    # Relations a workspace's own skills imply change slowly: once a day (and on every start).
+    "learn-relations": timedelta(days=1),
+    # Channels Rapport was just invited to: their history, a few pages a minute (resumable).
+    "backfill-channels": timedelta(minutes=1),
 }
 
 

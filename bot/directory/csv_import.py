@@ -1,26 +1,37 @@
-"""`rapport import-people`: birthdays and start dates from a CSV, good rows in, bad rows explained.
+"""`rapport import-people`: birthdays, start dates and skills from a CSV, good rows in, bad rows
+explained.
 
 An admin's file is not the person's say: an imported birthday leaves their choice about it as it
 was (never chosen, for most), so it is posted only after they answer yes to Rapport's DM
-(`bot.celebrations.consent`), like an imported start date's anniversaries."""
+(`bot.celebrations.consent`), like an imported start date's anniversaries.
+
+A `skills` cell ("Kubernetes, Terraform; AWS and Go") is HR data, kept as the skills the
+person's profile lists (`Member.profile_skills`, as a profile's skills field is: a workspace
+whose profiles have one replaces it at every round of the sync); `MembersStored` listeners hear
+of the members whose list changed and read it as skills (`bot.expertise.profile_skills`). An
+empty cell, like an empty date, changes nothing."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.directory.members import MembersStored
 from bot.directory.personal_dates import parse_birthday, parse_start_date
+from bot.directory.profile_fields import set_profile_skills, skills_text
 from bot.models import Member
 
 ID_COLUMNS = ("slack_user_id", "email")
 DATE_COLUMNS = ("birthday", "start_date")
+SKILLS_COLUMN = "skills"
+DATA_COLUMNS = (*DATE_COLUMNS, SKILLS_COLUMN)
 
 
 class CsvShapeError(ValueError):
@@ -50,8 +61,8 @@ def read_rows(stream: TextIO) -> Iterator[tuple[int, dict[str, str]]]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if not any(h in header for h in ID_COLUMNS):
         raise CsvShapeError("the header needs a slack_user_id or an email column")
-    if not any(h in header for h in DATE_COLUMNS):
-        raise CsvShapeError("the header needs a birthday or a start_date column")
+    if not any(h in header for h in DATA_COLUMNS):
+        raise CsvShapeError("the header needs a birthday or a start_date column, or a skills column")
     reader.fieldnames = header
     line = reader.line_num
     for row in reader:
@@ -70,9 +81,16 @@ def import_people(
     rows: Iterable[tuple[int, dict[str, str]]],
     today: date,
     progress: Callable[[int], None] | None = None,
+    *,
+    stored: MembersStored | None = None,
+    now: datetime | None = None,
 ) -> ImportReport:
-    """Apply every good row to the team's members; idempotent (same file, same result)."""
+    """Apply every good row to the team's members; idempotent (same file, same result).
+
+    `stored` (told at `now`) hears of the members whose skills changed; without it, the next
+    directory sync tells its listeners of everyone."""
     members = list(session.scalars(select(Member).where(Member.team_id == team_id)))
+    listed = {m.id: m.profile_skills for m in members}
     by_id = {m.user_id: m for m in members}
     by_email = {m.email.lower(): m for m in members if m.email}
     report = ImportReport()
@@ -93,6 +111,11 @@ def import_people(
             report.updated += 1
         else:
             report.unchanged += 1
+    skilled = [m for m in members if m.profile_skills != listed[m.id]]
+    if skilled and stored is not None:
+        session.flush()
+        at = now or datetime.combine(today, time(), UTC)
+        stored(session, team_id, [(m.id, m.title) for m in skilled], at)
     return report
 
 
@@ -116,11 +139,14 @@ def _apply(member: Member, row: dict[str, str], today: date) -> bool:
         updates.update(birthday_month=birthday.month, birthday_day=birthday.day, birth_year=birthday.year)
     if row.get("start_date"):
         updates["start_date"] = parse_start_date(row["start_date"], today)
-    if not updates:
-        raise ValueError("no birthday or start_date to import")
+    skills = skills_text(row.get(SKILLS_COLUMN) or "")
+    if not updates and skills is None:
+        raise ValueError("no birthday or start_date or skills to import")
     changed = False
     for name, value in updates.items():
         if getattr(member, name) != value:
             setattr(member, name, value)
             changed = True
+    if skills is not None:
+        changed = set_profile_skills(member, skills) or changed
     return changed

@@ -97,3 +97,18 @@ def nudge_blocks(m: Member) -> list[Block]:
             optional=True,
         ),
     ]
+
+
+def skills_field_blocks(block_id: str, current: str) -> list[Block]:
+    """The input naming the custom profile field that lists people's skills, for the admins'
+    workspace settings (`block_id` is the caller's; read back with `settings.read_skills_field`)."""
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": "value", "max_length": 80}
+    if current:
+        element["initial_value"] = current
+    return [
+        input_block(block_id, "Skills profile field", element, optional=True),
+        context(
+            "The label of a custom profile field listing skills (“Ask me about”, say). Left empty, "
+            "a field called Skills, Ask me about, Expertise, Superpowers or Tech stack is read."
+        ),
+    ]

@@ -8,19 +8,19 @@ submission need no change when one is added.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.directory import render
+from bot.directory import profile_fields, render
 from bot.directory.ids import Input
 from bot.directory.members import find_member
 from bot.directory.workdays import DEFAULT_DAY_END_HOUR, DELIVERY_HOURS, Workday
 from bot.models import Member
-from bot.platform.blocks import Block, Payload
+from bot.platform.blocks import Block, Payload, clip
 
 # State values as Slack sends them: {block_id: {action_id: {type, value / selected_*}}}
 Values = dict[str, dict[str, dict[str, Any]]]
@@ -102,3 +102,18 @@ def save(
         for name, value in changes.items():
             setattr(member, name, value)
     return errors
+
+
+def read_skills_field(
+    values: Values, block_id: str, definitions: Sequence[Mapping[str, Any]]
+) -> tuple[str | None, str | None]:
+    """The skills profile field an admin typed into `block_id` (`render.skills_field_blocks`),
+    checked against `team.profile.get`'s definitions: (what to keep in `Workspace.skills_field`,
+    None for "find one by its label"; an error to show, or None)."""
+    field = " ".join(str(selected(values, block_id).get("value") or "").split())[:80]
+    if not field:
+        return None, None
+    if not profile_fields.find_fields(definitions, None, field).skills:
+        labels = ", ".join(str(d.get("label")) for d in definitions[:10]) or "none yet"
+        return None, clip(f"No profile field is called that (fields: {labels}).", 150)
+    return field, None

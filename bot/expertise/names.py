@@ -7,7 +7,9 @@ never "corrected" into another one and short names are never fuzzy (`go` never f
 
 The table (version 2) is also a graph: each skill's `broader` skills (Kubernetes → Container
 orchestration) and `related` ones (TypeScript ↔ JavaScript, made symmetric); the catalog keeps
-what is under each key (two hops) precomputed, so widening a question costs no query.
+what is under each key (two hops) precomputed, so widening a question costs no query. A team's
+`Vocabulary` adds the relations the workspace learned by itself (`bot.expertise.learned`), loaded
+with it, so those cost no query either.
 """
 
 from __future__ import annotations
@@ -292,7 +294,9 @@ class Vocabulary:
 
     MEMO = 2000
 
-    def __init__(self, skills: Iterable[Skill] = (), version: int = 0) -> None:
+    def __init__(
+        self, skills: Iterable[Skill] = (), version: int = 0, learned: Iterable[tuple[int, int, str]] = ()
+    ) -> None:
         self.version = version
         self.by_key: dict[str, Skill] = {}
         self.by_stem: dict[str, list[Skill]] = {}
@@ -304,6 +308,14 @@ class Vocabulary:
                 if len(word) > 2:
                     self.by_word.setdefault(word, []).append(skill)
         self.keys = list(self.by_key)
+        # What the workspace links by itself (`bot.expertise.learned`): skill id → its neighbours
+        # and what each was learned from ("held" together, "named" together), in the order given.
+        by_id = {skill.id: skill for skill in self.by_key.values()}
+        self.learned: dict[int, list[tuple[Skill, str]]] = {}
+        for skill_id, other_id, how in learned:
+            other = by_id.get(other_id)
+            if skill_id in by_id and other is not None and skill_id != other_id:
+                self.learned.setdefault(skill_id, []).append((other, how))
         # Names a typo may be meant as: the workspace's skills and every curated name.
         self.typo_choices = list(self.by_key.keys() | catalog().aliases.keys())
         self.memo: dict[tuple[int, str], Understood] = {}
@@ -339,12 +351,16 @@ class Related:
     """A team skill that counts, at a discount, for a part of a question naming something else."""
 
     skill: Skill
-    kind: str  # UNDER (a kind of what was asked) or RELATED (close to it)
+    kind: str  # UNDER (a kind of what was asked), RELATED (close to it) or LEARNED (linked here)
     of: str  # the label of what was asked
+    how: str = ""  # LEARNED: what the workspace learned it from ("held" or "named" together)
 
 
 UNDER = "under"
 RELATED = "related"
+# Linked by the workspace itself (`bot.expertise.learned`); it counts as RELATED does: a bonus
+# for someone a part already matched, never a match by itself.
+LEARNED = "learned"
 MAX_RELATED = 10  # team skills one part of a question may be widened to
 
 
@@ -373,19 +389,25 @@ def _name(key: str) -> str:
 
 
 def _widened(key: str, direct: list[Skill], vocab: Vocabulary) -> list[Related]:
-    """The team's skills under a curated `key` (nearest first), then those related to it."""
+    """The team's skills under a curated `key` (nearest first), then those related to it, then
+    those the workspace itself links to the skills found (`LEARNED`: also for a name of its own
+    that the curated table does not know)."""
     table = catalog()
-    if key not in table.skills:
-        return []
-    label = _name(key)
     seen = {s.id for s in direct}
     found: list[Related] = []
-    for kind, keys in ((UNDER, table.under.get(key, ())), (RELATED, table.related.get(key, ()))):
-        for other in keys:
-            skill = vocab.by_key.get(other)
-            if skill is not None and skill.id not in seen:
-                seen.add(skill.id)
-                found.append(Related(skill, kind, label))
+    if key in table.skills:
+        label = _name(key)
+        for kind, keys in ((UNDER, table.under.get(key, ())), (RELATED, table.related.get(key, ()))):
+            for other in keys:
+                skill = vocab.by_key.get(other)
+                if skill is not None and skill.id not in seen:
+                    seen.add(skill.id)
+                    found.append(Related(skill, kind, label))
+    for asked in direct:
+        for near, how in vocab.learned.get(asked.id, ()):
+            if near.id not in seen:
+                seen.add(near.id)
+                found.append(Related(near, LEARNED, asked.label, how))
     return found[:MAX_RELATED]
 
 

@@ -191,13 +191,19 @@ def _skills(understood: Understood) -> list[Skill]:
 
 
 def _relation(related: Related) -> str:
-    """Why a related skill counts: "knows *Kubernetes* — container orchestration"."""
+    """Why a related skill counts: "knows *Kubernetes* — container orchestration", "also knows
+    *Kubernetes* — often together with Atlas here" (learned by the workspace)."""
     words = related.of.split()
     concept = related.of
     if len(words) > 1 and related.of[1:] == related.of[1:].lower():  # a concept, not a name
         concept = related.of[0].lower() + related.of[1:]
     if related.kind == UNDER:
         return f"knows *{escape(related.skill.label)}* — {escape(concept)}"
+    if related.how:  # linked by the workspace itself (`learned`): "often together with Atlas here"
+        from bot.models.expertise import NAMED_TOGETHER
+
+        together = "often named with" if related.how == NAMED_TOGETHER else "often together with"
+        return f"also knows *{escape(related.skill.label)}* — {together} {escape(related.of)} here"
     return f"also knows *{escape(related.skill.label)}* — related to {escape(concept)}"
 
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from bot.expertise.channel_evidence import Inferred
 from bot.expertise.endorsements import Decided, Endorsed
 from bot.expertise.ids import HELD_BLOCK, Action
 from bot.expertise.names import unescape
@@ -21,6 +22,7 @@ from bot.platform.words import plural
 from bot.relationships.render.due import settle
 
 MAX_LISTED = 40  # skills listed in one /skills answer
+MAX_INFERRED = 10  # skills learned from channels listed (each a block, with its Hide button)
 
 
 def _bold(labels: Iterable[str]) -> str:
@@ -242,7 +244,7 @@ def profile(found: Profile | None, user_id: str, *, mine: bool) -> Payload:
     """The reply to `/skills` (mine) or `/skills @colleague` (theirs)."""
     who = mention(user_id)
     waiting = found.waiting if found is not None and mine else []
-    if found is None or (not found.skills and not waiting):
+    if found is None or (not found.skills and not waiting and not found.inferred):
         if mine:
             return ephemeral("You haven't declared any skills yet. Try `/skills add kubernetes, terraform`.")
         if found is None:
@@ -280,8 +282,36 @@ def profile(found: Profile | None, user_id: str, *, mine: bool) -> Payload:
     )
     if waiting:
         parts.append("Waiting for you: " + ", ".join(escape(w.label) for w in waiting[:10]))
+    blocks = sections(lines)
+    if found.inferred:
+        parts.append("From public channels: " + ", ".join(escape(i.label) for i in found.inferred[:10]))
+        blocks += _inferred_blocks(found.inferred, mine)
     text = " · ".join(parts)
-    return ephemeral(clip(text, 3000), sections(lines))
+    return ephemeral(clip(text, 3000), blocks)
+
+
+def _inferred_blocks(inferred: list[Inferred], mine: bool) -> list[Block]:
+    """What public channels showed, apart from what people said: each with Hide, for its owner."""
+    intro = (
+        "*Learned from public channels* (only you can hide these; turn it off in `/rapport settings`):"
+        if mine
+        else "*Learned from public channels:*"
+    )
+    blocks: list[Block] = [mrkdwn(intro)]
+    for item in inferred[:MAX_INFERRED]:
+        did = []
+        if item.answers:
+            did.append(f"answered {plural(item.answers, 'thread')}")
+        if item.shared:
+            did.append(f"shared links or code {plural(item.shared, 'time')}")
+        where = f"in {plural(item.channels, 'channel')}"
+        block = mrkdwn(f"• *{escape(item.label)}* — {' · '.join(did) or 'talked about it'} {where}")
+        if mine:
+            block["accessory"] = button(Action.HIDE_INFERRED, "Hide", str(item.skill_id))
+        blocks.append(block)
+    if len(inferred) > MAX_INFERRED:
+        blocks.append(context(f"…and {len(inferred) - MAX_INFERRED} more."))
+    return blocks
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,3 +403,13 @@ def decided(outcome: Decided | Refusal, message: dict[str, Any] | None, block_id
         "text": (message or {}).get("text") or note,
         "blocks": settle(blocks, block_id, note),
     }
+
+
+def private_channel() -> Payload:
+    """What Rapport says when invited to a private channel: it reads only public ones."""
+    text = (
+        "Thanks for the invitation. I learn who knows what only from *public* channels, so I won't "
+        "read anything here (nor in DMs or group DMs). Invite me to a public channel instead, or "
+        "declare skills with `/skills add`."
+    )
+    return {"text": text, "blocks": [mrkdwn(text)]}

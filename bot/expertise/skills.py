@@ -17,6 +17,8 @@ from sqlalchemy import delete, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from bot.directory.members import ensure_member, find_member
+from bot.expertise import channel_evidence
+from bot.expertise.channel_evidence import Inferred
 from bot.expertise.evidence import Sources, lock, refresh, score_at
 from bot.expertise.names import Named, normalise, parse_skills
 from bot.expertise.vocabulary import ensure_skills, list_skills, skill_rows, vocabulary
@@ -25,6 +27,7 @@ from bot.models.expertise import (
     DECLARED,
     HELD,
     HIDDEN,
+    PROFILE,
     SHOWN,
     TITLE,
     DeclinedSkill,
@@ -148,7 +151,12 @@ def remove(
             )
         ).rowcount  # type: ignore[attr-defined]
         hidden = _set_status(session, team_id, member.id, skill_id, (SHOWN, HELD), HIDDEN, now)
-        if not taken_back and not hidden:
+        # The profile (or HR) may list it, channels may have shown it: off the profile too.
+        listed = _listed_by_profile(session, team_id, member.id, skill_id)
+        inferred = channel_evidence.hide(
+            session, team_id, member.id, skill_id, evidence=evidence, only_if_shown=True
+        )
+        if not taken_back and not hidden and not listed and not inferred:
             result.unchanged.append(n)
             continue
         declined = {"team_id": team_id, "member_id": member.id, "skill_id": skill_id, "created_at": now}
@@ -159,6 +167,18 @@ def remove(
             result.endorsers[n.label] = hidden
     result.declared = declared_labels(session, team_id, member.id) if member else []
     return result
+
+
+def _listed_by_profile(session: Session, team_id: str, member_id: int, skill_id: int) -> bool:
+    found = session.scalar(
+        select(MemberSkill.id).where(
+            MemberSkill.team_id == team_id,
+            MemberSkill.member_id == member_id,
+            MemberSkill.skill_id == skill_id,
+            MemberSkill.source == PROFILE,
+        )
+    )
+    return found is not None
 
 
 def accept(
@@ -300,6 +320,7 @@ class Profile:
     member: Member
     skills: list[Held]
     waiting: list[Waiting] = field(default_factory=list)  # only ever in one's own profile
+    inferred: list[Inferred] = field(default_factory=list)  # what public channels showed
 
 
 def profile(session: Session, team_id: str, user_id: str, *, viewer: str = "") -> Profile | None:
@@ -340,4 +361,15 @@ def profile(session: Session, team_id: str, user_id: str, *, viewer: str = "") -
     skills = sorted(
         held_by_id.values(), key=lambda h: (-len(h.endorsers), not h.declared, h.label.casefold())
     )
-    return Profile(member, skills, sorted(waiting.values(), key=lambda w: w.label.casefold()))
+    waits = sorted(waiting.values(), key=lambda w: w.label.casefold())
+    return Profile(member, skills, waits, channel_evidence.inferred(session, team_id, member.id))
+
+
+def hide_inferred(
+    session: Session, team_id: str, user_id: str, skill_value: str, *, evidence: Sources
+) -> bool:
+    """The person hides one skill public channels showed about them (a click: the skill's id)."""
+    member = find_member(session, team_id, user_id)
+    if member is None or not skill_value.isdigit() or len(skill_value) > 18:
+        return False
+    return channel_evidence.hide(session, team_id, member.id, int(skill_value), evidence=evidence)

@@ -8,6 +8,10 @@ evidence version, which `/whoknows`'s cached standings are checked against (`sta
 A skill named only by endorsements waiting for their endorsee's OK is stored but not *listed*:
 the vocabulary leaves it out, so nobody else can find it, be "corrected" to it or be told that
 nobody has it; the first declaration or accepted endorsement lists it.
+
+The vocabulary also carries the relations the workspace learned by itself (`learned`: skills
+held together, or named together in kudos and endorsements), loaded with its skills: learning
+bumps the version when they change, so they are never older than the cached copy says.
 """
 
 from __future__ import annotations
@@ -20,14 +24,26 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.expertise.names import Skill, Vocabulary
 from bot.models import Member
+from bot.models.expertise import LearnedRelation, SkillScore, SkillVocabulary
 from bot.models.expertise import Skill as SkillRow
-from bot.models.expertise import SkillScore, SkillVocabulary
 from bot.platform.caches import PerDatabase
 from bot.platform.storage import in_ids, insert_ignore, insert_many_ignore
 
 _TEAM = SkillVocabulary.team_id == bindparam("team_id")
 VERSION = select(SkillVocabulary.version).where(_TEAM)
 EVIDENCE_VERSION = select(SkillVocabulary.evidence_version).where(_TEAM)
+
+# A skill's learned neighbours: held together before named together, the strongest first.
+_LEARNED = (
+    select(LearnedRelation.skill_id, LearnedRelation.other_id, LearnedRelation.kind)
+    .where(LearnedRelation.team_id == bindparam("team_id"))
+    .order_by(
+        LearnedRelation.skill_id,
+        LearnedRelation.kind,
+        LearnedRelation.support.desc(),
+        LearnedRelation.other_id,
+    )
+)
 
 _cache: PerDatabase[Vocabulary] = PerDatabase(size=1000)  # workspaces per database
 
@@ -46,7 +62,12 @@ def vocabulary(session: Session, team_id: str, version: int | None = None) -> Vo
     rows = session.execute(
         select(SkillRow.id, SkillRow.key, SkillRow.label).where(SkillRow.team_id == team_id, SkillRow.listed)
     )
-    vocab = Vocabulary((Skill(*row) for row in rows), version)
+    skills = [Skill(*row) for row in rows]
+    learned = [
+        (skill_id, other_id, kind)
+        for skill_id, other_id, kind in session.execute(_LEARNED, {"team_id": team_id})
+    ]
+    vocab = Vocabulary(skills, version, learned=learned)
     _cache.put(session, team_id, vocab)
     return vocab
 

@@ -1,6 +1,6 @@
 """All tables, one module per domain; importing this package registers them all."""
 
-from bot.models import celebrations, expertise, installs, outbox, relationships
+from bot.models import activity, celebrations, expertise, installs, outbox, relationships
 from bot.models.base import Base, UTCDateTime
 from bot.models.directory import Member, ProcessedEvent, TitleChange, Workspace
 
@@ -11,6 +11,7 @@ __all__ = [
     "TitleChange",
     "UTCDateTime",
     "Workspace",
+    "activity",
     "celebrations",
     "expertise",
     "installs",

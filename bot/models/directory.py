@@ -13,8 +13,10 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
     and_,
+    true,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
@@ -38,7 +40,12 @@ class Workspace(Base):
     celebrations_channel: Mapped[str | None] = mapped_column(String(80))
     promotion_posts: Mapped[bool] = mapped_column(Boolean, default=True)
     birthday_field: Mapped[str | None] = mapped_column(String(80))
+    # The custom profile field listing people's skills (a label or a field id); None: one named
+    # like "Skills" or "Ask me about", if the workspace has one (`directory.profile_fields`).
+    skills_field: Mapped[str | None] = mapped_column(String(80))
     last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Rapport learns who knows what from the public channels it is in (an admin may turn it off).
+    learn_from_channels: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Member(Base):
@@ -68,6 +75,9 @@ class Member(Base):
     birthday_day: Mapped[int | None] = mapped_column(SmallInteger)
     birth_year: Mapped[int | None] = mapped_column(SmallInteger)
     start_date: Mapped[date | None] = mapped_column(Date)
+    # Skills as their profile's skills field (or HR's CSV) lists them, as typed: read into skill
+    # evidence by `bot.expertise.profile_skills` whenever members are stored. Never logged.
+    profile_skills: Mapped[str | None] = mapped_column(Text)
 
     # Consent (True means the person agrees). These three are opt-outs: kudos are a colleague's
     # thanks, reminders are private to the circle, and a birthday kept private is in neither the
@@ -75,6 +85,8 @@ class Member(Base):
     celebrate_publicly: Mapped[bool] = mapped_column(Boolean, default=True)  # False: never in public
     show_birthday: Mapped[bool] = mapped_column(Boolean, default=True)
     nudge_others_about_me: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What this person writes in public channels may count as expertise (off: deleted, never read).
+    learn_from_channels: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Work anniversaries and birthdays in the celebrations channel are opt-in: None means never
     # chosen, and the person is asked once by DM before the first one (`bot.celebrations.consent`);
     # not posted until they say yes. A birthday the person shared themselves (`/rapport birthday`,

@@ -12,6 +12,7 @@ from bot.models.base import Base, UTCDateTime
 # Kinds of MemberSkill evidence (`source`).
 DECLARED = "declared"  # the member said so with /skills add
 TITLE = "title"  # their Slack title names the skill
+PROFILE = "profile"  # their Slack profile's skills field (or HR's CSV) lists it
 
 # What an endorsement's `status` says about who sees it (bot.expertise.endorsements).
 SHOWN = "shown"  # it counts: on the profile, in /whoknows, as a tie between the two
@@ -144,3 +145,27 @@ class UnansweredTopic(Base):
     month: Mapped[str] = mapped_column(String(7))  # "2026-12", in UTC
     topic: Mapped[str] = mapped_column(String(80))
     count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+# What a `learned_relation` was learned from (bot.expertise.learned).
+HELD_TOGETHER = "held"  # the same people of the workspace hold both skills
+NAMED_TOGETHER = "named"  # kudos reasons or endorsements name both skills at once
+
+
+class LearnedRelation(Base):
+    """Two skills a workspace links by itself (bot.expertise.learned): held together by the same
+    people, or named together in kudos and endorsements. Stored in both directions (a row for
+    skill → other and one for other → skill), so a skill's neighbours are one key-prefix read;
+    `support` is how many people (held) or kudos and endorsements (named) say so. The learning job
+    replaces a workspace's rows at each run."""
+
+    __tablename__ = "learned_relation"
+
+    team_id: Mapped[str] = mapped_column(
+        ForeignKey("workspace.team_id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # HELD_TOGETHER or NAMED_TOGETHER
+    support: Mapped[int] = mapped_column(Integer)
+    learned_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -42,6 +42,7 @@ BOT_SCOPES = (
     "chat:write",
     "channels:read",
     "channels:join",
+    "channels:history",
     "groups:read",
     "im:write",
     "users:read",

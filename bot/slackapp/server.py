@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -58,14 +58,39 @@ class AfterAnswer(Executor):
     def __init__(self, workers: int = 5) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rapport-lazy")
         self._held = threading.local()
+        self._pending: set[Future[Any]] = set()
+        self._lock = threading.Lock()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         held: list[Task] | None = getattr(self._held, "tasks", None)
         if held is None:
-            return self._pool.submit(fn, *args, **kwargs)
+            return self._track(self._pool.submit(fn, *args, **kwargs))
         future: Future[Any] = Future()
         held.append((future, fn, args, kwargs))
+        return self._track(future)
+
+    def _track(self, future: Future[Any]) -> Future[Any]:
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
         return future
+
+    def _done(self, future: Future[Any]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def idle(self, timeout: float = 10.0) -> bool:
+        """Wait until everything submitted so far (and what it submitted) has run; False on timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                pending = list(self._pending)
+            if not pending:
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            wait(pending, timeout=left)
 
     @contextmanager
     def holding(self) -> Iterator[Callable[[], None]]:

@@ -101,7 +101,7 @@ def test_any_import_order_gives_the_same_digests_and_rankings(tmp_path: Path) ->
         assert result == first, f"importing {name} changed the day"
 
     # …and the day is a real one: every feature took part.
-    assert first["wiring"]["evidence"] == ["declared", "endorsed", "title", "kudos"]
+    assert first["wiring"]["evidence"] == ["declared", "endorsed", "title", "kudos", "profile", "channels"]
     assert first["wiring"]["kind_order"] == ["follow_up", "birthday", "endorsed", "kudos_received"]
     (digest,) = first["digests"]
     text = json.dumps(digest, ensure_ascii=False)

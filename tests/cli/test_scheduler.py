@@ -17,7 +17,7 @@ def test_every_job_ticks_and_is_coalesced_with_one_instance(core: Core) -> None:
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
         assert set(jobs) == set(INTERVALS) <= set(JOBS)
-        assert len(jobs) == 3
+        assert len(jobs) == 5
         for name, job in jobs.items():
             assert job.coalesce is True
             assert job.max_instances == 1

@@ -48,24 +48,29 @@ def test_existing_endorsements_are_shown_and_going_back_keeps_only_those(any_db:
 def test_0012_holds_what_0008_showed_of_skills_nobody_accepted(any_db: Database) -> None:
     team(any_db, T1)
     team(any_db, T2)
+    # Made with today's code (the only code there is), then taken back to before 0012 and made
+    # to look as 0008's upgrade left such endorsements: all shown, all listed.
+    with any_db.write() as s:
+        skills.add(s, T1, BOB, "acme billing", T0, evidence=EVIDENCE)
+        endorsements.endorse(
+            s, T1, ANN, [BOB], "k8s, tax fraud, sleeping at work, acme billing", T0, evidence=EVIDENCE
+        )
+        endorsements.endorse(s, T1, CAROL, [BOB, DAN], "tax fraud", T0, evidence=EVIDENCE)
+        endorsements.endorse(s, T2, ANN, [BOB], "tax fraud", T0, evidence=EVIDENCE)
+    with any_db.write() as s:  # (listed, as before 0012 every endorsed skill was)
+        s.execute(text("UPDATE skill SET listed = :yes"), {"yes": True})
+        s.execute(text("UPDATE skill_vocabulary SET version = version + 1"))
+    with any_db.write() as s:  # since: a kudos names Dan's tax fraud, so it stays in the vocabulary
+        given = giving.give(s, T1, ANN, f"<@{DAN}> for untangling the tax fraud case", T0)
+        assert isinstance(given, giving.Given)
+        giving.settle(s, given.kudos, evidence=EVIDENCE)
+    assert [u for u, _ in who(any_db, "tax fraud")] == [DAN]  # (and cached so, before 0012)
     downgrade(any_db, "0011")
     try:
-        with any_db.write() as s:  # before 0008, as its upgrade left them: all shown, all listed
-            skills.add(s, T1, BOB, "acme billing", T0, evidence=EVIDENCE)
-            endorsements.endorse(
-                s, T1, ANN, [BOB], "k8s, tax fraud, sleeping at work, acme billing", T0, evidence=EVIDENCE
-            )
-            endorsements.endorse(s, T1, CAROL, [BOB, DAN], "tax fraud", T0, evidence=EVIDENCE)
-            endorsements.endorse(s, T2, ANN, [BOB], "tax fraud", T0, evidence=EVIDENCE)
-            s.execute(text("UPDATE endorsement SET status = 'shown'"))
-            s.execute(text("UPDATE skill SET listed = :yes"), {"yes": True})
-            s.execute(text("UPDATE skill_vocabulary SET version = version + 1"))
-        with any_db.write() as s:  # since: a kudos names Dan's tax fraud, so it stays in the vocabulary
-            given = giving.give(s, T1, ANN, f"<@{DAN}> for untangling the tax fraud case", T0)
-            assert isinstance(given, giving.Given)
-            giving.settle(s, given.kudos, evidence=EVIDENCE)
-            evidence.refresh(s, T1, sources=EVIDENCE)  # every endorsement counted
-        assert [u for u, _ in who(any_db, "tax fraud")] == [BOB, DAN]  # (and cached so)
+        with any_db.engine.begin() as conn:
+            conn.execute(text("UPDATE endorsement SET status = 'shown'"))
+            conn.execute(text("UPDATE skill SET listed = :yes"), {"yes": True})
+            conn.execute(text("UPDATE skill_vocabulary SET version = version + 1"))
     finally:
         upgrade(any_db)
 

@@ -66,16 +66,37 @@ def _listened(app_listeners: list[Any], kind: str) -> set[str]:
     return names
 
 
+def test_messages_are_read_in_public_channels_only() -> None:
+    events = manifest()["settings"]["event_subscriptions"]["bot_events"]
+    assert "message.channels" in events
+    assert not {"message.im", "message.groups", "message.mpim"} & set(events)
+    assert not {"groups:history", "im:history", "mpim:history"} & set(
+        manifest()["oauth_config"]["scopes"]["bot"]
+    )
+
+
 def test_commands_and_events_match_registered_listeners(core: Core) -> None:
     app = build_app(core)
     listened = _listened(app._listeners, "type")
     declared_commands = {c["command"] for c in manifest()["features"]["slash_commands"]}
-    declared_events = set(manifest()["settings"]["event_subscriptions"]["bot_events"])
+    # `message.channels` is a `message` event, from public channels only (message.im etc. are not asked for).
+    declared_events = {e.split(".")[0] for e in manifest()["settings"]["event_subscriptions"]["bot_events"]}
     registered_commands = {n for n in listened if n.startswith("/")}
     assert registered_commands == declared_commands
     assert declared_events <= listened
     registered_events = {
-        n for n in listened if n in {"app_home_opened", "team_join", "user_change", "message"}
+        n
+        for n in listened
+        if n
+        in {
+            "app_home_opened",
+            "team_join",
+            "user_change",
+            "message",
+            "member_joined_channel",
+            "member_left_channel",
+            "channel_left",
+        }
     }
     assert registered_events <= declared_events
 

@@ -66,9 +66,9 @@ def test_pending_migrations_make_readyz_503_and_commands_say_upgrading(
 ) -> None:
     caplog.set_level(logging.INFO)
     missing = head()
+    add_members(db, slack.team_id, slack_user("U1"))  # (with today's models, so before going back)
     downgrade(db, previous_revision(), foreign_keys=False)
     core = Core(settings=make_settings(slack, db), db=db, clock=clock)
-    add_members(db, slack.team_id, slack_user("U1"))
     with serve(core) as url:
         status, _, body = get(f"{url}/readyz")
         assert status == 503

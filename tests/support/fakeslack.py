@@ -25,9 +25,10 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from email.parser import BytesParser
 from email.policy import HTTP as HTTP_POLICY
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,10 +37,15 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
-from tests.support.slackreq import API_APP_ID
+from tests.support.slackreq import API_APP_ID, event_callback
 
 __all__ = [
+    "DEFAULT_SCOPES",
+    "HISTORY_METHODS",
     "MAX_MESSAGE_TEXT",
+    "TIERS",
+    "UNLISTED_HISTORY_LIMIT",
+    "UNLISTED_HISTORY_PER_MINUTE",
     "Call",
     "FakeSlack",
     "Team",
@@ -57,6 +63,50 @@ RESPONSE_URL_MAX_USES = 5
 # Form fields slack_sdk serialises to JSON strings when it sends a form body.
 _JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "user_auth_blocks")
 _FAULT_ERRORS = {500: "internal_error", 503: "service_unavailable"}
+
+# The bot scopes a workspace grants by default: manifest.yml's, plus channels:history (issue 14:
+# reading the public channels Rapport is invited to). Private channels, DMs and group DMs need
+# groups:/im:/mpim:history, which a test grants with ``add_team(..., scopes=...)``.
+DEFAULT_SCOPES = frozenset(
+    {
+        "commands",
+        "chat:write",
+        "im:write",
+        "channels:read",
+        "channels:join",
+        "groups:read",
+        "users:read",
+        "users:read.email",
+        "users.profile:read",
+        "team:read",
+        "channels:history",
+    }
+)
+# Slack's Web API rate-limit tiers, requests per minute "per API method per workspace per app"
+# (https://docs.slack.dev/apis/web-api/rate-limits: Tier 1 1+, Tier 2 20+, Tier 3 50+, Tier 4
+# 100+ per minute). Enforce one with ``rate_limit(method, None, TIERS[3])``.
+TIERS = {1: 1, 2: 20, 3: 50, 4: 100}
+# conversations.history and conversations.replies are Tier 3 (their method pages,
+# https://docs.slack.dev/reference/methods/conversations.history and .../conversations.replies).
+# Since May 29, 2025 Slack moved both to Tier 1 for new installations of apps commercially
+# distributed outside the Marketplace: 1 request per minute, and the `limit` parameter's default
+# and maximum cut to 15 (https://api.slack.com/changelog/2025-05-terms-rate-limit-update-and-faq);
+# existing installations of such apps follow from March 3, 2026; Marketplace apps and internal
+# customer-built apps keep Tier 3.
+# ``FakeSlack.unlisted_app()`` applies the reduced regime.
+HISTORY_METHODS = ("conversations.history", "conversations.replies")
+UNLISTED_HISTORY_PER_MINUTE = 1
+UNLISTED_HISTORY_LIMIT = 15
+# (default, maximum) of `limit` per method: history's "Maximum of 999", default 100; replies
+# document a default of 1000 ("specify a limit under 1000"). Slack recommends pages of ≤200.
+_PAGE_SIZES = {"conversations.history": (100, 999), "conversations.replies": (1000, 1000)}
+# The scope conversations.history/.replies need for a bot token, by conversation type.
+_HISTORY_SCOPES = {
+    "channel": "channels:history",
+    "group": "groups:history",
+    "im": "im:history",
+    "mpim": "mpim:history",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,6 +138,8 @@ class Team:
     bot_user_id: str
     bot_id: str
     tokens: set[str] = field(default_factory=set)
+    # The bot scopes the workspace granted the app; conversations.history/.replies check them.
+    scopes: set[str] = field(default_factory=lambda: set(DEFAULT_SCOPES))
 
 
 @dataclass
@@ -647,19 +699,72 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
-def _encode_cursor(user_id: str) -> str:
-    # Slack's users.list cursors are base64 of "user:<next user id>"; tests must treat them as opaque.
-    return base64.b64encode(f"user:{user_id}".encode()).decode()
+def _encode_cursor(value: str, kind: str = "user") -> str:
+    # Slack's cursors are base64 of "<kind>:<where the next page starts>" ("user:U061NFTT2" in
+    # users.list, "next_ts:1512085861000543" in conversations.history); tests treat them as opaque.
+    return base64.b64encode(f"{kind}:{value}".encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> str:
+def _decode_cursor(cursor: str, kind: str = "user") -> str:
     try:
         raw = base64.b64decode(cursor.encode(), validate=True).decode()
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError("invalid_cursor") from exc
-    if not raw.startswith("user:"):
+    if not raw.startswith(f"{kind}:"):
         raise ApiError("invalid_cursor")
-    return raw[5:]
+    return raw[len(kind) + 1 :]
+
+
+def _is_reply(msg: dict[str, Any]) -> bool:
+    thread_ts = msg.get("thread_ts")
+    return bool(thread_ts) and thread_ts != msg["ts"]
+
+
+def _ts(value: str) -> Decimal:
+    """A message ts as a number to compare ("1700000000.000100" or "1700000000")."""
+    return Decimal(value)
+
+
+def _ts_param(p: Json, key: str, error: str) -> Decimal | None:
+    """``oldest``/``latest`` as Slack reads them: absent or empty is no bound."""
+    raw = p.get(key)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation as exc:
+        raise ApiError(error) from exc
+    if not value.is_finite():
+        raise ApiError(error)
+    return value
+
+
+def _cursor_ts(p: Json) -> Decimal | None:
+    if not p.get("cursor"):
+        return None
+    raw = _decode_cursor(str(p["cursor"]), "next_ts")
+    if not raw.isdigit():
+        raise ApiError("invalid_cursor")
+    return Decimal(raw) / 1_000_000
+
+
+def _ts_cursor(ts: str) -> str:
+    seconds, _, micros = ts.partition(".")
+    return _encode_cursor(f"{int(seconds)}{(micros or '0').ljust(6, '0')[:6]}", "next_ts")
+
+
+def _page_limit(p: Json, default: int, maximum: int) -> int:
+    try:
+        limit = int(p.get("limit") or 0)
+    except (TypeError, ValueError) as exc:
+        raise ApiError("invalid_limit") from exc
+    return min(limit if limit > 0 else default, maximum)
+
+
+def _in_range(ts: Decimal, oldest: Decimal | None, latest: Decimal | None, inclusive: bool) -> bool:
+    if oldest is not None and (ts < oldest or (ts == oldest and not inclusive)):
+        return False
+    return latest is None or ts < latest or (ts == latest and inclusive)
 
 
 def _parse_multipart(body: bytes, content_type: str) -> dict[str, Any]:
@@ -760,6 +865,7 @@ class FakeSlack:
         team_name: str = "Test Team",
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] | None = None,
+        scopes: Iterable[str] | None = None,
     ) -> None:
         self.team_id = team_id
         self.bot_token = bot_token
@@ -772,6 +878,8 @@ class FakeSlack:
         self.public_channels_without_bot: set[str] = set()
         self.archived_channels: set[str] = set()
         self.expired_trigger_ids: set[str] = set()
+        # (default, maximum) of `limit` for conversations.history / .replies; see unlisted_app().
+        self.page_sizes: dict[str, tuple[int, int]] = dict(_PAGE_SIZES)
         self.profile_field_defs: list[dict[str, Any]] = []
         self.server_errors: list[str] = []  # tracebacks of handler crashes (answered with 500)
 
@@ -786,6 +894,7 @@ class FakeSlack:
         self._views: dict[str, dict[str, Any]] = {}
         self._home: dict[tuple[str, str], str] = {}  # (team, user) -> view id
         self._opened_dms: set[tuple[str, str]] = set()
+        self._mpims: set[str] = set()  # group DMs: opened with several users, or add_channel(is_mpim=True)
         self._responses: list[dict[str, Any]] = []
         self._response_urls: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, deque[_Fault]] = {}
@@ -808,6 +917,8 @@ class FakeSlack:
             "conversations.join": self._conversations_join,
             "conversations.info": self._conversations_info,
             "conversations.list": self._conversations_list,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -818,7 +929,7 @@ class FakeSlack:
             "views.update": self._views_update,
             "views.push": self._views_push,
         }
-        self.add_team(team_id, bot_token, name=team_name, bot_user_id=bot_user_id)
+        self.add_team(team_id, bot_token, name=team_name, bot_user_id=bot_user_id, scopes=scopes)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -879,8 +990,12 @@ class FakeSlack:
         name: str | None = None,
         domain: str | None = None,
         bot_user_id: str | None = None,
+        scopes: Iterable[str] | None = None,
     ) -> Team:
-        """Register a workspace whose bot token is ``token`` (adds the token if the team exists)."""
+        """Register a workspace whose bot token is ``token`` (adds the token if the team exists).
+
+        ``scopes`` are the bot scopes it granted (default ``DEFAULT_SCOPES``); ``team(id).scopes``
+        is a live set a test may change."""
         with self._cond:
             team = self._teams.get(team_id)
             if team is None:
@@ -892,6 +1007,8 @@ class FakeSlack:
                     bot_id="B" + team_id.lstrip("T"),
                 )
                 self._teams[team_id] = team
+            if scopes is not None:
+                team.scopes = set(scopes)
             team.tokens.add(token)
             self._teams_by_token[token] = team
             return team
@@ -1057,12 +1174,37 @@ class FakeSlack:
         return spec
 
     def add_channel(
-        self, channel_id: str, name: str, *, is_private: bool = False, team_id: str | None = None
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        is_private: bool = False,
+        is_mpim: bool = False,
+        bot_member: bool = True,
+        team_id: str | None = None,
     ) -> dict[str, Any]:
-        """Give a channel a name for ``conversations.info`` (unknown C/G ids still work)."""
+        """Give a channel a name for ``conversations.info`` (unknown C/G ids still work there).
+
+        A G… id or ``is_mpim`` makes it private. ``bot_member=False`` leaves the bot out of it: a
+        public channel answers ``not_in_channel`` until ``conversations.join`` (or
+        ``member_joined_channel``); a private one is invisible (``channel_not_found``), as in Slack.
+        """
+        is_private = is_private or is_mpim or channel_id[:1] == "G"
         with self._cond:
+            if is_mpim:
+                self._mpims.add(channel_id)
+            else:
+                self._mpims.discard(channel_id)
+            outside = self.private_channels_without_bot if is_private else self.public_channels_without_bot
+            self.private_channels_without_bot.discard(channel_id)
+            self.public_channels_without_bot.discard(channel_id)
+            if not bot_member:
+                outside.add(channel_id)
+            self._channels.pop(channel_id, None)
             channel = self._channel_object(channel_id, team_id or self.team_id)
             channel.update(name=name, name_normalized=name, is_private=is_private)
+            if is_private and channel_id[:1] == "C":
+                channel["is_group"] = False  # private channels made since 2021 have C ids
             self._channels[channel_id] = channel
             return channel
 
@@ -1076,21 +1218,156 @@ class FakeSlack:
         thread_ts: str | None = None,
         blocks: list[dict[str, Any]] | None = None,
         team_id: str | None = None,
+        reactions: list[dict[str, Any]] | None = None,
+        subtype: str | None = None,
+        reply_broadcast: bool = False,
+        files: list[dict[str, Any]] | None = None,
+        bot_id: str | None = None,
     ) -> dict[str, Any]:
-        """Seed a message written by a person (e.g. the target of a message shortcut)."""
+        """Seed a message written by a person (or another bot: ``subtype="bot_message"``, ``bot_id``).
+
+        ``thread_ts`` makes it a reply (kept out of conversations.history unless
+        ``reply_broadcast``, which makes it a ``thread_broadcast``); ``reactions`` are
+        ``[{"name", "users"}]`` (``count`` defaults to the number of users); ``subtype`` as Slack's
+        (``channel_join``, ``bot_message``…). Returns the stored message (live).
+        """
+        if reply_broadcast and not thread_ts:
+            raise ValueError("reply_broadcast needs thread_ts")
         with self._cond:
-            msg = {
+            ts = ts or self._next_ts()
+            if self.message(channel, ts) is not None:
+                raise ValueError(f"{channel} already has a message at {ts}")
+            msg: dict[str, Any] = {
                 "type": "message",
                 "channel": channel,
-                "ts": ts or self._next_ts(),
+                "ts": ts,
                 "text": text,
                 "blocks": blocks,
                 "thread_ts": thread_ts,
+                "reply_broadcast": reply_broadcast,
                 "user": user,
                 "team_id": team_id or self.team_id,
             }
+            if subtype is not None:
+                msg["subtype"] = subtype
+            if bot_id is not None:
+                msg["bot_id"] = bot_id
+            if files is not None:
+                msg["files"] = copy.deepcopy(files)
+            if reactions:
+                msg["reactions"] = [
+                    {"name": r["name"], "users": list(r["users"]), "count": r.get("count", len(r["users"]))}
+                    for r in reactions
+                ]
             self._messages.append(msg)
             return msg
+
+    def edit_message(self, channel: str, ts: str, text: str) -> Json:
+        """Edit a stored message as its author would; returns the ``message_changed`` event's
+        Events API envelope (``event.message`` as it is now, ``event.previous_message`` as it was)."""
+        with self._cond:
+            msg = self._stored(channel, ts)
+            team = self.team(msg["team_id"])
+            previous = self._api_message(team, msg)
+            edited_at = self._next_ts()
+            msg["text"] = text
+            msg["edited"] = {"user": msg.get("user") or team.bot_user_id, "ts": edited_at}
+            event: Json = {
+                "type": "message",
+                "subtype": "message_changed",
+                "hidden": True,
+                "channel": channel,
+                "channel_type": self._channel_type(channel),
+                "ts": edited_at,
+                "event_ts": edited_at,
+                "message": self._api_message(team, msg),
+                "previous_message": previous,
+            }
+            return self._envelope(team, event)
+
+    def delete_message(self, channel: str, ts: str) -> Json:
+        """Delete a stored message; returns the ``message_deleted`` event's Events API envelope.
+
+        A thread parent with replies stays behind as Slack's tombstone (subtype ``tombstone``,
+        "This message was deleted."), so its thread can still be read."""
+        with self._cond:
+            msg = self._stored(channel, ts)
+            team = self.team(msg["team_id"])
+            previous = self._api_message(team, msg)
+            if self._replies(msg):
+                for key in ("blocks", "attachments", "files", "reactions", "edited", "bot_id", "metadata"):
+                    msg.pop(key, None)
+                msg.update(
+                    subtype="tombstone", text="This message was deleted.", user="USLACKBOT", hidden=True
+                )
+            else:
+                self._messages.remove(msg)
+            deleted_at = self._next_ts()
+            event: Json = {
+                "type": "message",
+                "subtype": "message_deleted",
+                "hidden": True,
+                "channel": channel,
+                "channel_type": self._channel_type(channel),
+                "ts": deleted_at,
+                "event_ts": deleted_at,
+                "deleted_ts": ts,
+                "previous_message": previous,
+            }
+            return self._envelope(team, event)
+
+    def message_event(self, channel: str, ts: str) -> Json:
+        """The Events API envelope (``event_callback``) Slack sends for a stored message.
+
+        Post it as it is, ``SlackClient.post(json.dumps(envelope).encode(), JSON)``, or pass
+        ``envelope["event"]`` to ``SlackClient.event`` with the envelope's ``event_id``,
+        ``event_time`` and ``team_id``."""
+        with self._cond:
+            msg = self._stored(channel, ts)
+            team = self.team(msg["team_id"])
+            event = self._api_message(team, msg, thread_fields=False)
+            event.update(channel=channel, channel_type=self._channel_type(channel), event_ts=ts)
+            return self._envelope(team, event)
+
+    def member_joined_channel(
+        self, channel: str, *, inviter: str | None = None, team_id: str | None = None
+    ) -> Json:
+        """Invite the bot into ``channel`` (it becomes a member) and return the
+        ``member_joined_channel`` envelope Slack sends the app about itself."""
+        with self._cond:
+            team = self.team(team_id)
+            self.private_channels_without_bot.discard(channel)
+            self.public_channels_without_bot.discard(channel)
+            event: Json = {
+                "type": "member_joined_channel",
+                "user": team.bot_user_id,
+                "channel": channel,
+                # Slack says "C" for a public channel and "G" for a private one in this event.
+                "channel_type": "C" if self._channel_type(channel) == "channel" else "G",
+                "team": team.id,
+                "event_ts": self._next_ts(),
+            }
+            if inviter is not None:
+                event["inviter"] = inviter
+            return self._envelope(team, event)
+
+    def _envelope(self, team: Team, event: Json) -> Json:
+        body, _ = event_callback(
+            event,
+            team_id=team.id,
+            event_id=f"Ev{next(self._ids):08X}",
+            event_time=int(self.wall_clock().timestamp()),
+            api_app_id=API_APP_ID,
+            bot_user_id=team.bot_user_id,
+        )
+        envelope: Json = json.loads(body)
+        return envelope
+
+    def _stored(self, channel: str, ts: str) -> dict[str, Any]:
+        msg = self.message(channel, ts)
+        if msg is None:
+            raise KeyError(f"no message at {ts} in {channel}")
+        return msg
 
     # -- records ------------------------------------------------------------------------------
 
@@ -1231,7 +1508,10 @@ class FakeSlack:
         per_team_per_minute: float | None = None,
     ) -> None:
         """Enforce Slack-like limits on ``method``; beyond them answer 429 with an honest
-        ``Retry-After``. Both limits ``None`` removes the limit. Uses ``self.clock``."""
+        ``Retry-After``. Both limits ``None`` removes the limit. Uses ``self.clock``.
+
+        The per-channel default is chat.postMessage's 1 per second; a tiered method has only a
+        workspace limit: ``rate_limit("conversations.history", None, TIERS[3])``."""
         with self._cond:
             if per_channel_per_second is None and per_team_per_minute is None:
                 self._rate_limits.pop(method, None)
@@ -1242,6 +1522,21 @@ class FakeSlack:
                 else None,
                 per_team=_Window.from_rate(per_team_per_minute, 60.0) if per_team_per_minute else None,
             )
+
+    def unlisted_app(self, unlisted: bool = True) -> None:
+        """Answer conversations.history/.replies as Slack does for an app created after May 29,
+        2025, commercially distributed and not Marketplace-approved: 1 request per minute per
+        workspace (``rate_limit``) and ``limit`` 15 by default and at most. ``False`` restores
+        Tier 3 paging with no limit enforced (enforce Tier 3 with ``rate_limit(m, None, TIERS[3])``).
+        """
+        with self._cond:
+            for method in HISTORY_METHODS:
+                if unlisted:
+                    self.page_sizes[method] = (UNLISTED_HISTORY_LIMIT, UNLISTED_HISTORY_LIMIT)
+                    self.rate_limit(method, None, UNLISTED_HISTORY_PER_MINUTE)
+                else:
+                    self.page_sizes[method] = _PAGE_SIZES[method]
+                    self.rate_limit(method, None, None)
 
     def _take_fault(self, method: str) -> _Fault | None:
         for key in (method, "*"):
@@ -1451,15 +1746,18 @@ class FakeSlack:
             stored.update(is_member=member, is_archived=channel in self.archived_channels)
             return stored
         is_im = channel.startswith("D")
+        is_mpim = channel in self._mpims
         obj: dict[str, Any] = {
             "id": channel,
             "created": 1_600_000_000,
             "is_archived": channel in self.archived_channels,
-            "is_channel": channel.startswith("C"),
-            "is_group": channel.startswith("G"),
+            "is_channel": channel.startswith("C") and not is_mpim,
+            "is_group": channel.startswith("G") and not is_mpim,
             "is_im": is_im,
-            "is_mpim": False,
-            "is_private": not channel.startswith("C"),
+            "is_mpim": is_mpim,
+            "is_private": not channel.startswith("C")
+            or is_mpim
+            or channel in self.private_channels_without_bot,
             "is_member": member,
             "context_team_id": team_id,
         }
@@ -1468,6 +1766,101 @@ class FakeSlack:
         else:
             obj.update(name=f"channel-{channel.lower()}", name_normalized=f"channel-{channel.lower()}")
         return obj
+
+    def _channel_type(self, channel: str) -> str:
+        """The Events API's ``channel_type``: "channel", "group" (private), "im" or "mpim"."""
+        if channel in self._mpims:
+            return "mpim"
+        if channel.startswith("D"):
+            return "im"
+        stored = self._channels.get(channel)
+        private = stored["is_private"] if stored else channel[:1] != "C"
+        return "group" if private or channel in self.private_channels_without_bot else "channel"
+
+    def _channel_known(self, team: Team, channel: str) -> bool:
+        """Whether Slack would find ``channel``: named with add_channel, a DM or group DM the bot
+        has (opened, or with a known user), or a conversation with messages in it."""
+        if channel in self._channels or (team.id, channel) in self._opened_dms:
+            return True
+        if channel[:1] == "D" and (team.id, channel[1:]) in self._users:
+            return True
+        return any(m["channel"] == channel and m["team_id"] == team.id for m in self._messages)
+
+    def _readable_channel(self, team: Team, channel_param: Any) -> str:
+        """conversations.history/.replies checks, in Slack's order: the conversation must exist
+        for the bot (a private one it is not in does not), the token must have the type's
+        history scope, and the bot must be a member."""
+        channel = str(channel_param or "")
+        if channel[:1] in ("U", "W") and (team.id, channel) in self._users:
+            channel = "D" + channel
+        if not self._channel_known(team, channel) or channel in self.private_channels_without_bot:
+            raise ApiError("channel_not_found")
+        stored = self._channels.get(channel)
+        if stored is not None and stored.get("context_team_id") != team.id:
+            raise ApiError("channel_not_found")
+        needed = _HISTORY_SCOPES[self._channel_type(channel)]
+        if needed not in team.scopes:
+            raise ApiError("missing_scope", needed=needed, provided=",".join(sorted(team.scopes)))
+        if channel in self.public_channels_without_bot:
+            raise ApiError("not_in_channel")
+        return channel
+
+    def _replies(self, parent: dict[str, Any]) -> list[dict[str, Any]]:
+        """A thread's replies, oldest first (none when ``parent`` is a reply itself)."""
+        if _is_reply(parent):
+            return []
+        found = [
+            m
+            for m in self._messages
+            if m["channel"] == parent["channel"]
+            and m["team_id"] == parent["team_id"]
+            and m.get("thread_ts") == parent["ts"]
+            and m["ts"] != parent["ts"]
+        ]
+        return sorted(found, key=lambda m: _ts(m["ts"]))
+
+    def _api_message(self, team: Team, msg: dict[str, Any], *, thread_fields: bool = True) -> Json:
+        """A stored message as conversations.history/.replies (and events) show it."""
+        out: Json = {"type": "message", "ts": msg["ts"]}
+        if msg.get("user"):
+            out["user"] = msg["user"]
+        out["text"] = msg.get("text") or ""
+        out["team"] = msg["team_id"]
+        subtype = msg.get("subtype")
+        if _is_reply(msg) and msg.get("reply_broadcast"):
+            subtype = "thread_broadcast"
+        if subtype:
+            out["subtype"] = subtype
+        if msg.get("hidden"):
+            out["hidden"] = True
+        if msg.get("bot_id"):
+            out["bot_id"] = msg["bot_id"]
+            if msg["bot_id"] == team.bot_id:
+                out["app_id"] = API_APP_ID
+        for key in ("blocks", "attachments", "files", "reactions", "edited"):
+            if msg.get(key):
+                out[key] = copy.deepcopy(msg[key])
+        if _is_reply(msg):
+            out["thread_ts"] = msg["thread_ts"]
+            parent = self.message(msg["channel"], msg["thread_ts"])
+            if parent is not None and parent.get("user"):
+                out["parent_user_id"] = parent["user"]
+            if subtype == "thread_broadcast" and parent is not None:
+                out["root"] = self._api_message(team, parent)
+        elif thread_fields:
+            replies = self._replies(msg)
+            if replies:
+                users = list(dict.fromkeys(r["user"] for r in replies if r.get("user")))
+                out.update(
+                    thread_ts=msg["ts"],
+                    reply_count=len(replies),
+                    reply_users_count=len(users),
+                    latest_reply=replies[-1]["ts"],
+                    reply_users=users,
+                    is_locked=False,
+                    subscribed=False,
+                )
+        return out
 
     def _bot_message(self, team: Team, msg: dict[str, Any]) -> Json:
         """The ``message`` object Slack returns for a bot-authored message."""
@@ -1593,6 +1986,7 @@ class FakeSlack:
         else:
             digest = hashlib.sha1(",".join(sorted(ids)).encode()).hexdigest()[:10].upper()
             channel = "G" + digest
+            self._mpims.add(channel)
         key = (team.id, channel)
         out: Json = {"channel": {"id": channel}}
         if key in self._opened_dms:
@@ -1623,6 +2017,10 @@ class FakeSlack:
             obj = self._channel_object(channel_id, team.id)
             if obj.get("context_team_id") != team.id or obj.get("is_im"):
                 continue
+            if obj.get("is_mpim"):
+                if "mpim" in types and obj["is_member"]:
+                    found.append(obj)
+                continue
             if obj["is_private"] and ("private_channel" not in types or not obj["is_member"]):
                 continue
             if not obj["is_private"] and "public_channel" not in types:
@@ -1650,6 +2048,68 @@ class FakeSlack:
     def _conversations_info(self, team: Team, p: Json) -> Json:
         channel = self._resolve_channel(team, p.get("channel"), posting=False)
         return {"channel": self._channel_object(channel, team.id)}
+
+    def _conversations_history(self, team: Team, p: Json) -> Json:
+        """Newest first; thread replies only as broadcasts; paged by ``next_ts`` cursors."""
+        channel = self._readable_channel(team, p.get("channel"))
+        oldest = _ts_param(p, "oldest", "invalid_ts_oldest")
+        latest = _ts_param(p, "latest", "invalid_ts_latest")
+        inclusive = _truthy(p.get("inclusive"))
+        start = _cursor_ts(p)
+        limit = _page_limit(p, *self.page_sizes["conversations.history"])
+        found = sorted(
+            (
+                m
+                for m in self._messages
+                if m["channel"] == channel
+                and m["team_id"] == team.id
+                and (not _is_reply(m) or m.get("reply_broadcast"))
+                and _in_range(_ts(m["ts"]), oldest, latest, inclusive)
+                and (start is None or _ts(m["ts"]) <= start)
+            ),
+            key=lambda m: _ts(m["ts"]),
+            reverse=True,
+        )
+        page, rest = found[:limit], found[limit:]
+        out: Json = {
+            "messages": [self._api_message(team, m) for m in page],
+            "has_more": bool(rest),
+            "pin_count": 0,
+            "channel_actions_ts": None,
+            "channel_actions_count": 0,
+        }
+        if rest:
+            out["response_metadata"] = {"next_cursor": _ts_cursor(rest[0]["ts"])}
+        return out
+
+    def _conversations_replies(self, team: Team, p: Json) -> Json:
+        """The thread of ``ts`` (its parent or any reply): the parent first, on the first page
+        only, then the replies oldest first (``oldest``/``latest`` bound the replies)."""
+        channel = self._readable_channel(team, p.get("channel"))
+        msg = self.message(channel, str(p.get("ts") or ""))
+        if msg is None or msg["team_id"] != team.id:
+            raise ApiError("thread_not_found")
+        if _is_reply(msg):
+            parent = self.message(channel, msg["thread_ts"])
+            if parent is None:
+                raise ApiError("thread_not_found")
+        else:
+            parent = msg
+        oldest = _ts_param(p, "oldest", "invalid_ts_oldest")
+        latest = _ts_param(p, "latest", "invalid_ts_latest")
+        inclusive = _truthy(p.get("inclusive"))
+        start = _cursor_ts(p)
+        limit = _page_limit(p, *self.page_sizes["conversations.replies"])
+        thread = [parent] + [
+            r for r in self._replies(parent) if _in_range(_ts(r["ts"]), oldest, latest, inclusive)
+        ]
+        if start is not None:
+            thread = [m for m in thread if _ts(m["ts"]) >= start]
+        page, rest = thread[:limit], thread[limit:]
+        out: Json = {"messages": [self._api_message(team, m) for m in page], "has_more": bool(rest)}
+        if rest:
+            out["response_metadata"] = {"next_cursor": _ts_cursor(rest[0]["ts"])}
+        return out
 
     # -- methods: chat ------------------------------------------------------------------------
 

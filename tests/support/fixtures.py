@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from slack_bolt import App
 
 from bot.core import Core
 from bot.platform.config import Settings
 from bot.platform.db import Database
 from bot.slackapp.app import build_app
-from bot.slackapp.server import RapportWSGI, serving
+from bot.slackapp.server import AfterAnswer, RapportWSGI, serving
 from tests.support.clock import FakeClock
 from tests.support.databases import (
     PostgresSchema,
@@ -105,14 +106,28 @@ class Served:
     slack: FakeSlack
     http: SlackClient
     url: str
+    app: App | None = None
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the lazy listeners of every request sent so far have run."""
+        executor = self.app.listener_runner.listener_executor if self.app else None
+        if isinstance(executor, AfterAnswer):
+            assert executor.idle(timeout), f"lazy listeners still running after {timeout:g} s"
 
 
 @contextmanager
 def serve(core: Core) -> Iterator[str]:
     """Serve `core` on 127.0.0.1 in a background thread; yields the base URL."""
+    with serve_app(core) as (url, _):
+        yield url
+
+
+@contextmanager
+def serve_app(core: Core) -> Iterator[tuple[str, App]]:
+    """`serve`, yielding the Bolt app too (to wait for its lazy listeners)."""
     app = build_app(core)
     with serving(RapportWSGI(app, core.settings.signing_secret, core.db.ping), threads=4) as url:
-        yield url
+        yield url, app
     # Let lazy listeners (Home tab publishes, views.open…) finish while the fake Slack still answers.
     app.listener_runner.listener_executor.shutdown(wait=True)
 
@@ -120,13 +135,13 @@ def serve(core: Core) -> Iterator[str]:
 @pytest.fixture
 def rapport(core: Core, slack: FakeSlack) -> Iterator[Served]:
     """The real app over real HTTP, talking to the fake Slack."""
-    with serve(core) as url:
-        yield Served(core=core, slack=slack, http=SlackClient(url, SIGNING_SECRET), url=url)
+    with serve_app(core) as (url, app):
+        yield Served(core=core, slack=slack, http=SlackClient(url, SIGNING_SECRET), url=url, app=app)
 
 
 @pytest.fixture
 def rapport_any(slack: FakeSlack, any_db: Database, clock: FakeClock) -> Iterator[Served]:
     """`rapport`, once on SQLite and once on PostgreSQL."""
     core = Core(settings=make_settings(slack, any_db), db=any_db, clock=clock)
-    with serve(core) as url:
-        yield Served(core=core, slack=slack, http=SlackClient(url, SIGNING_SECRET), url=url)
+    with serve_app(core) as (url, app):
+        yield Served(core=core, slack=slack, http=SlackClient(url, SIGNING_SECRET), url=url, app=app)

@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -21,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.support.fakeslack import FakeSlack, block_errors, view_errors
+from tests.support.fakeslack import TIERS, UNLISTED_HISTORY_LIMIT, FakeSlack, block_errors, view_errors
 from tests.support.slackreq import (
     SlackClient,
     block_actions,
@@ -662,3 +663,404 @@ def test_slack_client_drives_a_bolt_app(fake: FakeSlack, bolt_url: str) -> None:
     assert slack.event(message_event("U1", "x"), timestamp=stale).status == 401
     retried = slack.event(message_event("U1", "retry"), retry_num=1, retry_reason="http_timeout")
     assert retried.status == 200
+
+
+# --------------------------------------------------------------------------------------------
+# Channel history: conversations.history / conversations.replies
+# --------------------------------------------------------------------------------------------
+
+
+def _next_cursor(resp: Any) -> str | None:
+    meta: dict[str, Any] = resp.get("response_metadata") or {}
+    return meta.get("next_cursor")
+
+
+def _history(client: WebClient, **kwargs: Any) -> list[str]:
+    """Every ts conversations.history gives, page after page, following next_cursor by hand."""
+    seen: list[str] = []
+    cursor = None
+    while True:
+        resp = client.conversations_history(cursor=cursor, **kwargs)
+        seen += [m["ts"] for m in resp["messages"]]
+        cursor = _next_cursor(resp)
+        assert resp["has_more"] == bool(cursor)
+        if not cursor:
+            return seen
+
+
+def _thread(fake: FakeSlack, channel: str = "C1") -> tuple[str, list[str], str]:
+    """A channel with a thread: (parent ts, reply ts oldest first, the broadcast reply's ts)."""
+    parent = fake.add_message(channel, "who knows terraform?", user="U1")["ts"]
+    replies = [
+        fake.add_message(channel, f"reply {i}", user=f"U{2 + i % 2}", thread_ts=parent)["ts"]
+        for i in range(3)
+    ]
+    broadcast = fake.add_message(channel, "me!", user="U4", thread_ts=parent, reply_broadcast=True)["ts"]
+    return parent, [*replies, broadcast], broadcast
+
+
+def test_history_pages_every_message_once_newest_first(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_channel("C1", "general")
+    before = [fake.add_message("C1", f"m{i}", user="U1")["ts"] for i in range(10)]
+    parent, replies, broadcast = _thread(fake)
+    after = [fake.add_message("C1", f"n{i}", user="U2")["ts"] for i in range(9)]
+    fake.add_message("C2", "elsewhere", user="U1")
+    expected = sorted([*before, parent, broadcast, *after], key=float, reverse=True)
+
+    for limit in (1, 7, 21, 200):
+        assert _history(client, channel="C1", limit=limit) == expected
+    first = client.conversations_history(channel="C1", limit=7)
+    assert len(first["messages"]) == 7
+    assert first["has_more"] is True
+    cursor = first["response_metadata"]["next_cursor"]
+    assert cursor
+    assert first["messages"][-1]["ts"] not in cursor  # opaque
+    # slack_sdk's own pagination follows the same cursors (one response object, read each page as
+    # it comes); without limit a page is Slack's 100.
+    assert [
+        m["ts"] for page in client.conversations_history(channel="C1", limit=6) for m in page["messages"]
+    ] == (expected)
+    whole = client.conversations_history(channel="C1")
+    assert [m["ts"] for m in whole["messages"]] == expected
+    assert whole["has_more"] is False
+    assert "response_metadata" not in whole
+    assert set(replies) - {broadcast} & {m["ts"] for m in whole["messages"]} == set()
+
+    with pytest.raises(SlackApiError) as err:
+        client.conversations_history(channel="C1", cursor="bm90LWEtY3Vyc29y")
+    assert err.value.response["error"] == "invalid_cursor"
+    fake.add_user("UA")  # a cursor of another method is not one of these
+    fake.add_user("UB")
+    users_cursor = client.users_list(limit=1)["response_metadata"]["next_cursor"]
+    with pytest.raises(SlackApiError) as err:
+        client.conversations_history(channel="C1", cursor=users_cursor)
+    assert err.value.response["error"] == "invalid_cursor"
+
+
+def test_history_limit_is_clamped_to_999(fake: FakeSlack, client: WebClient) -> None:
+    for i in range(1001):
+        fake.add_message("C1", f"m{i}", user="U1")
+    page = client.conversations_history(channel="C1", limit=5000)
+    assert len(page["messages"]) == 999
+    assert page["has_more"] is True
+    assert len(client.conversations_history(channel="C1", limit=0)["messages"]) == 100
+
+
+def test_history_bounds(fake: FakeSlack, client: WebClient) -> None:
+    ts = [fake.add_message("C1", f"m{i}", user="U1", ts=f"1700000{i:03d}.000100")["ts"] for i in range(6)]
+    newest_first = ts[::-1]
+
+    assert _history(client, channel="C1", oldest=ts[1], latest=ts[4]) == [ts[3], ts[2]]
+    assert _history(client, channel="C1", oldest=ts[1], latest=ts[4], inclusive=True) == newest_first[1:5]
+    assert _history(client, channel="C1", oldest=ts[1], latest=ts[4], inclusive=True, limit=1) == [
+        ts[4],
+        ts[3],
+        ts[2],
+        ts[1],
+    ]
+    assert _history(client, channel="C1", oldest=ts[3]) == newest_first[:2]
+    assert _history(client, channel="C1", latest=ts[2]) == [ts[1], ts[0]]
+    assert _history(client, channel="C1", oldest="1700000002") == newest_first[:4]  # whole seconds too
+    assert _history(client, channel="C1", oldest="0") == newest_first
+    assert _history(client, channel="C1", latest=ts[0]) == []
+    for field, error in (("oldest", "invalid_ts_oldest"), ("latest", "invalid_ts_latest")):
+        bad: dict[str, Any] = {field: "yesterday"}
+        with pytest.raises(SlackApiError) as err:
+            client.conversations_history(channel="C1", **bad)
+        assert err.value.response["error"] == error
+
+
+def test_threads_in_history_and_replies(fake: FakeSlack, client: WebClient) -> None:
+    alone = fake.add_message("C1", "no thread here", user="U9")["ts"]
+    parent, replies, broadcast = _thread(fake)
+
+    history = {m["ts"]: m for m in client.conversations_history(channel="C1")["messages"]}
+    assert set(history) == {alone, parent, broadcast}  # replies stay in their thread
+    head = history[parent]
+    assert (head["thread_ts"], head["reply_count"], head["latest_reply"]) == (parent, 4, broadcast)
+    assert head["reply_users"] == ["U2", "U3", "U4"]
+    assert head["reply_users_count"] == 3
+    assert history[broadcast]["subtype"] == "thread_broadcast"
+    assert history[broadcast]["thread_ts"] == parent
+    assert history[broadcast]["root"]["ts"] == parent
+    assert not {"thread_ts", "reply_count"} & set(history[alone])
+
+    thread = client.conversations_replies(channel="C1", ts=parent)
+    assert [m["ts"] for m in thread["messages"]] == [parent, *replies]
+    assert thread["has_more"] is False
+    assert all(m["thread_ts"] == parent and m["parent_user_id"] == "U1" for m in thread["messages"][1:])
+    # Paged, every message of the thread comes once: the parent first, on the first page only.
+    for limit in (1, 2, 3):
+        seen, cursor = [], None
+        while True:
+            page = client.conversations_replies(channel="C1", ts=parent, limit=limit, cursor=cursor)
+            assert len(page["messages"]) <= limit
+            seen += [m["ts"] for m in page["messages"]]
+            cursor = _next_cursor(page)
+            if not cursor:
+                break
+        assert seen == [parent, *replies]
+    paged = client.conversations_replies(channel="C1", ts=parent, limit=2)
+    assert [m["ts"] for page in paged for m in page["messages"]] == [parent, *replies]
+
+    # Any message of the thread finds it; a message without replies is a thread of one.
+    assert [m["ts"] for m in client.conversations_replies(channel="C1", ts=replies[1])["messages"]] == [
+        parent,
+        *replies,
+    ]
+    assert [m["ts"] for m in client.conversations_replies(channel="C1", ts=alone)["messages"]] == [alone]
+    bounded = client.conversations_replies(channel="C1", ts=parent, oldest=replies[0], latest=replies[3])
+    assert [m["ts"] for m in bounded["messages"]] == [parent, replies[1], replies[2]]
+    inclusive = client.conversations_replies(
+        channel="C1", ts=parent, oldest=replies[0], latest=replies[1], inclusive=True
+    )
+    assert [m["ts"] for m in inclusive["messages"]] == [parent, replies[0], replies[1]]
+
+    for ts in ("1600000000.000001", ""):
+        with pytest.raises(SlackApiError) as err:
+            client.conversations_replies(channel="C1", ts=ts)
+        assert err.value.response["error"] == "thread_not_found"
+    with pytest.raises(SlackApiError) as err:
+        client.conversations_replies(channel="C1", ts=parent, cursor="garbage!")
+    assert err.value.response["error"] == "invalid_cursor"
+
+
+def test_messages_carry_reactions_subtypes_files_and_edits(fake: FakeSlack, client: WebClient) -> None:
+    liked = fake.add_message(
+        "C1",
+        "shipped the k8s upgrade",
+        user="U1",
+        reactions=[{"name": "tada", "users": ["U2", "U3"]}, {"name": "eyes", "users": ["U4"], "count": 3}],
+        files=[{"id": "F1", "name": "plan.pdf"}],
+    )["ts"]
+    joined = fake.add_message("C1", "<@U5> has joined the channel", user="U5", subtype="channel_join")["ts"]
+    bot = fake.add_message("C1", "build passed", user="", subtype="bot_message", bot_id="BCI")["ts"]
+    plain = fake.add_message("C1", "lunch?", user="U2")["ts"]
+
+    got = {m["ts"]: m for m in client.conversations_history(channel="C1")["messages"]}
+    assert got[liked]["reactions"] == [
+        {"name": "tada", "users": ["U2", "U3"], "count": 2},
+        {"name": "eyes", "users": ["U4"], "count": 3},
+    ]
+    assert got[liked]["files"] == [{"id": "F1", "name": "plan.pdf"}]
+    assert got[joined]["subtype"] == "channel_join"
+    assert (got[bot]["subtype"], got[bot]["bot_id"]) == ("bot_message", "BCI")
+    assert "user" not in got[bot]
+    assert not {"reactions", "files", "subtype", "edited"} & set(got[plain])
+    with pytest.raises(ValueError, match="already has a message"):
+        fake.add_message("C1", "same ts", user="U1", ts=plain)
+
+
+def test_edit_and_delete_return_the_events_slack_sends(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_channel("C1", "general")
+    ts = fake.add_message("C1", "helo", user="U1")["ts"]
+
+    changed = fake.edit_message("C1", ts, "hello")
+    assert changed["type"] == "event_callback"
+    assert (changed["team_id"], changed["api_app_id"]) == ("T0001", "A0001")
+    event = changed["event"]
+    assert (event["type"], event["subtype"], event["channel"], event["channel_type"]) == (
+        "message",
+        "message_changed",
+        "C1",
+        "channel",
+    )
+    assert (event["message"]["ts"], event["message"]["text"]) == (ts, "hello")
+    assert event["message"]["edited"] == {"user": "U1", "ts": event["ts"]}
+    assert event["previous_message"]["text"] == "helo"
+    assert "edited" not in event["previous_message"]
+    shown = client.conversations_history(channel="C1")["messages"][0]
+    assert (shown["text"], shown["edited"]["ts"]) == ("hello", event["ts"])
+
+    deleted = fake.delete_message("C1", ts)["event"]
+    assert (deleted["subtype"], deleted["deleted_ts"]) == ("message_deleted", ts)
+    assert deleted["previous_message"]["text"] == "hello"
+    assert client.conversations_history(channel="C1")["messages"] == []
+    with pytest.raises(KeyError):
+        fake.edit_message("C1", ts, "gone")
+
+    # A thread parent with replies leaves a tombstone, so its thread can still be read.
+    parent, replies, _ = _thread(fake)
+    fake.delete_message("C1", parent)
+    head = client.conversations_history(channel="C1", limit=1, latest=replies[-1])["messages"][0]
+    assert (head["ts"], head["subtype"], head["reply_count"]) == (parent, "tombstone", 4)
+    assert len(client.conversations_replies(channel="C1", ts=parent)["messages"]) == 5
+
+
+def test_history_errors_like_slack(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_channel("CPUB", "general", bot_member=False)
+    fake.add_channel("CPRIV", "secret", is_private=True, bot_member=False)
+    fake.add_channel("GOLD", "old-secret")
+    fake.add_channel("GMPIM", "mpdm-a--b--c", is_mpim=True)
+    fake.add_user("U1")
+    for channel in ("CPUB", "CPRIV", "GOLD", "GMPIM", "DU1"):
+        fake.add_message(channel, "hi", user="U1")
+
+    def error(**kwargs: Any) -> dict[str, Any]:
+        with pytest.raises(SlackApiError) as err:
+            client.conversations_history(**kwargs)
+        return dict(err.value.response.data)
+
+    assert error(channel="C404")["error"] == "channel_not_found"
+    assert error(channel="")["error"] == "channel_not_found"
+    assert error(channel="CPRIV")["error"] == "channel_not_found"  # the bot cannot see it
+    assert error(channel="CPUB")["error"] == "not_in_channel"
+    assert client.conversations_join(channel="CPUB")["ok"]
+    assert [m["text"] for m in client.conversations_history(channel="CPUB")["messages"]] == ["hi"]
+
+    for channel, needed in (("GOLD", "groups:history"), ("GMPIM", "mpim:history"), ("DU1", "im:history")):
+        refused = error(channel=channel)
+        assert (refused["error"], refused["needed"]) == ("missing_scope", needed)
+        assert "channels:history" in refused["provided"].split(",")
+    assert error(channel="U1")["needed"] == "im:history"  # a user id means the bot's DM with them
+
+    fake.team().scopes |= {"groups:history", "im:history", "mpim:history"}
+    for channel in ("GOLD", "GMPIM", "DU1"):
+        assert len(client.conversations_history(channel=channel)["messages"]) == 1
+    invited = fake.member_joined_channel("CPRIV", inviter="U1")
+    assert invited["event"] == {
+        "type": "member_joined_channel",
+        "user": "UBOT",
+        "channel": "CPRIV",
+        "channel_type": "G",
+        "team": "T0001",
+        "inviter": "U1",
+        "event_ts": invited["event"]["event_ts"],
+    }
+    assert len(client.conversations_history(channel="CPRIV")["messages"]) == 1
+
+    fake.team().scopes.discard("channels:history")
+    assert error(channel="CPUB")["needed"] == "channels:history"
+    with pytest.raises(SlackApiError) as err:
+        client.conversations_replies(channel="CPUB", ts="1.000000")
+    assert err.value.response["error"] == "missing_scope"
+
+
+def test_bot_membership_and_channel_types_are_consistent(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_channel("CPUB", "general")
+    fake.add_channel("COUT", "random", bot_member=False)
+    fake.add_channel("CPRIV", "secret", is_private=True)
+    fake.add_channel("GOLD", "old-secret")
+    fake.add_channel("GMPIM", "mpdm-a--b", is_mpim=True)
+    fake.add_user("U1")
+    fake.add_user("U2")
+    opened = client.conversations_open(users="U1,U2")["channel"]["id"]
+
+    def flags(channel: str) -> tuple[bool, ...]:
+        c = client.conversations_info(channel=channel)["channel"]
+        return (c["is_channel"], c["is_group"], c["is_private"], c["is_im"], c["is_mpim"], c["is_member"])
+
+    assert flags("CPUB") == (True, False, False, False, False, True)
+    assert flags("COUT") == (True, False, False, False, False, False)
+    assert flags("CPRIV") == (True, False, True, False, False, True)
+    assert flags("GOLD") == (False, True, True, False, False, True)
+    assert flags("GMPIM") == (False, False, True, False, True, True)
+    assert flags(opened) == (False, False, True, False, True, True)
+    assert flags("DU1") == (False, False, True, True, False, True)
+    assert "COUT" in fake.public_channels_without_bot
+    assert client.conversations_join(channel="COUT")["channel"]["is_member"] is True
+    assert flags("COUT")[-1] is True
+    assert client.conversations_info(channel="GMPIM")["channel"]["is_archived"] is False
+    fake.archived_channels.add("CPUB")
+    assert client.conversations_info(channel="CPUB")["channel"]["is_archived"] is True
+    # Adding a channel again with the bot in it makes the bot a member again.
+    fake.add_channel("COUT", "random", bot_member=False)
+    fake.add_channel("COUT", "random")
+    assert "COUT" not in fake.public_channels_without_bot
+
+
+def test_message_events_fit_slack_client(fake: FakeSlack, bolt_url: str) -> None:
+    fake.wall_clock = lambda: datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    fake.add_channel("CPRIV", "secret", is_private=True)
+    fake.add_channel("GMPIM", "mpdm", is_mpim=True)
+    fake.add_user("U1")
+    kinds = {"C1": "channel", "CPRIV": "group", "GMPIM": "mpim", "DU1": "im"}
+    for channel, kind in kinds.items():
+        ts = fake.add_message(channel, f"in {channel}", user="U1", blocks=[section("hi")])["ts"]
+        envelope = fake.message_event(channel, ts)
+        assert envelope["type"] == "event_callback"
+        assert envelope["event_id"].startswith("Ev")
+        assert envelope["event_time"] == int(datetime(2026, 12, 1, 9, 30, tzinfo=UTC).timestamp())
+        assert envelope["authorizations"][0]["user_id"] == "UBOT"
+        event = envelope["event"]
+        assert (event["type"], event["channel"], event["channel_type"]) == ("message", channel, kind)
+        assert (event["ts"], event["event_ts"], event["user"], event["team"]) == (ts, ts, "U1", "T0001")
+        assert event["blocks"] == [section("hi")]
+    parent, replies, _ = _thread(fake)
+    reply = fake.message_event("C1", replies[0])["event"]
+    assert (reply["thread_ts"], reply["parent_user_id"]) == (parent, "U1")
+    assert "reply_count" not in fake.message_event("C1", parent)["event"]
+
+    slack = SlackClient(bolt_url, SECRET)
+    envelope = fake.message_event("C1", parent)
+    assert slack.post(json.dumps(envelope).encode(), "application/json").status == 200
+    call = fake.wait_for("chat.postMessage")[0]
+    assert call.params["text"] == "echo who knows terraform?"
+    # The same event through SlackClient.event gives the same envelope.
+    same = slack.event(
+        envelope["event"],
+        event_id=envelope["event_id"],
+        event_time=envelope["event_time"],
+        team_id=envelope["team_id"],
+    )
+    assert same.status == 200
+    assert (
+        json.loads(
+            event_callback(
+                envelope["event"], event_id=envelope["event_id"], event_time=envelope["event_time"]
+            )[0]
+        )
+        == envelope
+    )
+
+
+def test_history_rate_limits_per_workspace_with_retry_after(fake: FakeSlack, client: WebClient) -> None:
+    now = [1000.0]
+    fake.clock = lambda: now[0]
+    fake.add_team("T0002", "xoxb-other")
+    other = WebClient(token="xoxb-other", base_url=fake.base_url)
+    ts = fake.add_message("C1", "hi", user="U1")["ts"]
+    fake.add_message("C2", "again", user="U1")
+    fake.add_message("C9", "there", user="U1", team_id="T0002")
+    fake.rate_limit("conversations.history", None, TIERS[3])
+    fake.rate_limit("conversations.replies", None, TIERS[3])
+
+    for i in range(TIERS[3]):
+        now[0] += 0.5
+        assert client.conversations_history(channel=("C1", "C2")[i % 2])["ok"]  # one quota for all channels
+    with pytest.raises(SlackApiError) as err:
+        client.conversations_history(channel="C1")
+    assert err.value.response.status_code == 429
+    assert err.value.response["error"] == "ratelimited"
+    assert (
+        err.value.response.headers["Retry-After"] == "36"
+    )  # at 1025 the first call (1000.5) leaves at 1060.5
+    assert client.conversations_replies(channel="C1", ts=ts)["ok"]  # another method, another quota
+    assert other.conversations_history(channel="C9")["ok"]  # another workspace, another quota
+    now[0] += 36
+    assert client.conversations_history(channel="C1")["ok"]
+
+    fake.unlisted_app()
+    for i in range(20):
+        fake.add_message("C1", f"m{i}", user="U1")
+    now[0] += 60
+    page = client.conversations_history(channel="C1", limit=200)
+    assert len(page["messages"]) == UNLISTED_HISTORY_LIMIT
+    assert page["has_more"] is True
+    now[0] += 30
+    with pytest.raises(SlackApiError) as err:
+        client.conversations_history(channel="C1", cursor=page["response_metadata"]["next_cursor"])
+    assert err.value.response.headers["Retry-After"] == "30"
+    assert len(client.conversations_replies(channel="C1", ts=ts)["messages"]) == 1
+    with pytest.raises(SlackApiError) as err:
+        client.conversations_replies(channel="C1", ts=ts)
+    assert err.value.response.headers["Retry-After"] == "60"
+    now[0] += 30
+    rest = client.conversations_history(channel="C1", cursor=page["response_metadata"]["next_cursor"])
+    assert len(rest["messages"]) == 21 - UNLISTED_HISTORY_LIMIT
+    statuses = [c.status for c in fake.calls_to("conversations.history")]
+    assert statuses.count(429) == 2
+
+    fake.unlisted_app(False)
+    assert len(client.conversations_history(channel="C1")["messages"]) == 21
+    assert len(client.conversations_history(channel="C1")["messages"]) == 21
