@@ -1,5 +1,6 @@
 """Celebrations: the consent DM's Yes / Not now, and the admins' workspace settings (the button
-in `/rapport settings`, and saving them)."""
+in `/rapport settings`, and saving them). Those settings include expertise's public channels,
+which `bot.celebrations` may not import: they are handed over here as a `ChannelReading`."""
 
 from __future__ import annotations
 
@@ -12,10 +13,26 @@ from slack_sdk import WebClient
 from bot.celebrations import consent, settings
 from bot.celebrations.ids import Action, View
 from bot.core import Core
+from bot.expertise import channel_evidence, channels
 from handlers.acks import ack_errors, ack_now, clicked
 
 
+def reading(core: Core) -> settings.ChannelReading:
+    """Expertise's public channels, as the workspace settings use them (its evidence sources bound)."""
+    evidence = core.registry.evidence
+    return settings.ChannelReading(
+        progress=channels.progress,
+        joined=channels.joined,
+        left=channels.left,
+        forget=lambda session, team_id: channel_evidence.forget_workspace(
+            session, team_id, evidence=evidence
+        ),
+    )
+
+
 def register(app: App, core: Core) -> None:
+    read = reading(core)
+
     def answer(yes: bool) -> Callable[..., None]:
         def after(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
             """The person's answer, kept (the first one stands); their DM says what they chose."""
@@ -40,14 +57,18 @@ def register(app: App, core: Core) -> None:
 
     def open_workspace(body: dict[str, Any], client: WebClient) -> None:
         """Stacked on the settings modal: the workspace's settings for admins, why not for others."""
-        view = settings.workspace_view(core.db, client, core.settings, body["team"]["id"], body["user"]["id"])
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        view = settings.workspace_view(
+            core.db, client, core.settings, team_id, user_id, core.clock(), channels=read
+        )
         client.views_push(trigger_id=body["trigger_id"], view=view)
 
     app.action(Action.CHANGE_WORKSPACE)(ack=ack_now, lazy=[open_workspace])
 
     @app.view(View.WORKSPACE)
     def save_workspace(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        # Who is an admin, and whether Rapport can post in the channel, only Slack knows.
+        # Who is an admin, whether Rapport can post in the channel and whether a channel listed
+        # to read is public, only Slack knows.
         errors = settings.save_workspace(
             core.db,
             client,
@@ -56,5 +77,7 @@ def register(app: App, core: Core) -> None:
             view["state"]["values"],
             core.clock(),
             posts=core.registry.celebration_posts,
+            channels=read,
+            shown=view.get("private_metadata"),
         )
         ack_errors(ack, errors)

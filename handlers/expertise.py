@@ -140,24 +140,34 @@ def register(app: App, core: Core) -> None:
 
     # -- public channels (issue 14): Rapport learns who knows what from where it was invited --
 
+    settler = channels.Settler(core.db, core.clock, wired.evidence)
+
     def on_message(body: dict[str, Any], event: dict[str, Any]) -> None:
         with core.db.write() as session:
             channels.apply_event(
                 session, body["team_id"], body.get("event_id"), event, core.clock(), evidence=wired.evidence
             )
+        settler.settle(body["team_id"])
 
     def on_joined(
         body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
-        if event.get("user") != context.bot_user_id:
-            return
+        if event.get("user") != context.bot_user_id or not event.get("inviter"):
+            return  # (Rapport joining a channel by itself, as the celebrations channel, is no invitation)
         team_id, channel_id = body["team_id"], str(event.get("channel") or "")
         if event.get("channel_type") != "C":  # a private channel: never read, and say so
             client.chat_postMessage(channel=channel_id, **render.private_channel())
             return
         with core.db.write() as session:
             channels.joined(session, team_id, channel_id, core.clock())
-        backfill.run(core.db, core.clients.client, core.clock(), evidence=wired.evidence, team_id=team_id)
+        backfill.run(
+            core.db,
+            core.clients.client,
+            core.clock(),
+            evidence=wired.evidence,
+            team_id=team_id,
+            clock=core.clock,
+        )
 
     def on_left(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         if event.get("type") == "member_left_channel" and event.get("user") != context.bot_user_id:

@@ -21,5 +21,5 @@ def learn_relations(core: Core, now: datetime) -> str:
 
 
 def backfill_channels(core: Core, now: datetime) -> str:
-    ran = backfill.run(core.db, core.clients.client, now, evidence=core.registry.evidence)
+    ran = backfill.run(core.db, core.clients.client, now, evidence=core.registry.evidence, clock=core.clock)
     return f"backfilled {ran}"

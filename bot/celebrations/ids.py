@@ -26,8 +26,15 @@ class Input(StrEnum):
     ZONE = "zone"
     PROMOTIONS = "promotions"
     BIRTHDAY_FIELD = "birthday_field"
+    SKILLS_FIELD = "skills_field"  # the custom profile field listing skills (bot.directory.render)
+    LEARNING = "learn_from_channels"  # the workspace's switch: learn expertise from public channels
+    READ_CHANNELS = "read_channels"  # the public channels admins list for Rapport to read
 
 
 CONSENT_BLOCK = "celebration_consent_ask"  # the consent DM's actions block
 
 AUTOMATIC_ZONE = "auto"  # the zone option meaning "the most common among members"
+LEARNING_ON = "on"  # the learning switch's one option
+# The admins' modal's private_metadata: the channels it showed as read, "shown:C1,C2" (only those
+# an admin unlisted stop being read; a channel invited meanwhile stays).
+SHOWN_PREFIX = "shown:"

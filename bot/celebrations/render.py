@@ -14,9 +14,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.celebrations.ids import AUTOMATIC_ZONE, CONSENT_BLOCK, Action, Input, View
+from bot.celebrations.ids import (
+    AUTOMATIC_ZONE,
+    CONSENT_BLOCK,
+    LEARNING_ON,
+    SHOWN_PREFIX,
+    Action,
+    Input,
+    View,
+)
 from bot.celebrations.occasions import ANNIVERSARY, BIRTHDAY, CELEBRATION_HOURS, PROMOTION, years_phrase
+from bot.directory.render import skills_field_blocks
 from bot.models import Member
+from bot.models.activity import BACKFILLING, WATCHING
 from bot.platform import days
 from bot.platform.blocks import (
     Block,
@@ -31,6 +41,7 @@ from bot.platform.blocks import (
     sections,
 )
 from bot.platform.mrkdwn import inert, mention
+from bot.platform.words import plural
 
 TITLE_LIMIT = 80  # characters of a title shown: a celebration, a question, a digest line
 # A post stays readable (and far inside Slack's 50 blocks): beyond this, "…and N more".
@@ -260,7 +271,10 @@ def consent_blocks(member: Member) -> list[Block]:
     ]
     if member.is_admin:  # others never see the workspace's settings (saving them asks Slack again)
         blocks += [
-            context("*Workspace celebrations* (admins and owners): channel, hour, time zone, promotions."),
+            context(
+                "*Workspace settings* (admins and owners): the celebrations' channel, hour, time zone "
+                "and promotions; the skills profile field; the public channels Rapport learns from."
+            ),
             {
                 "type": "actions",
                 "block_id": Input.ADMINS,
@@ -278,6 +292,17 @@ def _checkboxes(options: list[dict[str, Any]], chosen: list[dict[str, Any]]) -> 
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A public channel Rapport reads (`expertise.channels.progress`), as the admins' modal shows it."""
+
+    channel_id: str
+    state: str  # bot.models.activity: backfilling | watching
+    pages: int
+    messages: int  # read so far, backfill and events alike
+    done_on: date | None = None  # the backfill's last page, as a local date
+
+
+@dataclass(frozen=True)
 class WorkspaceChoices:
     """A workspace's celebration settings as the admins' modal shows them."""
 
@@ -288,6 +313,87 @@ class WorkspaceChoices:
     zones: list[str]  # the zones members are in, to choose from
     promotion_posts: bool
     birthday_field: str
+    skills_field: str = ""
+    learn_from_channels: bool = True
+    reading: Sequence[Reading] = ()  # the public channels Rapport reads, oldest first
+    today: date | None = None  # the admin's own today, to say when a backfill was done
+
+
+MAX_READING_LINES = 40  # progress lines shown (the modal's 100 blocks hold the rest of it too)
+
+
+def _counted(n: int, word: str) -> str:
+    """`words.plural`, with thousands separated: "1,204 messages"."""
+    return f"{n:,}{plural(n, word)[len(str(n)) :]}"
+
+
+def reading_line(reading: Reading, today: date | None) -> str:
+    """ "<#C1> — backfilling, 3 pages, 412 messages so far", "<#C1> — done Wed, Dec 2, 1,204 messages"."""
+    where = f"<#{reading.channel_id}>"
+    messages = _counted(reading.messages, "message")
+    if reading.state == BACKFILLING:
+        if not reading.pages:
+            return f"{where} — backfill starting"
+        return f"{where} — backfilling, {_counted(reading.pages, 'page')}, {messages} so far"
+    if reading.done_on is not None and today is not None:
+        return f"{where} — done {days.day(reading.done_on, today)}, {messages}"
+    return f"{where} — read, {messages}"
+
+
+def _read(choices: WorkspaceChoices) -> list[Reading]:
+    return [r for r in choices.reading if r.state in (BACKFILLING, WATCHING)]
+
+
+def reading_blocks(choices: WorkspaceChoices) -> list[Block]:
+    """The public channels part of the admins' modal: the switch, the list, and how far each is."""
+    switch = option(
+        "Learn expertise from public channels",
+        LEARNING_ON,
+        description="Only channels Rapport is in; never DMs or private channels; no text kept.",
+    )
+    read = _read(choices)
+    channels: dict[str, Any] = {
+        "type": "multi_conversations_select",
+        "filter": {"include": ["public"], "exclude_bot_users": True},
+        "placeholder": {"type": "plain_text", "text": "Public channels"},
+    }
+    if read:
+        channels["initial_conversations"] = [r.channel_id for r in read]
+    blocks = [
+        _input(
+            Input.LEARNING,
+            "Public channels",
+            {
+                "type": "checkboxes",
+                "options": [switch],
+                **({"initial_options": [switch]} if choices.learn_from_channels else {}),
+            },
+            optional=True,
+        ),
+        context(
+            "Turning this off deletes everything Rapport learned from channels, at once, and it reads "
+            "nothing more; turning it back on goes on with new messages."
+        ),
+        _input(Input.READ_CHANNELS, "Channels to read", channels, optional=True),
+        context(
+            "Rapport reads a public channel once it is invited (`/invite @Rapport`) or listed here: "
+            "it joins, reads its recent history, then new messages. Unlisted, it stops reading."
+        ),
+    ]
+    if read and not choices.learn_from_channels:
+        blocks.append(context("*Paused*: learning from public channels is off."))
+    lines = [reading_line(r, choices.today) for r in read]
+    if len(lines) > MAX_READING_LINES:
+        hidden = len(lines) - MAX_READING_LINES + 1
+        lines = [*lines[: MAX_READING_LINES - 1], f"…and {plural(hidden, 'more channel')}"]
+    return blocks + [context(line) for line in lines]
+
+
+def shown_metadata(choices: WorkspaceChoices) -> str:
+    """What the modal remembers of the channels it showed as read (private_metadata: 3,000
+    characters; beyond that, nothing, and saving compares with the channels read then)."""
+    shown = SHOWN_PREFIX + ",".join(r.channel_id for r in _read(choices))
+    return shown if len(shown) <= 3000 else ""
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> Block:
@@ -341,13 +447,22 @@ def workspace_modal(choices: WorkspaceChoices) -> Payload:
         ),
         _input(Input.BIRTHDAY_FIELD, "Birthday profile field", birthday, optional=True),
         context("The label of a custom profile field holding birthdays (MM-DD), if you have one."),
+        header("Expertise"),
+        *skills_field_blocks(Input.SKILLS_FIELD, choices.skills_field),
+        *reading_blocks(choices),
     ]
     save = {"type": "plain_text", "text": "Save"}
-    return modal("Workspace celebrations", body, callback_id=View.WORKSPACE, submit=save)
+    return modal(
+        "Workspace settings",
+        body,
+        callback_id=View.WORKSPACE,
+        submit=save,
+        private_metadata=shown_metadata(choices),
+    )
 
 
 def not_admin_modal() -> Payload:
     return modal(
-        "Workspace celebrations",
-        [mrkdwn("Only workspace admins and owners can change where and when celebrations are posted.")],
+        "Workspace settings",
+        [mrkdwn("Only workspace admins and owners can change the workspace's settings.")],
     )

@@ -12,7 +12,7 @@ stops after `PAGES_PER_RUN` pages so one big channel does not hold a worker for 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.expertise import channels
+from bot.expertise import channel_evidence, channels
 from bot.expertise.evidence import Sources
 from bot.platform.db import Database
 
@@ -53,10 +53,17 @@ def run(
     team_id: str | None = None,
     pages: int = PAGES_PER_RUN,
     size: int = PAGE,
+    clock: Callable[[], datetime] | None = None,
 ) -> Ran:
     """Backfill the channels waiting for it, `pages` pages at most; `client_for(team_id)` is the
-    workspace's Web API client (None: skip it)."""
+    workspace's Web API client (None: skip it). With a `clock`, each page is dated (and its lease
+    renewed) when it is done: waiting out Slack's limits can take minutes."""
     ran = Ran()
+    with db.read() as session:
+        waiting = channel_evidence.pending_teams(session)
+    for team in waiting if team_id is None else [t for t in waiting if t == team_id]:
+        with db.write() as session:  # (left by a process that stopped before counting it)
+            channel_evidence.settle_pending(session, team, evidence=evidence)
     while ran.pages < pages:
         with db.write() as session:
             watch = channels.claim_backfill(session, team_id, now)
@@ -68,6 +75,7 @@ def run(
             break
         ran.channels += 1
         while ran.pages < pages:
+            now = clock() if clock is not None else now
             try:
                 cursor, count = _page(db, client, team, channel, cursor, oldest, now, evidence, size)
             except SlackApiError as e:
@@ -125,6 +133,7 @@ def _page(
                     later=replies[i + 1 :],
                 )
         channels.page_done(session, team_id, channel_id, following, len(messages), now)
+        channel_evidence.settle_pending(session, team_id, evidence=evidence)  # the page, counted once
     return following, len(messages)
 
 

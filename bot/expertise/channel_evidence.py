@@ -30,14 +30,15 @@ from bot.expertise.evidence import (
     Ids,
     Sources,
     Words,
+    lock,
     refresh,
     score_at,
     shown_columns,
     shown_skills,
 )
 from bot.models import Member, Workspace
-from bot.models.activity import ChannelActivity, ChannelSignal, ChannelSkillHidden
-from bot.models.expertise import Skill
+from bot.models.activity import ChannelActivity, ChannelPending, ChannelSignal, ChannelSkillHidden
+from bot.models.expertise import DeclinedSkill, Skill
 from bot.platform.storage import in_ids, insert_ignore, insert_many_ignore
 
 SOURCE = "channels"
@@ -83,7 +84,8 @@ def record(session: Session, team_id: str, seen: Seen, *, evidence: Sources) -> 
     count (consent, a bot, someone deactivated) or shows nothing."""
     touched = _remove(session, team_id, seen.channel_id, seen.ts)
     rows = []
-    skill_ids = _not_hidden(session, team_id, seen.member_id, seen.skill_ids)
+    # A question counts for nothing, so nothing of it is kept (not even who asked about what).
+    skill_ids = _not_hidden(session, team_id, seen.member_id, seen.skill_ids) if seen.weight > 0 else []
     if skill_ids and may_learn(session, team_id, seen.member_id):
         rows = [
             {
@@ -102,7 +104,7 @@ def record(session: Session, team_id: str, seen: Seen, *, evidence: Sources) -> 
         ]
         insert_many_ignore(session, ChannelSignal, rows, ["team_id", "channel_id", "ts", "skill_id"])
         touched |= {(seen.member_id, s, seen.channel_id) for s in skill_ids}
-    _settle(session, team_id, touched, evidence)
+    _pend(session, team_id, touched)
     return bool(rows)
 
 
@@ -116,6 +118,15 @@ def _not_hidden(session: Session, team_id: str, member_id: int, skill_ids: Seque
                 ChannelSkillHidden.team_id == team_id,
                 ChannelSkillHidden.member_id == member_id,
                 ChannelSkillHidden.skill_id.in_(wanted),
+            )
+        )
+    )
+    hidden |= set(  # taken off their profile with `/skills remove`: not theirs, by any evidence
+        session.scalars(
+            select(DeclinedSkill.skill_id).where(
+                DeclinedSkill.team_id == team_id,
+                DeclinedSkill.member_id == member_id,
+                DeclinedSkill.skill_id.in_(wanted),
             )
         )
     )
@@ -198,7 +209,7 @@ def inferred(session: Session, team_id: str, member_id: int) -> list[Inferred]:
 def forget_message(session: Session, team_id: str, channel_id: str, ts: str, *, evidence: Sources) -> bool:
     """A deleted message no longer counts; False when it never did."""
     touched = _remove(session, team_id, channel_id, ts)
-    _settle(session, team_id, touched, evidence)
+    _pend(session, team_id, touched)
     return bool(touched)
 
 
@@ -236,7 +247,7 @@ def thank(
         .values(thanked=True, kind=THANKED, weight=ChannelSignal.weight * literal(THANKED_FACTOR))
         .returning(ChannelSignal.member_id, ChannelSignal.skill_id)
     ).all()
-    _settle(session, team_id, {(m, s, channel_id) for m, s in found}, evidence)
+    _pend(session, team_id, {(m, s, channel_id) for m, s in found})
     return len(found)
 
 
@@ -287,6 +298,52 @@ _COUNTED = {
     MENTION: "mentions",
     QUESTION: "questions",
 }
+
+
+def _pend(session: Session, team_id: str, touched: set[Key]) -> None:
+    """Note what changed; `settle_pending` counts it (so a burst of messages is counted once)."""
+    rows = [
+        {"team_id": team_id, "member_id": m, "skill_id": s, "channel_id": c} for m, s, c in sorted(touched)
+    ]
+    insert_many_ignore(session, ChannelPending, rows, ["team_id", "member_id", "skill_id", "channel_id"])
+
+
+SETTLE_PEOPLE = 500  # people whose changes are counted again in one unit of work
+
+
+def pending_teams(session: Session) -> list[str]:
+    return list(session.scalars(select(ChannelPending.team_id).distinct()))
+
+
+def pending(session: Session, team_id: str) -> bool:
+    """Whether anything channels showed in the workspace waits to be counted."""
+    found = session.scalar(select(ChannelPending.member_id).where(ChannelPending.team_id == team_id).limit(1))
+    return found is not None
+
+
+def settle_pending(session: Session, team_id: str, *, evidence: Sources) -> int:
+    """Count again what changed since the last time: the per-channel activity, then the scores
+    `/whoknows` reads (several people's bursts of messages, counted once). Writers queue on the
+    workspace's evidence row first (`evidence.lock`), so replicas settling at once take turns."""
+    lock(session, team_id)
+    people = list(
+        session.scalars(
+            select(ChannelPending.member_id)
+            .where(ChannelPending.team_id == team_id)
+            .distinct()
+            .order_by(ChannelPending.member_id)
+            .limit(SETTLE_PEOPLE)
+        )
+    )
+    if not people:
+        return 0
+    mine = (ChannelPending.team_id == team_id, ChannelPending.member_id.in_(people))
+    keys = session.execute(
+        select(ChannelPending.member_id, ChannelPending.skill_id, ChannelPending.channel_id).where(*mine)
+    ).all()
+    session.execute(delete(ChannelPending).where(*mine))
+    _settle(session, team_id, {(m, s, c) for m, s, c in keys}, evidence)
+    return len(keys)
 
 
 def _settle(session: Session, team_id: str, touched: set[Key], evidence: Sources) -> None:

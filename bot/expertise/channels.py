@@ -10,6 +10,7 @@ applied through `apply_message`, by event or by backfill alike, so it counts onc
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,10 +27,13 @@ from bot.expertise.vocabulary import ensure_skills, vocabulary
 from bot.models import Workspace
 from bot.models.activity import BACKFILLING, LEFT, WATCHING, ChannelWatch
 from bot.platform import events
+from bot.platform.clock import Clock
+from bot.platform.db import Database
 from bot.platform.storage import insert_ignore
 
 BACKFILL_DAYS = 90
 LEASE = timedelta(minutes=5)  # a backfiller that stops answering loses its channel after this
+GATHER = 0.5  # seconds a settler waits for more messages before counting them (at most 2/s)
 
 Message = Mapping[str, Any]
 
@@ -236,3 +240,42 @@ def _elsewhere(message: Message, team_id: str) -> bool:
     """A message by someone of another organisation (Slack Connect): not this directory's."""
     team = message.get("user_team") or message.get("team")
     return isinstance(team, str) and bool(team) and team != team_id and not team.startswith("E")
+
+
+class Settler:
+    """Counts what events changed, one thread per workspace at a time, at most every `GATHER`
+    seconds: a burst of messages becomes one count (and one new evidence version, so cached
+    `/whoknows` answers are not thrown away for every message).
+
+    Whoever applied an event calls `settle`; if another thread is settling that workspace, it
+    returns at once: that thread looks again for what is pending after it is done (what this one
+    wrote was committed before it asked), so nothing waits for a later event.
+    """
+
+    def __init__(self, db: Database, clock: Clock, evidence: Sources) -> None:
+        self._db, self._clock, self._evidence = db, clock, evidence
+        self._busy: set[str] = set()
+        self._lock = threading.Lock()
+
+    def settle(self, team_id: str) -> int:
+        counted = 0
+        while True:
+            with self._db.read() as session:
+                if not channel_evidence.pending(session, team_id):
+                    return counted
+            if not self._claim(team_id):
+                return counted  # (the thread settling looks again once it is done)
+            try:
+                self._clock.sleep(GATHER)
+                with self._db.write() as session:
+                    counted += channel_evidence.settle_pending(session, team_id, evidence=self._evidence)
+            finally:
+                with self._lock:
+                    self._busy.discard(team_id)
+
+    def _claim(self, team_id: str) -> bool:
+        with self._lock:
+            if team_id in self._busy:
+                return False
+            self._busy.add(team_id)
+            return True

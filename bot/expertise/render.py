@@ -263,6 +263,8 @@ def profile(found: Profile | None, user_id: str, *, mine: bool) -> Payload:
             evidence.append(f"endorsed by {len(held.endorsers)} ({named})")
         if held.from_title:
             evidence.append("from the Slack title")
+        if held.from_profile:
+            evidence.append("from the Slack profile")
         lines.append(f"• *{escape(held.label)}* — {' · '.join(evidence)}")
     if len(found.skills) > MAX_LISTED:
         lines.append(f"…and {len(found.skills) - MAX_LISTED} more.")

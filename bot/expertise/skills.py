@@ -304,6 +304,7 @@ class Held:
     label: str
     declared: bool = False
     from_title: bool = False
+    from_profile: bool = False  # the Slack profile's skills field (or HR's CSV) lists it
     endorsers: list[str] = field(default_factory=list)  # Slack ids, earliest first
 
 
@@ -336,10 +337,20 @@ def profile(session: Session, team_id: str, user_id: str, *, viewer: str = "") -
         .join(MemberSkill, MemberSkill.skill_id == SkillRow.id)
         .where(MemberSkill.team_id == team_id, MemberSkill.member_id == member.id)
     )
+    declined = set(
+        session.scalars(
+            select(DeclinedSkill.skill_id).where(
+                DeclinedSkill.team_id == team_id, DeclinedSkill.member_id == member.id
+            )
+        )
+    )
     for skill_id, label, source in rows:
+        if source == PROFILE and skill_id in declined:
+            continue  # the profile lists it, the person took it off: not shown, not counted
         entry = held_by_id.setdefault(skill_id, Held(label))
         entry.declared |= source == DECLARED
         entry.from_title |= source == TITLE
+        entry.from_profile |= source == PROFILE
     mine = viewer == user_id
     endorsements = session.execute(
         select(SkillRow.id, SkillRow.label, Member.user_id, Endorsement.status)

@@ -90,3 +90,15 @@ class ChannelSkillHidden(Base):
     team_id: Mapped[str] = mapped_column(String(20), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), primary_key=True)
     skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ChannelPending(Base):
+    """A person's skill in a channel whose messages changed since its activity was last counted
+    (`channel_evidence.settle_pending` counts them in batches, off the event's path)."""
+
+    __tablename__ = "channel_pending"
+
+    team_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(20), primary_key=True)

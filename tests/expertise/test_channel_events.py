@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.expertise import channels
 from bot.models.activity import ChannelSignal
+from bot.models.expertise import SkillVocabulary
 from tests.expertise.test_http import command, shown
 from tests.support.factories import add_members, slack_user
 from tests.support.fixtures import Served
@@ -37,7 +39,7 @@ def send(app: Served, event: dict[str, Any], **options: Any) -> None:
 
 
 def invited(app: Served, channel: str = INFRA, channel_type: str = "C") -> None:
-    joined = {"type": "member_joined_channel", "user": BOT_USER_ID, "channel": channel}
+    joined = {"type": "member_joined_channel", "user": BOT_USER_ID, "channel": channel, "inviter": DEE}
     send(app, {**joined, "channel_type": channel_type, "team": TEAM, "event_ts": "1.0"})
 
 
@@ -180,3 +182,47 @@ def test_another_workspace_never_sees_it(app: Served) -> None:
     add_members(app.core.db, other, slack_user("U0ZED"))
     answer = command(app, "/whoknows", "terraform", user="U0ZED", team=other)
     assert f"<@{ANA}>" not in shown(answer)
+
+
+def _evidence_version(app: Served) -> int:
+    with app.core.db.read() as session:
+        return int(
+            session.scalar(select(SkillVocabulary.evidence_version).where(SkillVocabulary.team_id == TEAM))
+            or 0
+        )
+
+
+@pytest.mark.parametrize("burst", [1, 12])
+def test_a_burst_of_messages_is_counted_at_once(app: Served, burst: int) -> None:
+    """However many messages came, settling them makes one new evidence version (so cached
+    /whoknows answers are not thrown away message by message)."""
+    invited(app)
+    said(app, BO, QUESTION, "1764000000.000100")
+    with app.core.db.write() as session:
+        for i in range(burst):
+            message = message_event(
+                ANA, ANSWER, channel=INFRA, ts=f"1764000{100 + i}.000200", thread_ts="1764000000.000100"
+            )
+            message["parent_user_id"] = BO
+            channels.apply_message(
+                session, TEAM, INFRA, message, app.core.clock(), evidence=app.core.registry.evidence
+            )
+    before = _evidence_version(app)
+    assert channels.Settler(app.core.db, app.core.clock, app.core.registry.evidence).settle(TEAM) == 1
+    assert _evidence_version(app) - before == 2  # (the writers' lock, then the scores: once each)
+    assert "answered 1 thread about *Terraform*" in shown(command(app, "/whoknows", "terraform", user=CY))
+
+
+def test_joining_a_channel_by_itself_is_no_invitation(app: Served) -> None:
+    """Rapport joins the celebrations channel by itself: that channel is not read for expertise."""
+    joined = {"type": "member_joined_channel", "user": BOT_USER_ID, "channel": INFRA, "channel_type": "C"}
+    send(app, {**joined, "team": TEAM, "event_ts": "1.0"})
+    asked_and_answered(app)
+    assert f"<@{ANA}>" not in shown(command(app, "/whoknows", "terraform", user=CY))
+
+
+def test_a_question_keeps_nothing_of_who_asked(app: Served) -> None:
+    invited(app)
+    said(app, BO, QUESTION, "1764000000.000100")
+    with app.core.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(ChannelSignal)) == 0

@@ -207,8 +207,12 @@ def test_the_profile_never_takes_away_what_the_person_declared(app: Served) -> N
 def test_skills_remove_hides_what_the_profile_still_lists(app: Served) -> None:
     sync(app)
     app.http.answer("/skills", "add terraform", user_id=BOB)
+    listed = json.dumps(app.http.command("/skills", "", user_id=BOB).json(), ensure_ascii=False)
+    (line,) = [line for line in listed.split("\\n") if "*Terraform* —" in line]
+    assert "from the Slack profile" in line
     app.http.answer("/skills", "remove terraform", user_id=BOB)
     assert "<@U0BOB>" not in whoknows(app, "terraform")
+    assert "Terraform" not in app.http.answer("/skills", "", user_id=BOB)  # nor listed
     sync(app, NOW + timedelta(hours=1))  # the profile still says Terraform
     assert "<@U0BOB>" not in whoknows(app, "terraform")
     with app.core.db.read() as s:
@@ -222,8 +226,12 @@ def test_skills_remove_hides_what_the_profile_still_lists(app: Served) -> None:
 
 def test_skills_remove_hides_a_skill_only_the_profile_lists(app: Served) -> None:
     sync(app)
+    listed = json.dumps(app.http.command("/skills", "", user_id=BOB).json(), ensure_ascii=False)
+    (line,) = [line for line in listed.split("\\n") if "*Terraform* —" in line]
+    assert "from the Slack profile" in line
     app.http.answer("/skills", "remove terraform", user_id=BOB)
     assert "<@U0BOB>" not in whoknows(app, "terraform")
+    assert "Terraform" not in app.http.answer("/skills", "", user_id=BOB)  # nor listed
 
 
 def test_another_workspace_never_sees_it(app: Served) -> None:

@@ -91,6 +91,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_channel_activity_skill", "channel_activity", ["team_id", "skill_id"])
     op.create_table(
+        "channel_pending",
+        sa.Column("team_id", sa.String(length=20), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("skill_id", sa.Integer(), nullable=False),
+        sa.Column("channel_id", sa.String(length=20), nullable=False),
+        _member("channel_pending"),
+        _skill("channel_pending"),
+        sa.PrimaryKeyConstraint(
+            "team_id", "member_id", "skill_id", "channel_id", name=op.f("pk_channel_pending")
+        ),
+    )
+    op.create_table(
         "channel_skill_hidden",
         sa.Column("team_id", sa.String(length=20), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -112,6 +124,7 @@ def downgrade() -> None:
     for table in ("workspace", "member"):
         op.drop_column(table, "learn_from_channels")
     op.drop_table("channel_skill_hidden")
+    op.drop_table("channel_pending")
     op.drop_index("ix_channel_activity_skill", table_name="channel_activity")
     op.drop_table("channel_activity")
     op.drop_index("ix_channel_signal_thread", table_name="channel_signal")
