@@ -258,22 +258,16 @@ def forget_member(session: Session, team_id: str, member_id: int, *, evidence: S
             ChannelActivity.team_id == team_id, ChannelActivity.member_id == member_id
         )
     ).all()
-    session.execute(
-        delete(ChannelSignal).where(ChannelSignal.team_id == team_id, ChannelSignal.member_id == member_id)
-    )
-    session.execute(
-        delete(ChannelActivity).where(
-            ChannelActivity.team_id == team_id, ChannelActivity.member_id == member_id
-        )
-    )
+    for table in (ChannelSignal, ChannelActivity, ChannelPending):
+        session.execute(delete(table).where(table.team_id == team_id, table.member_id == member_id))
     refresh(session, team_id, [(m, s) for m, s in pairs], sources=evidence)
     return len(pairs)
 
 
 def forget_workspace(session: Session, team_id: str, *, evidence: Sources) -> None:
     """Delete everything channels showed in a workspace (an admin turned the feature off)."""
-    session.execute(delete(ChannelSignal).where(ChannelSignal.team_id == team_id))
-    session.execute(delete(ChannelActivity).where(ChannelActivity.team_id == team_id))
+    for table in (ChannelSignal, ChannelActivity, ChannelPending):
+        session.execute(delete(table).where(table.team_id == team_id))
     refresh(session, team_id, sources=evidence)
 
 

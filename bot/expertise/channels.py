@@ -100,9 +100,14 @@ def watched(session: Session, team_id: str, channel_id: str) -> bool:
 def claim_backfill(session: Session, team_id: str | None, now: datetime) -> ChannelWatch | None:
     """A channel whose backfill is not done and nobody is working on, leased to the caller
     (compare-and-set: two replicas never page the same channel at once)."""
-    query = select(ChannelWatch).where(
-        ChannelWatch.state == BACKFILLING,
-        (ChannelWatch.lease_until.is_(None)) | (ChannelWatch.lease_until < now),
+    query = (
+        select(ChannelWatch)
+        .join(Workspace, Workspace.team_id == ChannelWatch.team_id)
+        .where(
+            ChannelWatch.state == BACKFILLING,
+            (ChannelWatch.lease_until.is_(None)) | (ChannelWatch.lease_until < now),
+            Workspace.learn_from_channels.is_not(False),  # (switched off: nothing is read)
+        )
     )
     if team_id is not None:
         query = query.where(ChannelWatch.team_id == team_id)

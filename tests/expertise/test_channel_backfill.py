@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.expertise import backfill, channels
+from bot.models import Workspace
 from bot.models.activity import LEFT, WATCHING, ChannelActivity, ChannelSignal, ChannelWatch
 from tests.expertise.test_channel_events import ANA, BO, CY, DEE, INFRA, app, invited
 from tests.expertise.test_http import command, shown
@@ -129,3 +130,16 @@ def test_a_channel_rapport_is_not_in_stops_its_backfill(app: Served) -> None:
     assert run(app).pages == 0
     assert watch(app).state == LEFT
     assert counts(app) == (0, 0)
+
+
+def test_a_workspace_that_turned_learning_off_reads_no_history(app: Served) -> None:
+    seed_history(app, 5)
+    joined(app)
+    with app.core.db.write() as session:
+        session.get(Workspace, "T0001").learn_from_channels = False  # type: ignore[union-attr]
+    assert run(app).pages == 0
+    assert app.slack.calls_to("conversations.history") == []
+    with app.core.db.write() as session:
+        session.get(Workspace, "T0001").learn_from_channels = True  # type: ignore[union-attr]
+    assert run(app).done == 1  # (and resumes where it was: nothing was read meanwhile)
+    assert counts(app) == (5, 5)
