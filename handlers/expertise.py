@@ -23,6 +23,7 @@ from handlers.acks import ack_now, clicked
 
 def register(app: App, core: Core) -> None:
     wired = core.registry
+    afterwards = app.listener_runner.listener_executor  # `AfterAnswer`: runs it once the answer is sent
 
     def ask(team_id: str, user_id: str, topic: str, offset: int = 0) -> dict[str, Any]:
         answer = ranking.ask(
@@ -34,6 +35,7 @@ def register(app: App, core: Core) -> None:
             evidence=wired.evidence,
             known=wired.known_people,
             offset=offset,
+            later=afterwards.submit,  # (a count nobody waits for: after the answer has left)
         )
         return render.whoknows(answer)
 

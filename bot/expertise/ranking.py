@@ -17,8 +17,11 @@ orchestration"), and a several-part answer says what each person covers.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -243,14 +246,24 @@ def ask(
     evidence: Sources,
     known: KnownPeople,
     offset: int = 0,
+    later: Callable[[Callable[[], None]], Any] | None = None,
 ) -> Answer:
-    """`who_knows` in a read, and a question nobody could answer counted (topic only)."""
+    """`who_knows` in a read, and a question nobody could answer counted (topic only) with
+    `count_unanswered`, now or (`later`) by whoever is given it once the answer has left."""
     with db.read() as session:
         answer = who_knows(session, team_id, asker, topic, now, evidence=evidence, known=known, offset=offset)
     if answer.unanswered:
-        with db.write() as session:
-            unanswered.record(session, team_id, answer.unanswered, now)
+        count = functools.partial(count_unanswered, db, team_id, answer.unanswered, now)
+        if later is None:
+            count()
+        else:
+            later(count)
     return answer
+
+
+def count_unanswered(db: Database, team_id: str, topic: str, now: datetime) -> None:
+    with db.write() as session:
+        unanswered.record(session, team_id, topic, now)
 
 
 def _suggestions(
