@@ -41,6 +41,7 @@ fmt: setup
 bench: setup
 	$(BIN)/python -m bench $(ARGS)
 	$(BIN)/python -m bench.plan_day --keep .bench-cache $(PLAN_ARGS)
+	$(BIN)/python -m bench.ingest --keep .bench-cache $(INGEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache
