@@ -21,7 +21,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, cast, delete, func, inspect, literal, select, update
+from sqlalchemy import (
+    Select,
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    inspect,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, UOWTransaction
 
 from bot.expertise.activity import ANSWER, MENTION, QUESTION, SHARED, THANKED, weight_of
@@ -68,15 +80,41 @@ class Seen:
     thread_ts: str | None = None
 
 
-def may_learn(session: Session, team_id: str, member_id: int) -> bool:
-    """Whether this person's messages may count: the workspace and the person both allow it,
-    and the person is an active human member."""
-    allowed = session.execute(
-        select(Member.learn_from_channels, Workspace.learn_from_channels)
-        .join(Workspace, Workspace.team_id == Member.team_id)
-        .where(Member.id == member_id, Member.team_id == team_id, Member.active)
-    ).first()
-    return allowed is not None and bool(allowed[0]) and bool(allowed[1])
+# Built once (a message event runs them): what stops a person's messages counting for skills,
+# and, as the row `_ALLOWED`, whether they may count at all.
+_ALLOWED = -1
+_BARRED = union_all(
+    select(literal(_ALLOWED).label("skill_id"))
+    .select_from(Member)
+    .join(Workspace, Workspace.team_id == Member.team_id)
+    .where(
+        Member.id == bindparam("member_id"),
+        Member.team_id == bindparam("team_id"),
+        Member.active,
+        Member.learn_from_channels,
+        Workspace.learn_from_channels,
+    ),
+    select(ChannelSkillHidden.skill_id).where(
+        ChannelSkillHidden.team_id == bindparam("team_id"),
+        ChannelSkillHidden.member_id == bindparam("member_id"),
+        in_ids(ChannelSkillHidden.skill_id, "skill_ids"),
+    ),
+    # Taken off their profile with `/skills remove`: not theirs, by any evidence.
+    select(DeclinedSkill.skill_id).where(
+        DeclinedSkill.team_id == bindparam("team_id"),
+        DeclinedSkill.member_id == bindparam("member_id"),
+        in_ids(DeclinedSkill.skill_id, "skill_ids"),
+    ),
+)
+_REMOVE = (
+    delete(ChannelSignal)
+    .where(
+        ChannelSignal.team_id == bindparam("in_team"),
+        ChannelSignal.channel_id == bindparam("in_channel"),
+        ChannelSignal.ts == bindparam("at_ts"),
+    )
+    .returning(ChannelSignal.member_id, ChannelSignal.skill_id)
+)
 
 
 def record(session: Session, team_id: str, seen: Seen, *, evidence: Sources) -> bool:
@@ -86,7 +124,7 @@ def record(session: Session, team_id: str, seen: Seen, *, evidence: Sources) -> 
     rows = []
     # A question counts for nothing, so nothing of it is kept (not even who asked about what).
     skill_ids = _not_hidden(session, team_id, seen.member_id, seen.skill_ids) if seen.weight > 0 else []
-    if skill_ids and may_learn(session, team_id, seen.member_id):
+    if skill_ids:
         rows = [
             {
                 "team_id": team_id,
@@ -109,28 +147,20 @@ def record(session: Session, team_id: str, seen: Seen, *, evidence: Sources) -> 
 
 
 def _not_hidden(session: Session, team_id: str, member_id: int, skill_ids: Sequence[int]) -> list[int]:
+    """Of these skills, those this person may be credited with from channels (None of them when
+    the person or the workspace turned learning off, or the person is no active member)."""
     wanted = list(dict.fromkeys(skill_ids))
     if not wanted:
         return []
-    hidden = set(
-        session.scalars(
-            select(ChannelSkillHidden.skill_id).where(
-                ChannelSkillHidden.team_id == team_id,
-                ChannelSkillHidden.member_id == member_id,
-                ChannelSkillHidden.skill_id.in_(wanted),
-            )
-        )
+    found = (
+        session.connection()
+        .execute(_BARRED, {"team_id": team_id, "member_id": member_id, "skill_ids": wanted})
+        .all()
     )
-    hidden |= set(  # taken off their profile with `/skills remove`: not theirs, by any evidence
-        session.scalars(
-            select(DeclinedSkill.skill_id).where(
-                DeclinedSkill.team_id == team_id,
-                DeclinedSkill.member_id == member_id,
-                DeclinedSkill.skill_id.in_(wanted),
-            )
-        )
-    )
-    return [s for s in wanted if s not in hidden]
+    barred = {skill_id for (skill_id,) in found}
+    if _ALLOWED not in barred:
+        return []
+    return [s for s in wanted if s not in barred]
 
 
 def hide(
@@ -275,13 +305,8 @@ Key = tuple[int, int, str]  # (member id, skill id, channel id)
 
 
 def _remove(session: Session, team_id: str, channel_id: str, ts: str) -> set[Key]:
-    gone = session.execute(
-        delete(ChannelSignal)
-        .where(
-            ChannelSignal.team_id == team_id, ChannelSignal.channel_id == channel_id, ChannelSignal.ts == ts
-        )
-        .returning(ChannelSignal.member_id, ChannelSignal.skill_id)
-    ).all()
+    params = {"in_team": team_id, "in_channel": channel_id, "at_ts": ts}
+    gone = session.connection().execute(_REMOVE, params).all()
     return {(m, s, channel_id) for m, s in gone}
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.directory.members import ensure_member, find_member
@@ -44,12 +44,6 @@ def at_of(ts: str) -> datetime:
         return datetime.fromtimestamp(float(ts), UTC)
     except (TypeError, ValueError, OverflowError):
         return datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def learning(session: Session, team_id: str) -> bool:
-    """Whether the workspace lets Rapport learn from its public channels (admins may turn it off)."""
-    allowed = session.scalar(select(Workspace.learn_from_channels).where(Workspace.team_id == team_id))
-    return allowed is None or bool(allowed)
 
 
 # -- channels ------------------------------------------------------------------------------------
@@ -88,13 +82,23 @@ def left(session: Session, team_id: str, channel_id: str) -> None:
     )
 
 
-def watched(session: Session, team_id: str, channel_id: str) -> bool:
-    state = session.scalar(
-        select(ChannelWatch.state).where(
-            ChannelWatch.team_id == team_id, ChannelWatch.channel_id == channel_id
-        )
+# Built once (every message event asks it): a watched channel of a workspace that learns.
+_READABLE = (
+    select(ChannelWatch.state)
+    .join(Workspace, Workspace.team_id == ChannelWatch.team_id)
+    .where(
+        ChannelWatch.team_id == bindparam("team_id"),
+        ChannelWatch.channel_id == bindparam("channel_id"),
+        ChannelWatch.state.in_([BACKFILLING, WATCHING]),
+        Workspace.learn_from_channels,
     )
-    return state in (BACKFILLING, WATCHING)
+)
+
+
+def readable(session: Session, team_id: str, channel_id: str) -> bool:
+    """Whether Rapport reads this channel now: watched, in a workspace that lets it learn."""
+    found = session.connection().execute(_READABLE, {"team_id": team_id, "channel_id": channel_id}).first()
+    return found is not None
 
 
 def claim_backfill(session: Session, team_id: str | None, now: datetime) -> ChannelWatch | None:
@@ -189,7 +193,7 @@ def apply_event(
         return False
     if change.message is None:
         return channel_evidence.forget_message(session, team_id, change.channel, change.ts, evidence=evidence)
-    if not learning(session, team_id) or not watched(session, team_id, change.channel):
+    if not readable(session, team_id, change.channel):
         return False
     return apply_message(session, team_id, change.channel, change.message, now, evidence=evidence)
 

@@ -225,6 +225,10 @@ def _graded(conn: Any, params: dict[str, Any], parts: Sequence[Part], depth: int
     """Each skill's strongest holders (one indexed statement per skill, in index order), then
     each person's tier and score for the whole question, in memory."""
     ids = list(dict.fromkeys(i for part in parts for kind in part for i in kind))
+    # Deeper than the answer: someone just below a skill's top `depth` may rise into the answer
+    # by what else of the question they hold, and a deeper page must list them where a shallower
+    # one would have.
+    params = {**params, "limit": 2 * depth + 10}
     scores: dict[int, dict[int, float]] = {}
     who: dict[int, tuple[str, str]] = {}
     for start in range(0, len(ids), EACH):
