@@ -53,7 +53,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from bench.bare import DEFAULT, PBR, bare_app
 from bench.report import RAPPORT, TARGETS, Report, Timings, problems, render
-from bench.runner import SIGNING_SECRET, Target, ask, prepared_database
+from bench.runner import SIGNING_SECRET, Target, prepared_database, rounds
 from bench.scenario import Scenario
 from bench.scenarios import whoknows
 from bot.bootstrap import EVIDENCE, SEEDERS, open_database
@@ -562,7 +562,6 @@ def measure_under_load(
     """`/whoknows` timed like `python -m bench` does, while events stream in at `rate` (0: none)."""
     scenario = under_load(members, quiet=not rate)
     timings = {name: Timings(name) for name in TARGETS}
-    example = ""
     conversation = Conversation(members, datetime.now(UTC) - timedelta(minutes=30), seed=SEED + 1)
     with rapport_served(db, slack) as (http, executor, stack):
 
@@ -588,18 +587,7 @@ def measure_under_load(
         rng = random.Random(whoknows.SEED)
         stream = Stream(http, conversation, rate) if rate else None
         with stream or nullcontext():
-            for i in range(warmup + requests):
-                words, user = scenario.texts(rng), scenario.user(rng)
-                example = example or words
-                for k in range(len(targets)):  # round-robin, as bench.runner does
-                    target = targets[(i + k) % len(targets)]
-                    result = ask(target, slack, scenario.command, words, user, TEAM)
-                    if i < warmup:
-                        continue
-                    if isinstance(result, float):
-                        timings[target.name].seconds.append(result)
-                    else:
-                        timings[target.name].failures.append(result)
+            example = rounds(targets, slack, scenario, TEAM, rng, warmup, requests, timings)
         stopped = time.perf_counter()
         executor.idle(APPLY_TIMEOUT)
         if stream is not None:

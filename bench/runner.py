@@ -104,22 +104,38 @@ def run_scenario(
                 Target(RAPPORT, served(RapportWSGI(app, SIGNING_SECRET, db.ping)), ack_is_answer=False),
             ]
             rng = random.Random(SEED)
-            for i in range(warmup + requests):
-                text, user = scenario.texts(rng), scenario.user(rng)
-                example = example or text
-                # Round-robin, starting one further each round so no target always follows the same one.
-                for k in range(len(targets)):
-                    target = targets[(i + k) % len(targets)]
-                    result = ask(target, slack, scenario.command, text, user, team_id)
-                    if i < warmup:
-                        continue
-                    if isinstance(result, float):
-                        timings[target.name].seconds.append(result)
-                    else:
-                        timings[target.name].failures.append(result)
+            example = rounds(targets, slack, scenario, team_id, rng, warmup, requests, timings)
     finally:
         db.dispose()
     return Report(scenario=scenario, requests=requests, warmup=warmup, timings=timings, example=example)
+
+
+def rounds(
+    targets: Sequence[Target],
+    slack: FakeSlack,
+    scenario: Scenario,
+    team_id: str,
+    rng: random.Random,
+    warmup: int,
+    requests: int,
+    timings: dict[str, Timings],
+) -> str:
+    """Ask every target each round's question, timing the rounds after `warmup`; the first text."""
+    example = ""
+    for i in range(warmup + requests):
+        text, user = scenario.texts(rng), scenario.user(rng)
+        example = example or text
+        # Round-robin, starting one further each round so no target always follows the same one.
+        for k in range(len(targets)):
+            target = targets[(i + k) % len(targets)]
+            result = ask(target, slack, scenario.command, text, user, team_id)
+            if i < warmup:
+                continue
+            if isinstance(result, float):
+                timings[target.name].seconds.append(result)
+            else:
+                timings[target.name].failures.append(result)
+    return example
 
 
 def ask(

@@ -40,6 +40,7 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    tuple_,
     union_all,
 )
 from sqlalchemy.orm import QueryableAttribute, Session, UOWTransaction
@@ -48,7 +49,7 @@ from bot.expertise.vocabulary import bump_evidence_version
 from bot.models import Member
 from bot.models.expertise import SHOWN, TITLE, Endorsement, MemberSkill, SkillScore
 from bot.platform.mrkdwn import inert, mention
-from bot.platform.storage import in_ids
+from bot.platform.storage import in_ids, insert_many_ignore
 
 Ids = Sequence[int] | None
 
@@ -245,6 +246,44 @@ class EndorsementSource:
 
 
 Sources = tuple[EvidenceSource, ...]
+
+
+def replace_held(
+    session: Session,
+    team_id: str,
+    source: str,
+    have: set[tuple[int, int]],
+    want: set[tuple[int, int]],
+    now: datetime,
+    *,
+    sources: Sources,
+) -> None:
+    """Make one kind of `member_skill` evidence (titles, profiles) of some members what it should
+    be: `(member_id, skill_id)` pairs in `have` but not `want` go, new ones come dated `now`,
+    and the changed pairs are summed again (which bumps the evidence version)."""
+    stale: Sequence[tuple[int, int]] = sorted(have - want)
+    if stale:
+        session.execute(
+            delete(MemberSkill).where(
+                MemberSkill.team_id == team_id,
+                MemberSkill.source == source,
+                tuple_(MemberSkill.member_id, MemberSkill.skill_id).in_(stale),
+            )
+        )
+    rows = [
+        {
+            "team_id": team_id,
+            "member_id": member_id,
+            "skill_id": skill_id,
+            "source": source,
+            "weight": 1.0,
+            "updated_at": now,
+            "score": score_at(1.0, now),
+        }
+        for member_id, skill_id in sorted(want - have)
+    ]
+    insert_many_ignore(session, MemberSkill, rows, ["member_id", "skill_id", "source"])
+    refresh(session, team_id, set(stale) | (want - have), sources=sources)
 
 
 def refresh(

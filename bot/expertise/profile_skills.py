@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, literal, select
 from sqlalchemy.orm import Session
 
 from bot.expertise.evidence import (
@@ -30,8 +30,7 @@ from bot.expertise.evidence import (
     Ids,
     Sources,
     Words,
-    refresh,
-    score_at,
+    replace_held,
     scores_of,
     shown_columns,
     shown_skills,
@@ -41,7 +40,7 @@ from bot.expertise.vocabulary import ensure_skills, vocabulary
 from bot.models import Member
 from bot.models.expertise import PROFILE, DeclinedSkill, MemberSkill
 from bot.platform.mrkdwn import inert, unescape, without_markup
-from bot.platform.storage import in_ids, insert_many_ignore
+from bot.platform.storage import in_ids
 from bot.platform.words import listed
 
 WEIGHT = 0.9  # the person's profile (or HR) says so: nearly their own `/skills add`
@@ -94,40 +93,7 @@ def index_profile_skills(
         labels = {n.key: n.label for named in wanted.values() for n in named}
         ids = ensure_skills(session, team_id, labels.items(), now)
         want = {(member_id, ids[n.key]) for member_id, named in wanted.items() for n in named}
-        _store(session, team_id, have, want, now, evidence)
-
-
-def _store(
-    session: Session,
-    team_id: str,
-    have: set[tuple[int, int]],
-    want: set[tuple[int, int]],
-    now: datetime,
-    evidence: Sources,
-) -> None:
-    stale: Sequence[tuple[int, int]] = sorted(have - want)
-    if stale:
-        session.execute(
-            delete(MemberSkill).where(
-                MemberSkill.team_id == team_id,
-                MemberSkill.source == PROFILE,
-                tuple_(MemberSkill.member_id, MemberSkill.skill_id).in_(stale),
-            )
-        )
-    rows = [
-        {
-            "team_id": team_id,
-            "member_id": member_id,
-            "skill_id": skill_id,
-            "source": PROFILE,
-            "weight": 1.0,
-            "updated_at": now,
-            "score": score_at(1.0, now),
-        }
-        for member_id, skill_id in sorted(want - have)
-    ]
-    insert_many_ignore(session, MemberSkill, rows, ["member_id", "skill_id", "source"])
-    refresh(session, team_id, set(stale) | (want - have), sources=evidence)  # (bumps the evidence version)
+        replace_held(session, team_id, PROFILE, have, want, now, sources=evidence)
 
 
 def _not_declined() -> ColumnElement[bool]:

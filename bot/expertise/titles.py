@@ -8,17 +8,16 @@ first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.expertise.evidence import Sources, refresh, score_at
+from bot.expertise.evidence import Sources, replace_held
 from bot.expertise.names import MAX_TOPIC_WORDS, catalog, normalise
 from bot.expertise.vocabulary import ensure_skills
 from bot.models.expertise import TITLE, MemberSkill
-from bot.platform.storage import insert_many_ignore
 
 CHUNK = 500
 
@@ -80,25 +79,4 @@ def _sync_chunk(
         )
     )
     have = {(member_id, skill_id) for member_id, skill_id in found}
-    stale: Sequence[tuple[int, int]] = sorted(have - want)
-    if stale:
-        session.execute(
-            delete(MemberSkill).where(
-                MemberSkill.source == TITLE,
-                tuple_(MemberSkill.member_id, MemberSkill.skill_id).in_(stale),
-            )
-        )
-    rows = [
-        {
-            "team_id": team_id,
-            "member_id": member_id,
-            "skill_id": skill_id,
-            "source": TITLE,
-            "weight": 1.0,
-            "updated_at": now,
-            "score": score_at(1.0, now),
-        }
-        for member_id, skill_id in sorted(want - have)
-    ]
-    insert_many_ignore(session, MemberSkill, rows, ["member_id", "skill_id", "source"])
-    refresh(session, team_id, set(stale) | (want - have), sources=evidence)
+    replace_held(session, team_id, TITLE, have, want, now, sources=evidence)
