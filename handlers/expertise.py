@@ -15,7 +15,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.core import Core
-from bot.expertise import backfill, channels, commands, endorsements, ranking, render, skills, unanswered
+from bot.expertise import channels, commands, endorsements, ranking, render, skills, unanswered
 from bot.expertise.ids import HELD_BLOCK, Action, endorsement_of
 from bot.help.render import refused
 from handlers.acks import ack_now, clicked
@@ -146,9 +146,7 @@ def register(app: App, core: Core) -> None:
 
     def on_message(body: dict[str, Any], event: dict[str, Any]) -> None:
         with core.db.write() as session:
-            channels.apply_event(
-                session, body["team_id"], body.get("event_id"), event, core.clock(), evidence=wired.evidence
-            )
+            channels.apply_event(session, body["team_id"], body.get("event_id"), event, core.clock())
         settler.settle(body["team_id"])
 
     def on_joined(
@@ -160,16 +158,8 @@ def register(app: App, core: Core) -> None:
         if event.get("channel_type") != "C":  # a private channel: never read, and say so
             client.chat_postMessage(channel=channel_id, **render.private_channel())
             return
-        with core.db.write() as session:
+        with core.db.write() as session:  # the `backfill-channels` job reads it, within a minute
             channels.joined(session, team_id, channel_id, core.clock())
-        backfill.run(
-            core.db,
-            core.clients.client,
-            core.clock(),
-            evidence=wired.evidence,
-            team_id=team_id,
-            clock=core.clock,
-        )
 
     def on_left(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         if event.get("type") == "member_left_channel" and event.get("user") != context.bot_user_id:

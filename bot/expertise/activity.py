@@ -464,6 +464,15 @@ def skills_in(text: str, vocab: Vocabulary) -> tuple[tuple[str, ...], tuple[int,
     return keys, own
 
 
+def starter_of(message: Message, parent: Message | None = None) -> str | None:
+    """Who started a message's thread: `parent`'s author (a bot's thread too: replies to an alert
+    answer it), else the reply's `parent_user_id`."""
+    if parent is not None and isinstance(parent.get("user"), str):
+        return str(parent["user"])
+    starter = message.get("parent_user_id")
+    return starter if isinstance(starter, str) else None
+
+
 def signal(
     message: Message,
     vocab: Vocabulary,
@@ -481,10 +490,7 @@ def signal(
     if by is None:
         return None
     reply = is_reply(message)
-    if starter is None and parent is not None and isinstance(parent.get("user"), str):
-        starter = parent["user"]  # (a bot's thread too: replies to an alert answer it)
-    if starter is None and isinstance(message.get("parent_user_id"), str):
-        starter = message["parent_user_id"]
+    starter = starter if starter is not None else starter_of(message, parent)
     if reply and starter == by:
         return None  # the asker's own follow-up in their own thread: they are asking
     text = _text(message)

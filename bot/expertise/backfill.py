@@ -46,7 +46,7 @@ class Ran:
 
 def run(
     db: Database,
-    client_for: Any,
+    client_for: Callable[[str], WebClient | None],
     now: datetime,
     *,
     evidence: Sources,
@@ -119,7 +119,7 @@ def _page(
         following = None
     with db.write() as session:
         for message in reversed(messages):  # oldest first, as they were posted
-            channels.apply_message(session, team_id, channel_id, message, now, evidence=evidence)
+            channels.apply_message(session, team_id, channel_id, message, now)
             replies = threads.get(str(message.get("ts")), [])
             for i, reply in enumerate(replies):
                 channels.apply_message(
@@ -128,7 +128,6 @@ def _page(
                     channel_id,
                     reply,
                     now,
-                    evidence=evidence,
                     parent=message,
                     later=replies[i + 1 :],
                 )

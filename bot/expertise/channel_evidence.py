@@ -16,7 +16,7 @@ with the age of the latest message (`evidence.score_at`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -52,6 +52,7 @@ from bot.models import Member, Workspace
 from bot.models.activity import ChannelActivity, ChannelPending, ChannelSignal, ChannelSkillHidden
 from bot.models.expertise import DeclinedSkill, Skill
 from bot.platform.storage import in_ids, insert_ignore, insert_many_ignore
+from bot.platform.words import plural, times
 
 SOURCE = "channels"
 CEILING = 0.8  # what the most active channel can be worth: below a declaration (1.0)
@@ -117,7 +118,7 @@ _REMOVE = (
 )
 
 
-def record(session: Session, team_id: str, seen: Seen, *, evidence: Sources) -> bool:
+def record(session: Session, team_id: str, seen: Seen) -> bool:
     """Keep (or, for an edited message, replace) what one message shows; False when it may not
     count (consent, a bot, someone deactivated) or shows nothing."""
     touched = _remove(session, team_id, seen.channel_id, seen.ts)
@@ -236,7 +237,7 @@ def inferred(session: Session, team_id: str, member_id: int) -> list[Inferred]:
     return sorted(listed, key=lambda i: (-i.answers, -i.shared, i.label.casefold()))
 
 
-def forget_message(session: Session, team_id: str, channel_id: str, ts: str, *, evidence: Sources) -> bool:
+def forget_message(session: Session, team_id: str, channel_id: str, ts: str) -> bool:
     """A deleted message no longer counts; False when it never did."""
     touched = _remove(session, team_id, channel_id, ts)
     _pend(session, team_id, touched)
@@ -259,9 +260,7 @@ def thread_answers(session: Session, team_id: str, channel_id: str, thread_ts: s
     return [{"ts": ts, "user": user_id} for ts, user_id in found]
 
 
-def thank(
-    session: Session, team_id: str, channel_id: str, answers: Sequence[str], *, evidence: Sources
-) -> int:
+def thank(session: Session, team_id: str, channel_id: str, answers: Sequence[str]) -> int:
     """The thread's starter thanked these answers (their `ts`): each counts as thanked, once, as
     much more as it would have counted thanked from the start (`activity.weight_of`)."""
     if not answers:
@@ -497,14 +496,14 @@ def _said(evidence: Evidence, words: Words) -> str:
     skill = words.skills.get(evidence.skill_id, "it")
     did = []
     if int(answers or 0):
-        did.append(f"answered {_times(int(answers), 'thread')}")
+        did.append(f"answered {plural(int(answers), 'thread')}")
     if int(shared or 0):
-        did.append(f"shared links or code {_times(int(shared), 'time')}")
+        did.append(f"shared links or code {times(int(shared))}")
     if not did and int(mentions or 0):
-        did.append(f"talked about it {_times(int(mentions), 'time')}")
+        did.append(f"talked about it {times(int(mentions))}")
     if not did:
         return ""
-    thanks = f", thanked {_times(int(thanked), 'time')}" if int(thanked or 0) else ""
+    thanks = f", thanked {times(int(thanked))}" if int(thanked or 0) else ""
     links = [_permalink(domain, channel, ts) for ts in best.split()]
     shown = ", ".join(f"<{url}|{i}>" for i, url in enumerate(links, 1))
     return (
@@ -513,28 +512,10 @@ def _said(evidence: Evidence, words: Words) -> str:
     )
 
 
-def _times(n: int, what: str) -> str:
-    return f"{n} {what}{'s' if n != 1 else ''}" if what != "time" else ("once" if n == 1 else f"{n} times")
-
-
 def _permalink(domain: str, channel: str, ts: str) -> str:
     """Slack's permalink shape (`chat.getPermalink` answers the same without a call)."""
     host = f"{domain}.slack.com" if domain else "slack.com"
     return f"https://{host}/archives/{channel}/p{ts.replace('.', '')}"
-
-
-def people_with_evidence(session: Session, team_id: str, member_ids: Iterable[int]) -> set[int]:
-    """Which of these people channels showed anything about (for `/skills`)."""
-    ids = list(member_ids)
-    if not ids:
-        return set()
-    return set(
-        session.scalars(
-            select(ChannelActivity.member_id).where(
-                ChannelActivity.team_id == team_id, ChannelActivity.member_id.in_(ids)
-            )
-        )
-    )
 
 
 def _became(member: Member, column: str, value: bool) -> bool:

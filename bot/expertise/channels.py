@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from bot.directory.members import ensure_member, find_member
+from bot.directory.members import ensure_member
 from bot.expertise import activity, channel_evidence
 from bot.expertise.evidence import Sources
 from bot.expertise.names import catalog
@@ -184,18 +184,16 @@ def progress(session: Session, team_id: str) -> list[Progress]:
 # -- messages ----------------------------------------------------------------------------------
 
 
-def apply_event(
-    session: Session, team_id: str, event_id: str | None, event: Message, now: datetime, *, evidence: Sources
-) -> bool:
+def apply_event(session: Session, team_id: str, event_id: str | None, event: Message, now: datetime) -> bool:
     """Apply one `message` event once, however often Slack delivers it; False when it changed nothing."""
     change = activity.from_event(event)
     if change is None or not events.first_delivery(session, team_id, event_id, now):
         return False
     if change.message is None:
-        return channel_evidence.forget_message(session, team_id, change.channel, change.ts, evidence=evidence)
+        return channel_evidence.forget_message(session, team_id, change.channel, change.ts)
     if not readable(session, team_id, change.channel):
         return False
-    return apply_message(session, team_id, change.channel, change.message, now, evidence=evidence)
+    return apply_message(session, team_id, change.channel, change.message, now)
 
 
 def apply_message(
@@ -205,7 +203,6 @@ def apply_message(
     message: Message,
     now: datetime,
     *,
-    evidence: Sources,
     parent: Message | None = None,
     later: Iterable[Message] = (),
 ) -> bool:
@@ -219,30 +216,23 @@ def apply_message(
     vocab = vocabulary(session, team_id)
     found = activity.signal(message, vocab, parent=parent, later=list(later))
     thread_ts = message.get("thread_ts") if isinstance(message.get("thread_ts"), str) else None
-    starter = _starter(message, parent)
+    starter = activity.starter_of(message, parent)
     changed = False
     if starter == by and thread_ts and activity.is_reply(message):  # the asker, in their thread
         earlier = channel_evidence.thread_answers(session, team_id, channel_id, thread_ts)
         thanked = activity.thanked_replies(message, earlier, by)
-        changed = channel_evidence.thank(session, team_id, channel_id, thanked, evidence=evidence) > 0
+        changed = channel_evidence.thank(session, team_id, channel_id, thanked) > 0
     if found is None:
         # (an edit that now shows nothing takes back what the message showed before)
-        return channel_evidence.forget_message(session, team_id, channel_id, ts, evidence=evidence) or changed
-    member = find_member(session, team_id, by) or ensure_member(session, team_id, by, now)
+        return channel_evidence.forget_message(session, team_id, channel_id, ts) or changed
+    member = ensure_member(session, team_id, by, now)
     table = catalog()
     keys = {k: table.label(k) or k for k in found.skill_keys}
     ids = [*ensure_skills(session, team_id, keys.items(), now).values(), *found.team_skill_ids]
     seen = channel_evidence.Seen(
         channel_id, ts, member.id, at_of(ts), found.kind, found.weight, tuple(ids), thread_ts or None
     )
-    return channel_evidence.record(session, team_id, seen, evidence=evidence) or changed
-
-
-def _starter(message: Message, parent: Message | None) -> str | None:
-    if parent is not None and isinstance(parent.get("user"), str):
-        return str(parent["user"])
-    starter = message.get("parent_user_id")
-    return starter if isinstance(starter, str) else None
+    return channel_evidence.record(session, team_id, seen) or changed
 
 
 def _elsewhere(message: Message, team_id: str) -> bool:

@@ -18,7 +18,7 @@ from bot.models.expertise import SHOWN
 from bot.platform.blocks import Block, Payload, button, clip, context, ephemeral, mrkdwn, sections
 from bot.platform.mrkdwn import escape, inert, mention
 from bot.platform.refusals import Refusal
-from bot.platform.words import plural
+from bot.platform.words import plural, times
 from bot.relationships.render.due import settle
 
 MAX_LISTED = 40  # skills listed in one /skills answer
@@ -152,10 +152,7 @@ def unanswered_list(found: Unanswered) -> Payload:
     if not found.topics:
         return ephemeral(f"Every `/whoknows` question found someone in {month}.")
     lines = [f"*Questions nobody could answer in {month}* (topics only; who asked is not kept)"]
-    lines += [
-        f"• *{escape(topic)}* — asked {'once' if count == 1 else plural(count, 'time')}"
-        for topic, count in found.topics
-    ]
+    lines += [f"• *{escape(topic)}* — asked {times(count)}" for topic, count in found.topics]
     text = f"Questions nobody could answer in {month}: " + ", ".join(escape(t) for t, _ in found.topics[:10])
     return ephemeral(clip(text, 3000), sections(lines))
 

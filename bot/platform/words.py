@@ -11,6 +11,11 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else many or word + 's'}"
 
 
+def times(n: int) -> str:
+    """How often, in words: "once", "3 times"."""
+    return "once" if n == 1 else plural(n, "time")
+
+
 def listed(items: Sequence[str], *, more: int = 0) -> str:
     """Items as a sentence lists them: "a", "a and b", "a, b and c"; "a, b and 3 more" when
     `more` others are left unsaid."""

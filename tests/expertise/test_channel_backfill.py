@@ -64,7 +64,8 @@ def watch(app: Served) -> ChannelWatch:
 
 def test_a_team_that_declared_nothing_is_answered_from_its_history(app: Served) -> None:
     seed_history(app, 30)
-    invited(app)  # the backfill runs after the invitation's ack
+    invited(app)
+    run(app)  # the `backfill-channels` job, after the invitation
     assert watch(app).state == WATCHING
     text = shown(command(app, "/whoknows", "terraform", user=CY))
     assert f"<@{ANA}>" in text

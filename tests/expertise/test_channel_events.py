@@ -204,9 +204,7 @@ def test_a_burst_of_messages_is_counted_at_once(app: Served, burst: int) -> None
                 ANA, ANSWER, channel=INFRA, ts=f"1764000{100 + i}.000200", thread_ts="1764000000.000100"
             )
             message["parent_user_id"] = BO
-            channels.apply_message(
-                session, TEAM, INFRA, message, app.core.clock(), evidence=app.core.registry.evidence
-            )
+            channels.apply_message(session, TEAM, INFRA, message, app.core.clock())
     before = _evidence_version(app)
     assert channels.Settler(app.core.db, app.core.clock, app.core.registry.evidence).settle(TEAM) == 1
     assert _evidence_version(app) - before == 2  # (the writers' lock, then the scores: once each)
