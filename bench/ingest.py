@@ -629,6 +629,9 @@ class WallPlusSlept:
         with self._lock:
             self.slept += max(0.0, seconds)
 
+    def epoch(self) -> float:
+        return self.now.timestamp() + self.monotonic()
+
 
 class HistorySlack(FakeSlack):
     """The fake Slack with its channel history indexed: finding a message or a thread's replies

@@ -154,7 +154,7 @@ def bench_delivery(folder: Path, dms: int, rate: float) -> bool:
     count = len(members)
     slack.rate_limit("chat.postMessage", per_channel_per_second=1.0, per_team_per_minute=rate * 60)
     clock = fixed_clock(NOW + timedelta(minutes=1))  # paces in real time
-    pacer = Pacer(rate, clock=clock)
+    pacer = Pacer(db, team, rate, clock=clock)
     from slack_sdk import WebClient
 
     from bot.platform.slack import make_client

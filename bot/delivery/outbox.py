@@ -1,14 +1,18 @@
 """The outbox's core: plan messages once, claim them with a lease, record what became of them.
 
-Exactly once rests on three things: a unique `dedupe_key` (planning twice inserts nothing), a
-claim that only one sender can win (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one
-writer: `db.write()` begins IMMEDIATE and the claim is one `UPDATE … RETURNING`), and a lease
-that lets another sender take over a row whose sender died. The window that remains is a
-sender dying after Slack accepted a message and before `mark_sent` committed.
+Exactly once in effect rests on four things: a unique `dedupe_key` (planning twice inserts
+nothing); a claim that only one sender can win (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite
+has one writer: `db.write()` begins IMMEDIATE and the claim is one `UPDATE … RETURNING`);
+`begin_try`, a compare-and-set that only the row's claimant passes, right before each post
+(so a sender whose lease another took over never posts); and the doubt a try leaves until its
+answer is recorded: a row whose try may have reached Slack unanswered (its sender died, the
+connection dropped, a 5xx) carries `doubt_since`, and the next sender looks for the message,
+by the key it carries in its metadata (`slack_metadata`), before posting it again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +36,9 @@ PENDING, SENDING, SENT, FAILED, EXPIRED, SKIPPED = (
     "skipped",
 )
 MAX_ATTEMPTS = 5
-DEFAULT_LEASE = timedelta(minutes=5)
+# Long enough for a claimed batch at the workspace's pace (`batch_for`); each try renews it.
+DEFAULT_LEASE = timedelta(minutes=1)
+METADATA_EVENT = "rapport_outbox"
 # An immediate post that cannot go out within a day is stale news.
 POST_LIFETIME = timedelta(days=1)
 
@@ -50,6 +56,8 @@ class Claimed:
     payload: dict[str, Any] | None
     local_date: date | None
     attempts: int
+    doubt_since: datetime | None = None
+    sent_channel: str | None = None
 
 
 _CLAIMED_COLUMNS = (
@@ -62,7 +70,31 @@ _CLAIMED_COLUMNS = (
     Outbox.payload,
     Outbox.local_date,
     Outbox.attempts,
+    Outbox.doubt_since,
+    Outbox.sent_channel,
 )
+
+
+def slack_metadata(key: str) -> dict[str, Any]:
+    """What a post carries so it can be recognised later: an opaque digest of its key."""
+    return {"event_type": METADATA_EVENT, "event_payload": {"outbox": _token(key)}}
+
+
+def carries(message: dict[str, Any], key: str) -> bool:
+    """Whether a message Slack returned is the post of the outbox row `key`."""
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return metadata.get("event_type") == METADATA_EVENT and payload.get("outbox") == _token(key)
+
+
+def _token(key: str) -> str:
+    # Keys name members and days; a channel's readers see metadata, so they get a digest.
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def batch_for(rate: float, lease: timedelta, *, workers: int, most: int) -> int:
+    """How many rows to claim at once: what a third of the lease lets go out at `rate`."""
+    return max(workers, min(most, int(rate * lease.total_seconds() / 3)))
 
 
 def enqueue(
@@ -153,7 +185,8 @@ def claim(
     """Take up to `limit` due messages (or the one with `key`) for this worker until `now + lease`.
 
     Due means pending and past `deliver_after`, or claimed by a sender whose lease ran out.
-    Rows that already used `MAX_ATTEMPTS` are left to `expire_stale`, which fails them.
+    Claiming spends no attempt (`begin_try` does); rows that already used `MAX_ATTEMPTS` are
+    left to `expire_stale`, which fails them, unless their last try is in doubt.
     """
     due = (
         select(Outbox.id)
@@ -164,7 +197,8 @@ def claim(
                 and_(Outbox.status == SENDING, Outbox.lease_until <= now),
             ),
             Outbox.expires_at > now,
-            Outbox.attempts < MAX_ATTEMPTS,
+            # Out of tries, unless the last one may have posted: that is looked for first.
+            or_(Outbox.attempts < MAX_ATTEMPTS, Outbox.doubt_since.is_not(None)),
         )
         .order_by(Outbox.deliver_after, Outbox.id)
         .limit(limit)
@@ -179,7 +213,6 @@ def claim(
             status=SENDING,
             claimed_by=worker[:80],
             lease_until=now + lease,
-            attempts=Outbox.attempts + 1,
             updated_at=now,
         )
         .returning(*_CLAIMED_COLUMNS)
@@ -187,6 +220,20 @@ def claim(
     )
     rows = session.execute(stmt).all()
     return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
+
+
+def begin_try(session: Session, message_id: int, *, worker: str, now: datetime, lease: timedelta) -> bool:
+    """Count a try that is about to post, and renew the lease; False when this sender no
+    longer holds the row (its lease ran out and another sender claimed it). Until its answer
+    is recorded the try leaves the row in doubt."""
+    result = session.execute(
+        update(Outbox)
+        .where(Outbox.id == message_id, Outbox.status == SENDING, Outbox.claimed_by == worker[:80])
+        .values(attempts=Outbox.attempts + 1, doubt_since=now, lease_until=now + lease, updated_at=now)
+        .returning(Outbox.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return result is not None
 
 
 def mark_sent(session: Session, message_id: int, *, channel: str, ts: str, now: datetime) -> bool:
@@ -200,6 +247,7 @@ def mark_sent(session: Session, message_id: int, *, channel: str, ts: str, now: 
             sent_ts=ts,
             sent_at=now,
             lease_until=None,
+            doubt_since=None,
             last_error=None,
             updated_at=now,
         )
@@ -218,12 +266,20 @@ def mark_sent(session: Session, message_id: int, *, channel: str, ts: str, now: 
 
 
 def retry_later(
-    session: Session, message_id: int, now: datetime, *, delay: timedelta, error: str, counts: bool = True
+    session: Session,
+    message_id: int,
+    now: datetime,
+    *,
+    delay: timedelta,
+    error: str,
+    refund: bool = False,
+    clear_doubt: bool = False,
 ) -> None:
     """Put a claimed message back for another try after `delay`.
 
-    `counts=False` (Slack said "slow down") gives the attempt back: being rate limited is not
-    the message's fault and must not use up its tries.
+    `refund` (Slack said "slow down") gives the try back: being rate limited is not the
+    message's fault and must not use up its tries. `clear_doubt` when Slack's answer says
+    nothing was posted; otherwise a row in doubt stays so.
     """
     values: dict[str, Any] = {
         "status": PENDING,
@@ -233,8 +289,10 @@ def retry_later(
         "last_error": error[:500],
         "updated_at": now,
     }
-    if not counts:
+    if refund:
         values["attempts"] = Outbox.attempts - 1
+    if clear_doubt:
+        values["doubt_since"] = None
     session.execute(
         update(Outbox)
         .where(Outbox.id == message_id, Outbox.status == SENDING)
@@ -272,7 +330,7 @@ def expire_stale(session: Session, team_id: str, now: datetime) -> int:
     ended = 0
     for status, condition in (
         (EXPIRED, Outbox.expires_at <= now),
-        (FAILED, Outbox.attempts >= MAX_ATTEMPTS),
+        (FAILED, and_(Outbox.attempts >= MAX_ATTEMPTS, Outbox.doubt_since.is_(None))),
     ):
         rows = session.execute(
             update(Outbox)

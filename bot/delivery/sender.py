@@ -1,10 +1,12 @@
 """Sending the outbox to Slack: paced under a workspace-wide ceiling, retried without sleeping.
 
 The send path uses a client without slack_sdk's RateLimitErrorRetryHandler (which sleeps in
-the calling thread): a 429 puts the row back with `deliver_after = now + Retry-After` and holds
-the workspace's pacer for as long; a 5xx or a dropped connection backs off exponentially; an
-error that will not go away (the channel is gone, the blocks are invalid) fails the row with a
-log line, as does running out of attempts.
+the calling thread) and that never re-posts after a dropped connection: a 429 puts the row back
+with `deliver_after = now + Retry-After` and holds the workspace's shared pacer for as long, for
+every sender; a 5xx or a dropped connection backs off exponentially and leaves the row in
+doubt, so its next try first looks for the post in the channel's history (by the metadata it
+carries) and records it as sent if Slack had it; an error that will not go away (the channel
+is gone, the blocks are invalid) fails the row with a log line, as does running out of tries.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery import outbox
 from bot.delivery.outbox import Claimed
-from bot.delivery.pacer import DEFAULT_RATE, Pacer, pacer_for
+from bot.delivery.pacer import DEFAULT_RATE, Pacer
 from bot.platform.blocks import Payload
 from bot.platform.clock import Clock
 from bot.platform.db import Database
@@ -47,6 +49,11 @@ TRANSIENT = frozenset(
         "team_added_to_org",
     }
 )
+# Looking for a post whose answer never came: Slack's Tier 3 for conversations.history, and
+# how far back from the doubtful try (clocks differ a little between us and Slack).
+HISTORY_PER_MINUTE = 50.0
+HISTORY_MARGIN = timedelta(minutes=1)
+HISTORY_PAGES = 5
 
 # Builds the message of claimed rows of one kind at send time (from the database as it is then);
 # None for a row means "do not send it" (it is marked skipped).
@@ -76,6 +83,7 @@ class Report:
     moved: int = 0
     expired: int = 0
     deferred: int = 0  # left for the scheduled sender: their channel had no room soon enough
+    reconciled: int = 0  # found already posted by a try whose answer never came
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, name: str) -> None:
@@ -85,7 +93,8 @@ class Report:
     def __str__(self) -> str:
         return (
             f"{self.sent} sent, {self.retried} to retry, {self.failed} failed, {self.skipped} skipped, "
-            f"{self.moved} moved to a later day, {self.expired} expired, {self.deferred} deferred"
+            f"{self.moved} moved to a later day, {self.expired} expired, {self.deferred} deferred, "
+            f"{self.reconciled} found posted"
         )
 
 
@@ -118,8 +127,6 @@ class Sender:
         self.batch = batch
         self.lease = lease
         self.worker_id = worker_id or default_worker_id()
-        self._lock = threading.Lock()
-        self._held_until: dict[str, datetime] = {}  # after a 429, in the injected clock's time
 
     def run(self, team_id: str) -> Report:
         """Send everything due in the workspace as of the clock, batch after batch."""
@@ -127,9 +134,12 @@ class Sender:
         client = self.client_for(team_id)
         if client is None:
             return report
+        pacer = self.pacer(team_id)
+        pacer.prune()
+        batch = outbox.batch_for(pacer.rate, self.lease, workers=self.workers, most=self.batch)
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="rapport-send") as pool:
             while True:
-                claimed, payloads = self._claim(team_id, self.clock(), report)
+                claimed, payloads = self._claim(team_id, self.clock(), report, limit=batch)
                 if not claimed:
                     return report
                 for future in [
@@ -157,7 +167,7 @@ class Sender:
         return report
 
     def _claim(
-        self, team_id: str, now: datetime, report: Report, *, key: str | None = None
+        self, team_id: str, now: datetime, report: Report, *, key: str | None = None, limit: int = 1
     ) -> tuple[list[Claimed], dict[int, Payload | None]]:
         with self.db.write() as s:
             if key is None:
@@ -166,7 +176,7 @@ class Sender:
                     if prepared.prepare is not None:
                         report.moved += prepared.prepare(s, team_id, now)
             claimed = outbox.claim(
-                s, team_id, now, worker=self.worker_id, limit=self.batch, lease=self.lease, key=key
+                s, team_id, now, worker=self.worker_id, limit=limit, lease=self.lease, key=key
             )
             payloads: dict[int, Payload | None] = {c.id: c.payload for c in claimed}
             by_kind: dict[str, list[Claimed]] = {}
@@ -190,79 +200,148 @@ class Sender:
         payloads: dict[int, Payload | None],
         report: Report,
     ) -> None:
-        clock = self.clock
-        payload = payloads[c.id] or {}
-        held = self._held_until.get(team_id)
-        now = clock()
-        if held is not None and held > now:  # Slack said to wait: do not even ask
-            self._give_back(c, now, held - now, "held after a 429", report)
-            return
-        declined = self.pacer(team_id).wait(c.channel)
+        clock, pacer = self.clock, self.pacer(team_id)
+        if c.doubt_since is not None:
+            if not self._absent(client, pacer, c, report):
+                return
+            if c.attempts >= outbox.MAX_ATTEMPTS:  # its last try did not get through after all
+                with self.db.write() as s:
+                    outbox.finish(s, c.id, outbox.FAILED, clock(), error="out of tries")
+                report.add("failed")
+                return
+        declined = pacer.wait(c.channel)
         if declined:
-            self._give_back(c, now, timedelta(seconds=declined), "paced", report)
+            self._give_back(c, clock(), timedelta(seconds=declined), "paced", report)
             return
+        with self.db.write() as s:
+            if not outbox.begin_try(s, c.id, worker=self.worker_id, now=clock(), lease=self.lease):
+                return  # our lease ran out and another sender holds the row now
+        payload = payloads[c.id] or {}
         try:
             response = client.chat_postMessage(
                 channel=c.channel,
                 text=payload.get("text") or "",
                 blocks=payload.get("blocks"),
                 unfurl_links=False,
+                metadata=outbox.slack_metadata(c.dedupe_key),
             )
         except SlackApiError as e:
-            self._failed(team_id, c, e, clock(), report)
+            self._failed(pacer, c, e, clock(), report)
             return
-        except (OSError, TimeoutError) as e:  # connection trouble: like a 5xx
-            self._retry(c, f"connection: {e}", clock(), report)
+        except (OSError, TimeoutError) as e:  # connection trouble: Slack may have posted it
+            self._retry(c, f"connection: {e}", clock(), report, tried=True)
             return
+        self._sent(c, str(response.get("channel") or c.channel), str(response["ts"]), report)
+
+    def _sent(self, c: Claimed, channel: str, ts: str, report: Report) -> None:
         with self.db.write() as s:
-            outbox.mark_sent(
-                s,
-                c.id,
-                channel=str(response.get("channel") or c.channel),
-                ts=str(response["ts"]),
-                now=clock(),
-            )
+            outbox.mark_sent(s, c.id, channel=channel, ts=ts, now=self.clock())
         report.add("sent")
         self.db.metrics.deliveries.labels(c.kind, "sent").inc()
 
+    def _absent(self, client: WebClient, pacer: Pacer, c: Claimed, report: Report) -> bool:
+        """For a row in doubt: True when its post is not in the channel (post it), else False
+        (found and recorded as sent, or put back because Slack could not be asked now)."""
+        now = self.clock()
+        declined = pacer.wait_for("conversations.history", HISTORY_PER_MINUTE)
+        if declined:
+            self._give_back(c, now, timedelta(seconds=declined), "paced (history)", report)
+            return False
+        try:
+            found = self._find_post(client, c)
+        except SlackApiError as e:
+            error = str(e.response.get("error") or f"http_{e.response.status_code}")
+            if e.response.status_code == 429 or error == "ratelimited":
+                wait = _retry_after(e)
+                pacer.hold(wait, "conversations.history")
+                self._give_back(c, now, timedelta(seconds=wait), "history: ratelimited", report)
+                return False
+            if e.response.status_code >= 500 or error in TRANSIENT:
+                self._give_back(c, now, _backoff(c.attempts), f"history: {error}", report)
+                return False
+            # No way to look (an install without the history scope): post, and say it may repeat.
+            log.warning(
+                "outbox: cannot look for %s in its channel (%s); posting it again", c.dedupe_key, error
+            )
+            return True
+        except (OSError, TimeoutError) as e:
+            self._give_back(c, now, _backoff(c.attempts), f"history: connection: {e}", report)
+            return False
+        if found is None:
+            return True
+        self._sent(c, *found, report)
+        report.add("reconciled")
+        return False
+
+    def _find_post(self, client: WebClient, c: Claimed) -> tuple[str, str] | None:
+        """(channel, ts) of this row's post in its channel since the doubtful try, if there."""
+        channel = c.sent_channel or c.channel
+        if channel[:1] in ("U", "W"):  # a DM planned to a user: its history is the D… channel's
+            channel = str(client.conversations_open(users=channel)["channel"]["id"])
+        assert c.doubt_since is not None
+        oldest = f"{(c.doubt_since - HISTORY_MARGIN).timestamp():.6f}"
+        cursor = None
+        for _ in range(HISTORY_PAGES):
+            page = client.conversations_history(
+                channel=channel, oldest=oldest, limit=100, include_all_metadata=True, cursor=cursor
+            )
+            for message in page.get("messages") or []:
+                if outbox.carries(message, c.dedupe_key):
+                    return channel, str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return None
+
     def _give_back(self, c: Claimed, now: datetime, delay: timedelta, why: str, report: Report) -> None:
-        """Return a claimed row untried (its attempt not counted) for after `delay`."""
+        """Return a claimed row untried (no try spent) for after `delay`."""
         with self.db.write() as s:
-            outbox.retry_later(s, c.id, now, delay=delay, error=why, counts=False)
+            outbox.retry_later(s, c.id, now, delay=delay, error=why)
         report.add("retried")
 
-    def _failed(self, team_id: str, c: Claimed, e: SlackApiError, now: datetime, report: Report) -> None:
+    def _failed(self, pacer: Pacer, c: Claimed, e: SlackApiError, now: datetime, report: Report) -> None:
         status = e.response.status_code
         error = str(e.response.get("error") or f"http_{status}")
         if status == 429 or error == "ratelimited":
-            wait = timedelta(seconds=_retry_after(e))
-            # The rest of this run's rows for the workspace wait as long, without asking Slack.
-            with self._lock:
-                self._held_until[team_id] = max(self._held_until.get(team_id, now), now + wait)
+            wait = _retry_after(e)
+            # Every sender's posts to the workspace wait as long, without asking Slack.
+            pacer.hold(wait)
             with self.db.write() as s:
-                outbox.retry_later(s, c.id, now, delay=wait, error=error, counts=False)
+                outbox.retry_later(
+                    s, c.id, now, delay=timedelta(seconds=wait), error=error, refund=True, clear_doubt=True
+                )
             report.add("retried")
             self.db.metrics.rate_limited.labels(c.kind).inc()
             self.db.metrics.deliveries.labels(c.kind, "retried").inc()
-        elif status >= 500 or error in TRANSIENT:
-            self._retry(c, error, now, report)
+        elif status >= 500:  # Slack's own trouble: "some aspect of the operation" may have happened
+            self._retry(c, error, now, report, tried=True)
+        elif error in TRANSIENT:
+            self._retry(c, error, now, report, tried=False)
         else:
             with self.db.write() as s:
                 outbox.finish(s, c.id, outbox.FAILED, now, error=error)
             report.add("failed")
             self.db.metrics.deliveries.labels(c.kind, "failed").inc()
 
-    def _retry(self, c: Claimed, error: str, now: datetime, report: Report) -> None:
+    def _retry(self, c: Claimed, error: str, now: datetime, report: Report, *, tried: bool) -> None:
+        """After a try that did not go through: back off, or fail after the last try.
+
+        `tried` says Slack may have posted it anyway; the row stays in doubt until looked for."""
         with self.db.write() as s:
-            if c.attempts >= outbox.MAX_ATTEMPTS:
+            if c.attempts + 1 >= outbox.MAX_ATTEMPTS and not tried:
                 outbox.finish(s, c.id, outbox.FAILED, now, error=error)
                 report.add("failed")
                 self.db.metrics.deliveries.labels(c.kind, "failed").inc()
                 return
-            delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (c.attempts - 1))
-            outbox.retry_later(s, c.id, now, delay=delay, error=error)
+            outbox.retry_later(
+                s, c.id, now, delay=_backoff(c.attempts + 1), error=error, clear_doubt=not tried
+            )
         report.add("retried")
         self.db.metrics.deliveries.labels(c.kind, "retried").inc()
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
 
 
 def _retry_after(e: SlackApiError) -> int:
@@ -277,7 +356,7 @@ def _retry_after(e: SlackApiError) -> int:
 def for_workspaces(
     db: Database, clients: Clients, kinds: OutboxKinds, *, rate: float = DEFAULT_RATE, **kwargs: Any
 ) -> Sender:
-    """A sender for the workspaces `clients` serves, each paced by its process-wide pacer.
+    """A sender for the workspaces `clients` serves, each paced by its shared pacer.
 
     Its clients do not wait out a 429 themselves: the sender reschedules the row instead.
     """
@@ -287,6 +366,6 @@ def for_workspaces(
         lambda team_id: clients.client(team_id, wait_on_rate_limit=False),
         kinds=kinds,
         clock=clock,
-        pacer=lambda team_id: pacer_for(clients.api_url, team_id, clock, rate),
+        pacer=lambda team_id: Pacer(db, team_id, rate, clock=clock),
         **kwargs,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
@@ -40,12 +40,31 @@ class Outbox(Base):
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Since when a try may have reached Slack without its answer reaching us (a sender killed
+    # mid-post, a dropped connection, a 5xx): the next try looks for it in the channel first.
+    doubt_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_channel: Mapped[str | None] = mapped_column(String(80))  # the DM's D… id, for chat.update
     sent_ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SendSlot(Base):
+    """The next free moment to call Slack, shared by every sender of a workspace.
+
+    `key` is "" for the workspace's posting budget, a channel id for its one message a second,
+    or a method name for a tiered read. Times are epoch seconds (`Clock.epoch`); `held_until`
+    is Slack's Retry-After, honoured by every thread and process at once.
+    """
+
+    __tablename__ = "send_slot"
+
+    team_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    free_at: Mapped[float] = mapped_column(Float, default=0.0)
+    held_until: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class Nudge(Base):

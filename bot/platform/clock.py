@@ -29,6 +29,11 @@ class Clock(Protocol):
         """Wait `seconds` of this clock's monotonic time."""
         ...
 
+    def epoch(self) -> float:
+        """Seconds every process and replica agrees on (shared send budgets compare these);
+        waiting moves it as it moves `monotonic`."""
+        ...
+
 
 class SystemClock:
     """The machine's clock."""
@@ -41,6 +46,9 @@ class SystemClock:
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
+
+    def epoch(self) -> float:
+        return time.time()
 
 
 system_clock = SystemClock()

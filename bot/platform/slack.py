@@ -21,10 +21,30 @@ class _WaitsOnClock:
         self.clock.sleep(seconds)
 
 
+# Calls that do something each time they are made: after a dropped connection Slack may have
+# done it already, so asking again could post twice. The outbox reconciles those instead.
+NOT_IDEMPOTENT = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.scheduleMessage",
+        "chat.meMessage",
+        "conversations.create",
+        "files.completeUploadExternal",
+        "reactions.add",
+    }
+)
+
+
 class _ConnectionRetries(_WaitsOnClock, ConnectionErrorRetryHandler):
     def __init__(self, clock: Clock, max_retry_count: int) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.clock = clock
+
+    def _can_retry(self, *, state: Any, request: Any, response: Any = None, error: Any = None) -> bool:
+        if request.url.rsplit("/", 1)[-1] in NOT_IDEMPOTENT:
+            return False
+        return bool(super()._can_retry(state=state, request=request, response=response, error=error))
 
     def prepare_for_next_attempt(self, *, state: Any, **kwargs: Any) -> None:
         state.next_attempt_requested = True
@@ -65,9 +85,10 @@ def make_client(
 ) -> WebClient:
     """A WebClient for one token.
 
-    `wait_on_rate_limit` waits out Slack's `Retry-After` (on `clock`) in the calling thread, so
-    only background work (jobs, code after `ack()`) should use a client that has it; `on_429` is
-    told of each 429 it waits out (the metrics count them).
+    A dropped connection is retried for calls that may be repeated, never for posts
+    (`NOT_IDEMPOTENT`). `wait_on_rate_limit` waits out Slack's `Retry-After` (on `clock`) in
+    the calling thread, so only background work (jobs, code after `ack()`) should use a client
+    that has it; `on_429` is told of each 429 it waits out (the metrics count them).
     """
     handlers: list[RetryHandler] = [_ConnectionRetries(clock, max_retry_count=2)]
     if wait_on_rate_limit:

@@ -43,6 +43,7 @@ BOT_SCOPES = (
     "channels:read",
     "channels:join",
     "channels:history",
+    "im:history",
     "groups:read",
     "im:write",
     "users:read",

@@ -95,7 +95,7 @@ def test_the_question_goes_out_once_with_two_replicas_and_survives_a_slack_error
     assert len(consents(any_db)) == 1
     assert [r.kind for r in outbox_rows(any_db)] == [consent.KIND]
 
-    pacer = Pacer(100_000.0, clock=clock)
+    pacer = Pacer(any_db, TEAM, 100_000.0, clock=clock)
     senders = [
         Sender(
             any_db,

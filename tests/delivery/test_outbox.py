@@ -40,6 +40,9 @@ def test_a_key_is_planned_once_and_claimed_by_one_sender(any_db: Database, clock
     assert [c.dedupe_key for c in first] == ["k1"]
     assert second == []
     with any_db.write() as s:
+        assert not outbox.begin_try(s, first[0].id, worker="b", now=clock(), lease=timedelta(minutes=1))
+        assert outbox.begin_try(s, first[0].id, worker="a", now=clock(), lease=timedelta(minutes=1))
+    with any_db.write() as s:
         assert outbox.mark_sent(s, first[0].id, channel="C1", ts="1.1", now=clock())
         assert not outbox.mark_sent(s, first[0].id, channel="C1", ts="1.2", now=clock())
     (row,) = outbox_rows(any_db)
@@ -55,8 +58,41 @@ def test_an_expired_lease_is_reclaimed(any_db: Database, clock: FakeClock) -> No
         assert outbox.claim(s, TEAM, clock() + timedelta(minutes=4), worker="b") == []
     with any_db.write() as s:
         (again,) = outbox.claim(s, TEAM, clock() + timedelta(minutes=6), worker="b")
-    assert again.attempts == 2
+    assert (again.attempts, again.doubt_since) == (0, None)  # claimed twice, never tried
     assert outbox_rows(any_db)[0].claimed_by == "b"
+    with any_db.write() as s:  # the first sender wakes up: it may no longer post the row
+        assert not outbox.begin_try(s, again.id, worker="a", now=clock(), lease=timedelta(minutes=1))
+
+
+def test_claims_by_senders_that_die_before_trying_never_use_up_tries(
+    any_db: Database, clock: FakeClock
+) -> None:
+    """A restart storm: every sender claims a batch and dies before trying most of it."""
+    people(any_db, FakeSlack(), {"id": "U1"}, now=clock())
+    _post(any_db, "k1", clock())
+    for i in range(outbox.MAX_ATTEMPTS * 3):
+        with any_db.write() as s:
+            assert outbox.claim(s, TEAM, clock() + timedelta(minutes=2 * i), worker=f"w{i}")
+    with any_db.write() as s:
+        outbox.expire_stale(s, TEAM, clock() + timedelta(hours=1))
+        (row,) = outbox.claim(s, TEAM, clock() + timedelta(hours=1), worker="last")
+    assert (row.attempts, outbox_rows(any_db)[0].status) == (0, "sending")
+
+
+def test_a_last_try_in_doubt_is_looked_for_before_the_row_fails(any_db: Database, clock: FakeClock) -> None:
+    people(any_db, FakeSlack(), {"id": "U1"}, now=clock())
+    _post(any_db, "k1", clock())
+    lease = timedelta(minutes=1)
+    for i in range(outbox.MAX_ATTEMPTS):  # every try dies while Slack holds the post
+        at = clock() + timedelta(minutes=2 * i)
+        with any_db.write() as s:
+            (c,) = outbox.claim(s, TEAM, at, worker=f"w{i}", lease=lease)
+            assert outbox.begin_try(s, c.id, worker=f"w{i}", now=at, lease=lease)
+    later = clock() + timedelta(hours=1)
+    with any_db.write() as s:
+        outbox.expire_stale(s, TEAM, later)
+        (c,) = outbox.claim(s, TEAM, later, worker="last")
+    assert (c.attempts, c.doubt_since) == (outbox.MAX_ATTEMPTS, clock() + timedelta(minutes=8))
 
 
 def test_stale_rows_expire_and_exhausted_ones_fail_with_a_log_line(
@@ -75,9 +111,12 @@ def test_stale_rows_expire_and_exhausted_ones_fail_with_a_log_line(
             expires_at=clock() + timedelta(hours=1),
         )
     _post(any_db, "doomed", clock())
-    for i in range(outbox.MAX_ATTEMPTS):  # a sender that dies every time
+    for i in range(outbox.MAX_ATTEMPTS):  # every try meets a 5xx-like answer: nothing posted
+        at = clock() + timedelta(minutes=10 * i)
         with any_db.write() as s:
-            outbox.claim(s, TEAM, clock() + timedelta(minutes=10 * i), worker="a", key="doomed")
+            (c,) = outbox.claim(s, TEAM, at, worker="a", key="doomed")
+            assert outbox.begin_try(s, c.id, worker="a", now=at, lease=timedelta(minutes=1))
+            outbox.retry_later(s, c.id, at, delay=timedelta(minutes=1), error="x", clear_doubt=True)
     with caplog.at_level(logging.WARNING), any_db.write() as s:
         outbox.expire_stale(s, TEAM, clock() + timedelta(hours=2))
     statuses = {r.dedupe_key: r.status for r in outbox_rows(any_db)}

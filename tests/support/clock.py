@@ -24,6 +24,11 @@ class FakeClock:
         with self._lock:
             return self.seconds
 
+    def epoch(self) -> float:
+        """The wall time plus what was waited: shared budgets see waiting as time passing."""
+        with self._lock:
+            return self.now.timestamp() + self.seconds
+
     def sleep(self, seconds: float) -> None:
         with self._lock:
             self.seconds += max(0.0, seconds)

@@ -1,6 +1,7 @@
-"""A sender that SIGKILLs itself between claiming a row and posting it (run as a subprocess).
+"""A sender that SIGKILLs itself while posting a row (run as a subprocess): before the post
+reaches Slack, or (`after`) once Slack has accepted it and before its answer is recorded.
 
-`python -m tests.support.killed_sender DATABASE_URL API_URL TOKEN TEAM NOW_ISO`
+`python -m tests.support.killed_sender DATABASE_URL API_URL TOKEN TEAM NOW_ISO [before|after]`
 """
 
 from __future__ import annotations
@@ -25,13 +26,20 @@ class DiesBeforePosting(WebClient):
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def main(database_url: str, api_url: str, token: str, team_id: str, now: str) -> None:
+class DiesAfterPosting(WebClient):
+    def chat_postMessage(self, **kwargs: Any) -> Any:
+        super().chat_postMessage(**kwargs)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def main(database_url: str, api_url: str, token: str, team_id: str, now: str, when: str = "before") -> None:
+    client = DiesAfterPosting if when == "after" else DiesBeforePosting
     db = open_database(database_url)
     clock = fixed_clock(datetime.fromisoformat(now))
-    pacer = Pacer(1000.0, clock=clock)
+    pacer = Pacer(db, team_id, 1000.0, clock=clock)
     sender = Sender(
         db,
-        lambda team: DiesBeforePosting(token=token, base_url=api_url),
+        lambda team: client(token=token, base_url=api_url),
         kinds=REGISTRY.outbox,
         clock=clock,
         pacer=lambda team: pacer,
@@ -42,4 +50,4 @@ def main(database_url: str, api_url: str, token: str, team_id: str, now: str) ->
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:6])
+    main(*sys.argv[1:7])
