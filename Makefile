@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 # Tests run on every core; PYTEST_ARGS adds to them (e.g. PYTEST_ARGS="-n 0 -k kudos").
 PYTEST := $(BIN)/pytest -n auto --dist worksteal
 
-.PHONY: setup run test test-fast lint fmt bench clean
+.PHONY: setup run test test-fast lint fmt bench clean soak
 
 setup: $(STAMP)
 
@@ -42,6 +42,12 @@ bench: setup
 	$(BIN)/python -m bench $(ARGS)
 	$(BIN)/python -m bench.plan_day --keep .bench-cache $(PLAN_ARGS)
 	$(BIN)/python -m bench.ingest --keep .bench-cache $(INGEST_ARGS)
+
+# Issue 15's delivery soak: 2 sender processes on the PostgreSQL at 127.0.0.1:5432, a faulty fake
+# Slack with a 10/s workspace limit, 5 senders SIGKILLed; prints its figures, fails on a loss,
+# a duplicate, a post outside the working window or a 429 the fake did not inject.
+soak: setup
+	$(BIN)/python -m tests.support.soak --recipients 1000 --limit 10 --senders 2 --kills 5 $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

@@ -93,8 +93,9 @@ def _token(key: str) -> str:
 
 
 def batch_for(rate: float, lease: timedelta, *, workers: int, most: int) -> int:
-    """How many rows to claim at once: what a third of the lease lets go out at `rate`."""
-    return max(workers, min(most, int(rate * lease.total_seconds() / 3)))
+    """How many rows to claim at once: what ten seconds let go out at `rate` (within the lease),
+    so the rows a killed sender held wait out only a short lease, and not many of them."""
+    return max(workers, min(most, int(rate * min(10.0, lease.total_seconds() / 3))))
 
 
 def enqueue(

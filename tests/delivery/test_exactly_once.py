@@ -249,9 +249,15 @@ def test_two_replicas_share_one_workspace_budget(any_db: Database, slack: FakeSl
         t.start()
     for t in threads:
         t.join(60)
+    together = len(slack.messages)
+    assert together > 40  # both ran most of it
+    # Together no faster than the workspace's 10 a second (apart, each would go at 10).
+    assert shared.seconds >= (together - 1) / 10 * 0.95
     assert [c.status for c in slack.calls_to("chat.postMessage") if c.status != 200] == []
+    shared.advance(minutes=1)  # what a busy moment gave back goes on the next run
+    for sender in senders:
+        sender.run(TEAM)
     assert Counter(m["text"] for m in slack.messages) == Counter(users)
-    assert shared.seconds == pytest.approx(6.0, abs=0.3)  # 60 posts at 10 a second, no faster
 
 
 def test_a_429_holds_every_sender_including_those_already_waiting(any_db: Database) -> None:

@@ -4,7 +4,11 @@ Runs ``http.server.ThreadingHTTPServer`` on 127.0.0.1 in a daemon thread and ans
 methods Rapport uses the way Slack does: same request encodings, same response shapes, same
 error codes. It validates Block Kit payloads so a bad message fails in a test instead of in a
 workspace, records every call, and can inject faults (429s, 5xx, ``ok: false``) and enforce
-rate limits with an injectable clock.
+rate limits with an injectable clock. Some faults let the call happen first, as Slack's do: a
+500 after the message was stored (``fail_ratio_after_applying``), a slow answer
+(``slow_ratio``), a connection closed without any answer (``drop_ratio``). ``workspace_limit``
+is a per-second token bucket for the whole workspace; ``ratelimited`` counts injected 429s
+apart from the limits' own.
 
 Point a client at it with ``WebClient(token=fake.bot_token, base_url=fake.base_url)``.
 """
@@ -80,6 +84,7 @@ DEFAULT_SCOPES = frozenset(
         "users.profile:read",
         "team:read",
         "channels:history",
+        "im:history",
     }
 )
 # Slack's Web API rate-limit tiers, requests per minute "per API method per workspace per app"
@@ -154,6 +159,38 @@ class _RatioFault:
     status: int
     ratio: float
     rng: random.Random
+    # "answer": answer the fault without applying the call; "apply": apply the call, then answer
+    # the fault (a 500 after Slack stored the message); "slow": apply, then answer after
+    # ``seconds``; "drop": apply, then close the connection without any HTTP response; "429":
+    # a 429 whose Retry-After is ``seconds``.
+    mode: str = "answer"
+    seconds: float = 0.0
+
+
+class _Drop(Exception):
+    """Close the connection without answering (raised out of ``FakeSlack._handle``)."""
+
+
+@dataclass
+class _TokenBucket:
+    """A workspace-wide ``rate``/s with a burst of ``burst``, refilled on the fake's clock."""
+
+    rate: float
+    burst: float
+    tokens: dict[str, float] = field(default_factory=dict)
+    stamps: dict[str, float] = field(default_factory=dict)
+
+    def take(self, key: str, now: float) -> float:
+        """0 and a token spent when one is there; else the seconds until one will be."""
+        tokens = self.tokens.get(key, self.burst)
+        last = self.stamps.get(key, now)
+        tokens = min(self.burst, tokens + max(0.0, now - last) * self.rate)
+        self.stamps[key] = now
+        if tokens >= 1.0 - 1e-9:  # (float refills: a third of a second at 3/s is one token)
+            self.tokens[key] = max(0.0, tokens - 1.0)
+            return 0.0
+        self.tokens[key] = tokens
+        return (1.0 - tokens) / self.rate
 
 
 @dataclass
@@ -822,7 +859,26 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             body = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
-            status, out_headers, out_body = self.server.fake._handle(self.command, self.path, headers, body)
+            try:
+                status, out_headers, out_body = self.server.fake._handle(
+                    self.command, self.path, headers, body
+                )
+            except _Drop:
+                # Slack applied the call, then the connection went: no status line, nothing.
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(2)  # socket.SHUT_RDWR
+                return
+        delay = out_headers.pop(_DELAY_HEADER, None)
+        if delay is not None:
+            fake = self.server.fake
+            with fake._cond:
+                fake.held_answers += 1
+            try:
+                time.sleep(float(delay))  # real time, outside the fake's lock
+            finally:
+                with fake._cond:
+                    fake.held_answers -= 1
         self.send_response(status)
         for key, value in out_headers.items():
             self.send_header(key, value)
@@ -833,6 +889,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 _Reply = tuple[int, dict[str, str], bytes]
+# Internal: how long the handler waits before answering (a slow_ratio fault); never sent.
+_DELAY_HEADER = "X-Fake-Delay"
 
 
 def _json_reply(status: int, data: Json, headers: dict[str, str] | None = None) -> _Reply:
@@ -866,8 +924,14 @@ class FakeSlack:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] | None = None,
         scopes: Iterable[str] | None = None,
+        real_ts: bool = True,
     ) -> None:
+        """Message timestamps follow ``wall_clock`` (unique and increasing, at least 100 µs
+        apart), as Slack's do, so ``conversations.history(oldest=<an instant>)`` finds what was
+        posted since then; ``real_ts=False`` counts them up from 2023-11-14 instead."""
         self.team_id = team_id
+        self.real_ts = real_ts
+        self._last_ts = 0
         self.bot_token = bot_token
         self.bot_user_id = bot_user_id
         self.clock = clock  # drives rate limiting and Call.at; tests may replace it
@@ -900,6 +964,15 @@ class FakeSlack:
         self._faults: dict[str, deque[_Fault]] = {}
         self._ratio_faults: dict[str, _RatioFault] = {}
         self._rate_limits: dict[str, _RateLimit] = {}
+        self._buckets: dict[str, _TokenBucket] = {}
+        # 429s answered, by cause: "injected" (fail_next/fail_ratio), "limit" (rate_limit or
+        # workspace_limit); per method in ``ratelimited_by_method``.
+        self.ratelimited: dict[str, int] = {"injected": 0, "limit": 0}
+        self.ratelimited_by_method: dict[tuple[str, str], int] = {}
+        # Faults that applied the call: how many of each mode ("apply", "slow", "drop") fired.
+        self.applied_faults: dict[str, int] = {"apply": 0, "slow": 0, "drop": 0}
+        # Answers a slow_ratio fault is holding back right now (the call was applied).
+        self.held_answers = 0
         self._grants: dict[str, dict[str, str]] = {}  # OAuth code -> what oauth.v2.access returns
         self._ts = itertools.count(1_700_000_000_000_100, 100)  # microseconds; 100 apart
         self._ids = itertools.count(1)
@@ -1496,6 +1569,52 @@ class FakeSlack:
             else:
                 self._ratio_faults[method] = _RatioFault(status, ratio, random.Random(seed))
 
+    def ratelimit_ratio(self, method: str, ratio: float = 0.05, seed: int = 0, retry_after: int = 1) -> None:
+        """Answer a deterministic ``ratio`` of calls to ``method`` with a 429 and ``Retry-After``
+        (alongside any ``fail_ratio`` on the same method); counted in ``ratelimited["injected"]``."""
+        fault = _RatioFault(429, ratio, random.Random(seed), mode="429", seconds=float(retry_after))
+        self._set_ratio(method, fault, ratio)
+
+    def fail_ratio_after_applying(
+        self, method: str, status: int = 500, ratio: float = 0.1, seed: int = 0
+    ) -> None:
+        """Like ``fail_ratio``, but the call is applied first (the message is stored), then
+        answered with HTTP ``status``: Slack's ``internal_error`` may have succeeded."""
+        self._set_ratio(method, _RatioFault(status, ratio, random.Random(seed), mode="apply"), ratio)
+
+    def slow_ratio(self, method: str, seconds: float, ratio: float = 0.1, seed: int = 0) -> None:
+        """Apply (and record) a deterministic ``ratio`` of calls to ``method`` at once, then
+        wait ``seconds`` of real time before answering them."""
+        self._set_ratio(
+            method, _RatioFault(200, ratio, random.Random(seed), mode="slow", seconds=seconds), ratio
+        )
+
+    def drop_ratio(self, method: str, ratio: float = 0.1, seed: int = 0) -> None:
+        """Apply (and record) a deterministic ``ratio`` of calls to ``method``, then close the
+        connection without any HTTP response (the client sees a dropped connection)."""
+        self._set_ratio(method, _RatioFault(200, ratio, random.Random(seed), mode="drop"), ratio)
+
+    def _set_ratio(self, method: str, fault: _RatioFault, ratio: float) -> None:
+        """Ratio faults of different modes on one method draw in turn, each with its own rng."""
+        with self._cond:
+            key = method if fault.mode == "answer" else f"{method}#{fault.mode}"
+            if ratio <= 0:
+                self._ratio_faults.pop(key, None)
+            else:
+                self._ratio_faults[key] = fault
+
+    def workspace_limit(self, method: str = "chat.postMessage", per_second: float | None = 10.0) -> None:
+        """A workspace-wide ``per_second`` limit on ``method`` as a token bucket (rate
+        ``per_second``, burst ``per_second``) on ``self.clock``: beyond it, 429 with an honest
+        ``Retry-After``. ``None`` removes it. Counted in ``ratelimited["limit"]``."""
+        with self._cond:
+            if per_second is None:
+                self._buckets.pop(method, None)
+            else:
+                if per_second <= 0:
+                    raise ValueError("per_second must be positive")
+                self._buckets[method] = _TokenBucket(per_second, max(1.0, per_second))
+
     def clear_faults(self) -> None:
         with self._cond:
             self._faults.clear()
@@ -1543,16 +1662,38 @@ class FakeSlack:
             queue = self._faults.get(key)
             if queue:
                 return queue.popleft()
+        limited = self._ratio_faults.get(f"{method}#429")
+        if limited is not None and limited.rng.random() < limited.ratio:
+            return _Fault(429, "ratelimited", max(1, int(limited.seconds)))
         ratio = self._ratio_faults.get(method)
         if ratio is not None and ratio.rng.random() < ratio.ratio:
+            if ratio.status == 429:
+                return _Fault(429, "ratelimited", 1)
             return _Fault(ratio.status, _FAULT_ERRORS.get(ratio.status, "fatal_error"))
         return None
+
+    def _take_applied_fault(self, method: str) -> _RatioFault | None:
+        """A fault that lets the call happen first (``apply``, ``slow``, ``drop``), if one fires."""
+        for mode in ("drop", "apply", "slow"):
+            fault = self._ratio_faults.get(f"{method}#{mode}")
+            if fault is not None and fault.rng.random() < fault.ratio:
+                self.applied_faults[mode] += 1
+                return fault
+        return None
+
+    def _count_429(self, method: str, cause: str) -> None:
+        self.ratelimited[cause] += 1
+        key = (method, cause)
+        self.ratelimited_by_method[key] = self.ratelimited_by_method.get(key, 0) + 1
 
     def _check_rate_limit(self, method: str, team: Team, params: Json) -> int | None:
         """Retry-After seconds when the call is over a limit, else record the hit."""
         limit = self._rate_limits.get(method)
-        if limit is None:
+        bucket = self._buckets.get(method)
+        if limit is None and bucket is None:
             return None
+        if limit is None:
+            limit = _RateLimit(None, None)
         now = self.clock()
         channel_key = f"{team.id}/{params.get('channel') or ''}"
         waits = []
@@ -1563,6 +1704,10 @@ class FakeSlack:
         wait = max(waits, default=0.0)
         if wait > 0:
             return max(1, math.ceil(wait))
+        if bucket is not None:
+            wait = bucket.take(team.id, now)
+            if wait > 0:
+                return max(1, math.ceil(wait))
         if limit.per_channel:
             limit.per_channel.hit(channel_key, now)
         if limit.per_team:
@@ -1580,6 +1725,8 @@ class FakeSlack:
             if parts.path.startswith("/response/") and verb == "POST":
                 return self._handle_response(parts.path[len("/response/") :], headers, body)
             return _text_reply(404, "not found")
+        except _Drop:
+            raise
         except Exception:
             tb = traceback.format_exc()
             with self._cond:
@@ -1636,6 +1783,8 @@ class FakeSlack:
             fault = self._take_fault(method)
             if fault is not None:
                 extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
+                if fault.status == 429:
+                    self._count_429(method, "injected")
                 return reply(fault.status, {"ok": False, "error": fault.error}, extra)
             if method == "oauth.v2.access":  # the app's credentials, not a token, authorise it
                 return reply(200, self._oauth_v2_access(headers, params))
@@ -1650,13 +1799,25 @@ class FakeSlack:
                 return reply(200, {"ok": False, "error": parse_error})
             wait = self._check_rate_limit(method, team, params)
             if wait is not None:
+                self._count_429(method, "limit")
                 return reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)})
+            applied = self._take_applied_fault(method)
             try:
                 # Handlers get a copy so later mutation of a stored object cannot rewrite the record.
                 result = handler(team, copy.deepcopy(params))
             except ApiError as exc:
                 return reply(200, {"ok": False, "error": exc.error, **exc.extra})
-            return reply(200, {"ok": True, **result})
+            if applied is None:
+                return reply(200, {"ok": True, **result})
+            if applied.mode == "drop":
+                # Recorded as Slack saw it (done), though the client never hears so.
+                self._record(Call(method, params, team_id, 0, True, "connection_dropped", None, now))
+                raise _Drop
+            if applied.mode == "apply":
+                error = _FAULT_ERRORS.get(applied.status, "fatal_error")
+                return reply(applied.status, {"ok": False, "error": error})
+            status, out_headers, out_body = reply(200, {"ok": True, **result})
+            return status, {**out_headers, _DELAY_HEADER: str(applied.seconds)}, out_body
 
     def _record(self, call: Call) -> None:
         self._calls.append(call)
@@ -1713,6 +1874,9 @@ class FakeSlack:
 
     def _next_ts(self) -> str:
         n = next(self._ts)
+        if self.real_ts:
+            n = max(self._last_ts + 100, int(self.wall_clock().timestamp() * 1_000_000))
+            self._last_ts = n
         return f"{n // 1_000_000}.{n % 1_000_000:06d}"
 
     def _next_id(self, prefix: str) -> str:
@@ -1819,8 +1983,11 @@ class FakeSlack:
         ]
         return sorted(found, key=lambda m: _ts(m["ts"]))
 
-    def _api_message(self, team: Team, msg: dict[str, Any], *, thread_fields: bool = True) -> Json:
-        """A stored message as conversations.history/.replies (and events) show it."""
+    def _api_message(
+        self, team: Team, msg: dict[str, Any], *, thread_fields: bool = True, metadata: bool = False
+    ) -> Json:
+        """A stored message as conversations.history/.replies (and events) show it; with
+        ``metadata`` (history's ``include_all_metadata``) its ``metadata`` too, as Slack does."""
         out: Json = {"type": "message", "ts": msg["ts"]}
         if msg.get("user"):
             out["user"] = msg["user"]
@@ -1840,6 +2007,12 @@ class FakeSlack:
         for key in ("blocks", "attachments", "files", "reactions", "edited"):
             if msg.get(key):
                 out[key] = copy.deepcopy(msg[key])
+        if metadata and isinstance(msg.get("metadata"), dict):
+            stored = msg["metadata"]
+            out["metadata"] = {
+                "event_type": stored.get("event_type"),
+                "event_payload": copy.deepcopy(stored.get("event_payload") or {}),
+            }
         if _is_reply(msg):
             out["thread_ts"] = msg["thread_ts"]
             parent = self.message(msg["channel"], msg["thread_ts"])
@@ -2071,8 +2244,9 @@ class FakeSlack:
             reverse=True,
         )
         page, rest = found[:limit], found[limit:]
+        metadata = _truthy(p.get("include_all_metadata"))
         out: Json = {
-            "messages": [self._api_message(team, m) for m in page],
+            "messages": [self._api_message(team, m, metadata=metadata) for m in page],
             "has_more": bool(rest),
             "pin_count": 0,
             "channel_actions_ts": None,
@@ -2106,7 +2280,11 @@ class FakeSlack:
         if start is not None:
             thread = [m for m in thread if _ts(m["ts"]) >= start]
         page, rest = thread[:limit], thread[limit:]
-        out: Json = {"messages": [self._api_message(team, m) for m in page], "has_more": bool(rest)}
+        metadata = _truthy(p.get("include_all_metadata"))
+        out: Json = {
+            "messages": [self._api_message(team, m, metadata=metadata) for m in page],
+            "has_more": bool(rest),
+        }
         if rest:
             out["response_metadata"] = {"next_cursor": _ts_cursor(rest[0]["ts"])}
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -908,6 +909,7 @@ def test_history_errors_like_slack(fake: FakeSlack, client: WebClient) -> None:
     assert client.conversations_join(channel="CPUB")["ok"]
     assert [m["text"] for m in client.conversations_history(channel="CPUB")["messages"]] == ["hi"]
 
+    fake.team().scopes.discard("im:history")  # granted by default now (manifest.yml, issue 15)
     for channel, needed in (("GOLD", "groups:history"), ("GMPIM", "mpim:history"), ("DU1", "im:history")):
         refused = error(channel=channel)
         assert (refused["error"], refused["needed"]) == ("missing_scope", needed)
@@ -1064,3 +1066,137 @@ def test_history_rate_limits_per_workspace_with_retry_after(fake: FakeSlack, cli
     fake.unlisted_app(False)
     assert len(client.conversations_history(channel="C1")["messages"]) == 21
     assert len(client.conversations_history(channel="C1")["messages"]) == 21
+
+
+# --------------------------------------------------------------------------------------------
+# Faults that happen after Slack acted, the workspace limit, metadata in history (issue 15)
+# --------------------------------------------------------------------------------------------
+
+OUTBOX_METADATA = {"event_type": "rapport_outbox", "event_payload": {"key": "k-1"}}
+
+
+def test_history_returns_metadata_only_when_asked(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_user("U1")
+    client.chat_postMessage(channel="U1", text="hi", metadata=OUTBOX_METADATA)
+    client.chat_postMessage(channel="U1", text="plain")
+    fake.team().scopes.add("im:history")
+
+    bare = client.conversations_history(channel="DU1")["messages"]
+    assert all("metadata" not in m for m in bare)
+    full = client.conversations_history(channel="DU1", include_all_metadata=True)["messages"]
+    assert [m.get("metadata") for m in full] == [None, OUTBOX_METADATA]
+
+
+def test_ts_follow_the_wall_clock() -> None:
+    with FakeSlack() as fake:
+        real = WebClient(token=fake.bot_token, base_url=fake.base_url)
+        before = time.time()
+        first = float(real.chat_postMessage(channel="C1", text="1")["ts"])
+        second = float(real.chat_postMessage(channel="C1", text="2")["ts"])
+        assert before - 1 <= first < second <= time.time() + 1
+        found = real.conversations_history(channel="C1", oldest=f"{before - 1:.6f}")["messages"]
+        assert len(found) == 2
+
+
+def test_a_500_after_applying_stores_the_message(fake: FakeSlack, client: WebClient) -> None:
+    fake.fail_ratio_after_applying("chat.postMessage", status=500, ratio=1.0)
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C1", text="maybe")
+    assert err.value.response.status_code == 500
+    assert err.value.response["error"] == "internal_error"
+    assert [m["text"] for m in fake.messages] == ["maybe"]
+    assert fake.applied_faults["apply"] == 1
+
+
+def test_a_dropped_connection_stores_the_message_and_answers_nothing(fake: FakeSlack) -> None:
+    fake.drop_ratio("chat.postMessage", ratio=1.0)
+    bare = WebClient(token=fake.bot_token, base_url=fake.base_url, retry_handlers=[])
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        bare.chat_postMessage(channel="C1", text="gone")
+    assert [m["text"] for m in fake.messages] == ["gone"]
+    (call,) = fake.calls_to("chat.postMessage")
+    assert (call.status, call.error) == (0, "connection_dropped")
+    fake.drop_ratio("chat.postMessage", ratio=0)
+    assert bare.chat_postMessage(channel="C1", text="back")["ok"]
+
+
+def test_a_slow_answer_is_applied_at_once_and_answered_later(fake: FakeSlack, client: WebClient) -> None:
+    fake.slow_ratio("chat.postMessage", seconds=0.5, ratio=1.0)
+    answered: list[float] = []
+    started = time.monotonic()
+    worker = threading.Thread(
+        target=lambda: answered.append(
+            time.monotonic() if client.chat_postMessage(channel="C1", text="slow")["ok"] else 0.0
+        )
+    )
+    worker.start()
+    fake.wait_for("chat.postMessage", timeout=2)
+    assert [m["text"] for m in fake.messages] == ["slow"]  # stored while the answer waits
+    assert fake.held_answers == 1
+    worker.join(timeout=5)
+    assert answered
+    assert answered[0] - started >= 0.5
+
+
+def test_ratio_faults_are_deterministic_per_seed(fake: FakeSlack, client: WebClient) -> None:
+    fake.fail_ratio_after_applying("chat.postMessage", ratio=0.5, seed=3)
+    outcomes = []
+    for i in range(20):
+        try:
+            client.chat_postMessage(channel="C1", text=str(i))
+            outcomes.append(True)
+        except SlackApiError:
+            outcomes.append(False)
+    assert 0 < outcomes.count(False) < 20
+    assert len(fake.messages) == 20  # every one stored, answered or not
+    with FakeSlack() as again:
+        again.fail_ratio_after_applying("chat.postMessage", ratio=0.5, seed=3)
+        other = WebClient(token=again.bot_token, base_url=again.base_url, retry_handlers=[])
+        repeat = []
+        for i in range(20):
+            try:
+                other.chat_postMessage(channel="C1", text=str(i))
+                repeat.append(True)
+            except SlackApiError:
+                repeat.append(False)
+    assert repeat == outcomes
+
+
+def test_workspace_limit_is_a_token_bucket(fake: FakeSlack, client: WebClient) -> None:
+    now = [100.0]
+    fake.clock = lambda: now[0]
+    fake.workspace_limit("chat.postMessage", per_second=3)
+    for i in range(3):  # the burst, on three channels at one instant
+        assert client.chat_postMessage(channel=f"C{i}", text="x")["ok"]
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C9", text="over")
+    assert err.value.response.status_code == 429
+    assert err.value.response.headers["Retry-After"] == "1"
+    now[0] += 1 / 3  # one token back
+    assert client.chat_postMessage(channel="C9", text="x")["ok"]
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="C8", text="over")
+    now[0] += 10  # refills to the burst, no more
+    for i in range(3):
+        assert client.chat_postMessage(channel=f"D{i}", text="x")["ok"]
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="D9", text="over")
+    assert fake.ratelimited == {"injected": 0, "limit": 3}
+    fake.workspace_limit("chat.postMessage", None)
+    assert client.chat_postMessage(channel="D9", text="free")["ok"]
+
+
+def test_429s_are_counted_by_cause(fake: FakeSlack, client: WebClient) -> None:
+    fake.workspace_limit("chat.postMessage", per_second=1)
+    fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    bare = WebClient(token=fake.bot_token, base_url=fake.base_url, retry_handlers=[])
+    with pytest.raises(SlackApiError):
+        bare.chat_postMessage(channel="C1", text="injected")
+    assert bare.chat_postMessage(channel="C1", text="ok")["ok"]
+    with pytest.raises(SlackApiError):
+        bare.chat_postMessage(channel="C2", text="over the limit")
+    assert fake.ratelimited == {"injected": 1, "limit": 1}
+    assert fake.ratelimited_by_method == {
+        ("chat.postMessage", "injected"): 1,
+        ("chat.postMessage", "limit"): 1,
+    }
