@@ -4,12 +4,9 @@ for every sender of a workspace; Slack's Retry-After held for all of them at onc
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +19,7 @@ from bot.platform.db import Database
 from bot.platform.slack import make_client
 from tests.support.clock import FakeClock
 from tests.support.fakeslack import FakeSlack
+from tests.support.killed_sender import run_killed
 from tests.support.nudgekit import NOTE, TEAM, deliver, make_core, outbox_rows
 
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -110,25 +108,8 @@ def test_a_sender_killed_after_slack_accepted_the_post_leaves_no_duplicate(
     core = make_core(slack, db, clock)
     slack.add_channel("C0NEWS", "news")
     (key,) = _plan(db, 1)
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.support.killed_sender",
-            db.url.render_as_string(hide_password=False),
-            slack.base_url,
-            slack.bot_token,
-            TEAM,
-            clock().isoformat(),
-            "after",
-        ],
-        cwd=Path(__file__).parents[2],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert run.returncode == -9, run.stderr
+    url = db.url.render_as_string(hide_password=False)
+    assert run_killed(url, slack.base_url, slack.bot_token, TEAM, clock(), "after") == -9  # SIGKILL
     assert _posted(slack) == Counter([key])
     clock.advance(minutes=2)  # its lease runs out
     assert deliver(core).reconciled == 1

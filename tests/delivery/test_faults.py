@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -22,6 +19,7 @@ from bot.platform.storage import insert_many_ignore
 from tests.support.clock import FakeClock
 from tests.support.factories import add_members, slack_user
 from tests.support.fakeslack import FakeSlack
+from tests.support.killed_sender import run_killed
 from tests.support.nudgekit import NOTE, TEAM, deliver, make_core, outbox_rows
 
 # Monday 23 November 2026, 09:00 in London: digests are due.
@@ -84,24 +82,8 @@ def test_a_sender_killed_between_claim_and_send_is_taken_over_after_its_lease(
     clock = FakeClock(MONDAY_9)
     core = make_core(slack, db, clock)
     ann = _crowd(db, slack, 1)[0]
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.support.killed_sender",
-            db.url.render_as_string(hide_password=False),
-            slack.base_url,
-            slack.bot_token,
-            TEAM,
-            clock().isoformat(),
-        ],
-        cwd=Path(__file__).parents[2],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert run.returncode == -9, run.stderr  # SIGKILL
+    url = db.url.render_as_string(hide_password=False)
+    assert run_killed(url, slack.base_url, slack.bot_token, TEAM, clock()) == -9  # SIGKILL
     (row,) = outbox_rows(db)
     assert (row.status, row.claimed_by) == ("sending", "doomed")
     assert slack.calls_to("chat.postMessage") == []

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
@@ -47,6 +49,33 @@ def main(database_url: str, api_url: str, token: str, team_id: str, now: str, wh
         worker_id="doomed",
     )
     sender.run(team_id)
+
+
+def run_killed(
+    db_url: str, api_url: str, token: str, team_id: str, now: datetime, when: str = "before"
+) -> int:
+    """Run such a sender to its death; returns its exit status (-9 when SIGKILLed)."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.killed_sender",
+            db_url,
+            api_url,
+            token,
+            team_id,
+            now.isoformat(),
+            when,
+        ],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if run.returncode != -9:
+        sys.stderr.write(run.stderr)
+    return run.returncode
 
 
 if __name__ == "__main__":
