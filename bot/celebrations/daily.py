@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.celebrations import channel as celebration_channel
@@ -43,6 +43,7 @@ from bot.delivery.sender import OutboxKind
 from bot.directory.workdays import Workday
 from bot.models import Member, Workspace
 from bot.models.celebrations import CelebrationItem
+from bot.models.outbox import Outbox
 from bot.platform.blocks import Payload
 from bot.platform.runtime import Runtime
 from bot.platform.storage import insert_many_ignore
@@ -84,7 +85,11 @@ def slot(session: Session, team_id: str, now: datetime) -> Slot | None:
 
 
 def attach(session: Session, team_id: str, key: str, day: date, now: datetime) -> int:
-    """Give the occasions celebrated on `day`, and promotions not yet announced, to post `key`."""
+    """Give the occasions celebrated on `day`, and promotions not yet announced, to post `key`.
+
+    A promotion given to an earlier post that ended unsent (expired or failed: it came after
+    that post's last try, or the post never got out) moves to this one."""
+    _carry_promotions(session, team_id, key, day, now)
     found = _occasion_rows(session, team_id, day) + _promotion_rows(session, team_id, day, now)
     # One executemany needs the same columns in every row.
     rows = [
@@ -100,6 +105,26 @@ def attach(session: Session, team_id: str, key: str, day: date, now: datetime) -
         for row in found
     ]
     return insert_many_ignore(session, CelebrationItem, rows, ["occasion_key"])
+
+
+def _carry_promotions(session: Session, team_id: str, key: str, day: date, now: datetime) -> None:
+    ended = select(Outbox.dedupe_key).where(
+        Outbox.team_id == team_id,
+        Outbox.kind == KIND,
+        Outbox.status.in_((outbox.EXPIRED, outbox.FAILED)),
+        Outbox.dedupe_key != key,
+    )
+    session.execute(
+        update(CelebrationItem)
+        .where(
+            CelebrationItem.team_id == team_id,
+            CelebrationItem.kind == PROMOTION,
+            CelebrationItem.post_key.in_(ended),
+            CelebrationItem.created_at > now - consent.PROMOTION_LOOKBACK,
+        )
+        .values(post_key=key, occasion=day)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _occasion_rows(session: Session, team_id: str, day: date) -> list[dict[str, Any]]:

@@ -100,15 +100,3 @@ class Workday:
                 return found
             day = found
         return None
-
-    def next_morning(self, at: datetime, *, paused_until: date | None = None) -> date | None:
-        """The first working day after `paused_until` whose delivery time is not yet past at `at`.
-
-        What is planned now goes there: something that turns up after this morning's nudges
-        (or during the day) waits for the next working morning instead of arriving at noon.
-        """
-        day = self.delivery_day(at, paused_until=paused_until)
-        if day is not None and self.delivery_at(day) < at:
-            after = day if paused_until is None else max(day, paused_until)
-            day = self.next_working_day(after)
-        return day

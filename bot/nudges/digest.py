@@ -2,26 +2,29 @@
 
 The DM is an outbox row keyed by (recipient, local day), so there is never a second one for
 that day. Its nudges are attached only in the transaction that claims it; a nudge that turns
-up after its day's DM was claimed or sent waits for the recipient's next working morning.
+up after its day's DM was claimed or sent waits for the recipient's next working day; one
+planned late (after the delivery hour) still goes out that day while the working day lasts.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.delivery.outbox import EXPIRED, PENDING, Claimed, enqueue_many
+from bot.delivery.outbox import EXPIRED, FAILED, PENDING, Claimed, enqueue_many
 from bot.delivery.sender import OutboxKind
 from bot.directory.workdays import Workday
 from bot.models import Member
 from bot.models.outbox import Nudge, Outbox
 from bot.nudges.kinds import Kinds, Line
 from bot.nudges.render import digest_message
+from bot.nudges.sources.endorsements import ENDORSED, HELD_ENDORSEMENT
+from bot.nudges.sources.kudos import KUDOS
 from bot.nudges.statuses import DROPPED
 from bot.platform.blocks import Payload
 
@@ -29,6 +32,10 @@ DIGEST = "digest"
 # Two blocks a line (an item, or a news group), plus headers, within Slack's 50 blocks; the
 # rest waits for tomorrow.
 MAX_ITEMS = 20
+# News (a kudos, an endorsement) that no digest carried, because its digest expired or failed
+# unsent (a whole-day outage), rides in the recipient's next digest while it is this recent.
+CARRY_FOR = timedelta(days=7)
+CARRIED = (ENDORSED, HELD_ENDORSEMENT, KUDOS)
 
 
 def digest_key(team_id: str, user_id: str, day: date) -> str:
@@ -55,11 +62,13 @@ def _digest_of(n: Any) -> Any:
     )
 
 
-def assemble(session: Session, team_id: str, now: datetime) -> int:
-    """Make the digest DMs that due nudges need, and move on nudges whose day's DM has left.
+def assemble(session: Session, team_id: str, now: datetime, *, carried: Sequence[str] = ()) -> int:
+    """Make the digest DMs that due nudges need, and move on nudges whose day's DM has left;
+    first bring back the nudges of the `carried` kinds that no digest delivered.
 
     Returns how many nudges were moved to a later day.
     """
+    moved = _carry_over(session, team_id, now, carried) if carried else 0
     groups = session.execute(
         select(
             Nudge.recipient_id,
@@ -89,7 +98,52 @@ def assemble(session: Session, team_id: str, now: datetime) -> int:
         ],
         now,
     )
-    return _move_late(session, team_id, now)
+    return moved + _move_late(session, team_id, now)
+
+
+def _carry_over(session: Session, team_id: str, now: datetime, carried: Sequence[str]) -> int:
+    """Nudges of the `carried` kinds whose digest expired or failed unsent go to their
+    recipient's next delivery day (a new digest), pending again; news older than CARRY_FOR,
+    or of someone who left, stays as it ended."""
+    lost = session.execute(
+        select(
+            Nudge.id,
+            Member.tz,
+            Member.delivery_hour,
+            Member.day_end_hour,
+            Member.work_days,
+            Member.paused_until,
+        )
+        .join(Member, Member.id == Nudge.recipient_id)
+        .where(
+            Nudge.team_id == team_id,
+            Nudge.status.in_((EXPIRED, FAILED)),
+            Nudge.kind.in_(list(carried)),
+            Nudge.created_at > now - CARRY_FOR,
+            Nudge.expires_at <= now,
+            Member.active,
+        )
+    ).all()
+    changes = []
+    for item_id, tz, start, end, days, paused in lost:
+        wd = Workday.from_values(tz, start, end, days)
+        day = wd.delivery_day(now, paused_until=paused)
+        if day is None:
+            continue
+        changes.append(
+            {
+                "id": item_id,
+                "status": PENDING,
+                "message_id": None,
+                "local_date": day,
+                "deliver_after": wd.delivery_at(day),
+                "expires_at": wd.expires_at(day),
+                "updated_at": now,
+            }
+        )
+    if changes:
+        _bulk_update(session, changes)
+    return len(changes)
 
 
 def _move_late(session: Session, team_id: str, now: datetime) -> int:
@@ -120,7 +174,7 @@ def _move_late(session: Session, team_id: str, now: datetime) -> int:
     for item_id, day, last_day, tz, start, end, days, paused in late:
         wd = Workday.from_values(tz, start, end, days)
         after = max(day, paused) if paused else day
-        new_day = wd.next_morning(now, paused_until=after)
+        new_day = wd.delivery_day(now, paused_until=after)
         if new_day is None or (last_day is not None and new_day > last_day):
             changes.append({"id": item_id, "status": EXPIRED, "updated_at": now})
             continue
@@ -278,4 +332,9 @@ def outbox_kind(kinds: Kinds) -> OutboxKind:
     ) -> dict[int, Payload | None]:
         return render(session, kinds, team_id, claimed, now)
 
-    return OutboxKind(rendered, prepare=assemble)
+    carried = tuple(name for name in CARRIED if kinds.get(name) is not None)
+
+    def prepare(session: Session, team_id: str, now: datetime) -> int:
+        return assemble(session, team_id, now, carried=carried)
+
+    return OutboxKind(rendered, prepare=prepare)

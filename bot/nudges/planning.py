@@ -1,4 +1,8 @@
-"""Planning: what is due for whom on their next working morning, inserted once into `nudge`.
+"""Planning: what is due for whom on their delivery day, inserted once into `nudge`.
+
+A delivery day is today while today's working window is open (so a digest first planned at
+09:02, after a restart, still goes out today), else the next working day: planning runs every
+few minutes, so from the end of one working day it plans the next one ahead.
 
 The planner works out each distinct working-day schedule in Python (time zones are Python's
 job), writes the few schedules into temporary tables, and runs each *source* as one
@@ -353,7 +357,7 @@ def _fill_schedules(session: Session, team_id: str, now: datetime) -> bool:
     occasions: list[dict[str, Any]] = []
     for tz, start, end, work_days in stored:
         wd = Workday.from_values(tz, start, end, work_days)
-        day = wd.next_morning(now)
+        day = wd.delivery_day(now)
         if day is None:
             continue
         next_day = wd.next_working_day(day) or day + timedelta(days=7)
@@ -425,7 +429,7 @@ def plan_one(
     at = now
     if on_or_after is not None:
         at = max(now, wd.at_hour(on_or_after, 0))
-    day = wd.next_morning(at, paused_until=recipient.paused_until)
+    day = wd.delivery_day(at, paused_until=recipient.paused_until)
     if day is None or (last_day is not None and day > last_day):
         return False
     row = {

@@ -231,7 +231,7 @@ def test_opting_out_of_reminders_drops_a_nudge_already_planned(team: Served) -> 
 
     core, slack = team.core, team.slack
     clock: Any = core.clock
-    clock.set(datetime(2026, 11, 24, 15, tzinfo=UTC))  # Tuesday; Ann's birthday is on Thursday
+    clock.set(datetime(2026, 11, 24, 23, 30, tzinfo=UTC))  # Tuesday evening; Ann's birthday: Thursday
     slack.add_user("UBOB", real_name="Bob")
     add_members(core.db, slack.team_id, slack_user("UBOB"), now=clock())
     with core.db.write() as s:

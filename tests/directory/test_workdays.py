@@ -116,14 +116,3 @@ def test_broken_stored_values_are_repaired() -> None:
     wd = Workday.from_values("Not/AZone", 30, 3, "9x")
     assert (wd.tz, wd.delivery_hour, wd.day_end_hour, wd.work_days) == ("UTC", 9, 18, "")
     assert wd.delivery_day(datetime(2026, 1, 1, tzinfo=UTC)) is None
-
-
-@settings(max_examples=300, deadline=None)
-@given(workdays(), instants)
-def test_next_morning_is_never_in_the_past(wd: Workday, now: datetime) -> None:
-    day = wd.next_morning(now)
-    assert day is not None
-    assert wd.is_working_day(day)
-    assert wd.delivery_at(day) >= now
-    earlier = previous_working_day(wd, day)
-    assert earlier is None or wd.delivery_at(earlier) < now

@@ -169,6 +169,7 @@ def test_kudos_from_before_the_weekend_say_since_when(
 def test_one_person_s_endorsements_are_one_line(db: Database, slack: FakeSlack, clock: FakeClock) -> None:
     core = make_core(slack, db, clock)
     people(db, slack, {"id": "UANN"}, {"id": "UBOB"}, now=MONDAY)
+    clock.set(MONDAY.replace(hour=19))  # after Monday's working day: all for Tuesday's digest
     for skills in ("python, terraform", "go", "tax law"):  # each told by the next planning run
         with db.write() as s:
             endorsements.endorse(s, TEAM, "UBOB", ["UANN"], skills, clock(), evidence=EVIDENCE)

@@ -14,7 +14,7 @@ from tests.support.clock import FakeClock
 from tests.support.fakeslack import FakeSlack
 from tests.support.nudgekit import dms, make_core, people
 
-MONDAY_3PM = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+MONDAY_3PM = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)  # after the working day
 TUESDAY_9AM = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 WEDNESDAY_9AM = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

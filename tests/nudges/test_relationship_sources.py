@@ -76,8 +76,8 @@ def test_an_overdue_follow_up_comes_back_weekly_three_times_then_stays_in_follow
     log(any_db, "UANN", "<@UBOB|bob> coffee about the roadmap follow up on 2026-11-28", MONDAY)
     saturday, monday = date(2026, 11, 28), date(2026, 11, 30)
     assert plan(any_db, at(date(2026, 11, 27))) == []  # Friday's digest: not due yet
-    assert plan(any_db, at(date(2026, 11, 27), 10)) == [("follow_up", "UBOB", monday)]  # Saturday's → Monday
-    assert plan(any_db, at(monday, 10)) == []
+    assert plan(any_db, at(date(2026, 11, 27), 19)) == [("follow_up", "UBOB", monday)]  # Saturday's → Monday
+    assert plan(any_db, at(monday, 19)) == []
     shown(any_db)
     assert plan(any_db, at(monday + timedelta(days=4))) == []  # not within a week (Friday)
     for week in (1, 2):
@@ -92,10 +92,10 @@ def test_an_overdue_follow_up_comes_back_weekly_three_times_then_stays_in_follow
     with any_db.write() as s:
         assert agenda.snooze(s, TEAM, "UANN", item.ref, at(monday + timedelta(days=21)), span="1w").ok
     back = monday + timedelta(days=28)
-    assert plan(any_db, at(back - timedelta(days=1), 10)) == [("follow_up", "UBOB", back)]
-    assert plan(any_db, at(back, 10)) == []
+    assert plan(any_db, at(back - timedelta(days=1), 19)) == [("follow_up", "UBOB", back)]
+    assert plan(any_db, at(back, 19)) == []
     with any_db.write() as s:
-        assert agenda.done(s, TEAM, "UANN", item.ref, at(back, 10)).ok
+        assert agenda.done(s, TEAM, "UANN", item.ref, at(back, 19)).ok
     shown(any_db)
     assert plan(any_db, at(back + timedelta(days=7))) == []
 
@@ -161,12 +161,12 @@ def test_follow_up_with_someone_new_while_it_is_fresh(any_db: Database) -> None:
     log(any_db, "UFAY", "<@UANN|ann> intro", MONDAY)  # new to Fay, so Fay's
     tuesday, wednesday = date(2026, 11, 24), date(2026, 11, 25)
     assert plan(any_db, at(tuesday)) == []  # a day later: not yet
-    assert sorted(plan(any_db, at(tuesday, 10))) == [
+    assert sorted(plan(any_db, at(tuesday, 19))) == [
         ("fresh_contact", "UANN", wednesday),
         ("fresh_contact", "UBOB", wednesday),
     ]
     shown(any_db)
-    assert plan(any_db, at(wednesday, 10)) == []  # once
+    assert plan(any_db, at(wednesday, 19)) == []  # once
     with any_db.read() as s:
         recipients = s.execute(select(Member.user_id).join(Nudge, Nudge.recipient_id == Member.id)).scalars()
         assert sorted(recipients) == ["UANN", "UFAY"]
