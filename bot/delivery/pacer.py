@@ -97,15 +97,10 @@ class Pacer:
         now = self.clock.epoch()
         keys = [k for k, _ in wants]
         with self.db.write() as s:
-            self._ensure(s, keys)
-            rows = {
-                key: (free, held)
-                for key, free, held in s.execute(
-                    select(SendSlot.key, SendSlot.free_at, SendSlot.held_until)
-                    .where(SendSlot.team_id == self.team_id, SendSlot.key.in_(keys))
-                    .with_for_update()
-                )
-            }
+            rows = self._locked(s, keys)
+            if len(rows) < len(keys):  # a channel's first post: make its slot once
+                self._ensure(s, keys)
+                rows = self._locked(s, keys)
             at = now + max(_ahead(t, now) for key in keys for t in rows[key])
             if at - now > self.max_wait:
                 return at - now
@@ -122,6 +117,17 @@ class Pacer:
         if left > 0:
             self.clock.sleep(left)
         return self._held(keys)
+
+    def _locked(self, session: Session, keys: Sequence[str]) -> dict[str, tuple[float, float]]:
+        """The slots of `keys` (free_at, held_until), locked until the write ends."""
+        return {
+            key: (free, held)
+            for key, free, held in session.execute(
+                select(SendSlot.key, SendSlot.free_at, SendSlot.held_until)
+                .where(SendSlot.team_id == self.team_id, SendSlot.key.in_(keys))
+                .with_for_update()
+            )
+        }
 
     def _held(self, keys: Sequence[str]) -> float:
         now = self.clock.epoch()

@@ -130,17 +130,7 @@ def _carry_over(session: Session, team_id: str, now: datetime, carried: Sequence
         day = wd.delivery_day(now, paused_until=paused)
         if day is None:
             continue
-        changes.append(
-            {
-                "id": item_id,
-                "status": PENDING,
-                "message_id": None,
-                "local_date": day,
-                "deliver_after": wd.delivery_at(day),
-                "expires_at": wd.expires_at(day),
-                "updated_at": now,
-            }
-        )
+        changes.append({**_on_day(item_id, wd, day, now), "status": PENDING, "message_id": None})
     if changes:
         _bulk_update(session, changes)
     return len(changes)
@@ -178,18 +168,21 @@ def _move_late(session: Session, team_id: str, now: datetime) -> int:
         if new_day is None or (last_day is not None and new_day > last_day):
             changes.append({"id": item_id, "status": EXPIRED, "updated_at": now})
             continue
-        changes.append(
-            {
-                "id": item_id,
-                "local_date": new_day,
-                "deliver_after": wd.delivery_at(new_day),
-                "expires_at": wd.expires_at(new_day),
-                "updated_at": now,
-            }
-        )
+        changes.append(_on_day(item_id, wd, new_day, now))
     if changes:
         _bulk_update(session, changes)
     return len(changes)
+
+
+def _on_day(item_id: int, wd: Workday, day: date, now: datetime) -> dict[str, Any]:
+    """A nudge's new day, as its row's values: delivered and expiring in that day's hours."""
+    return {
+        "id": item_id,
+        "local_date": day,
+        "deliver_after": wd.delivery_at(day),
+        "expires_at": wd.expires_at(day),
+        "updated_at": now,
+    }
 
 
 def _bulk_update(session: Session, changes: list[dict[str, Any]]) -> None:
